@@ -1,0 +1,57 @@
+# Sluice — build, test and run. Every target installs the Debian packages it needs first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+SWIFT        ?= swift
+CONFIG       ?= debug
+BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
+CLUSTER_DIR  ?= $(CURDIR)/.cluster
+PROTO_FILES   = proto/sluice/v1/control.proto
+PROTOC_GEN_SWIFT = .build-protoc/release/protoc-gen-swift
+CPEER         = .build-cpeer/sluice-status-peer
+DEB_PACKAGES  = librdkafka-dev librocksdb-dev libpq-dev libssl-dev postgresql protobuf-compiler \
+                protobuf-c-compiler libprotobuf-c-dev pkg-config curl
+
+export SLUICE_CLUSTER_DIR := $(CLUSTER_DIR)
+
+.PHONY: help setup build test run down clean proto cpeer
+
+help:
+	@echo "make run    start a local cluster (PostgreSQL, dev Kafka broker, JobManager, 2 TaskManagers)"
+	@echo "make down   stop everything 'make run' started (data stays; 'make clean' removes it)"
+	@echo "make test   build and run the whole test suite"
+	@echo "make proto  regenerate the protobuf code from proto/"
+
+setup:
+	@bash cluster/install-packages.sh $(DEB_PACKAGES)
+
+build: setup
+	$(SWIFT) build -c $(CONFIG)
+
+$(CPEER): Tests/CPeer/status_peer.c Tests/CPeer/generated/sluice/v1/control.pb-c.c | setup
+	@mkdir -p $(dir $@)
+	cc -O2 -Wall -Werror -o $@ -ITests/CPeer/generated Tests/CPeer/status_peer.c \
+	   Tests/CPeer/generated/sluice/v1/control.pb-c.c $$(pkg-config --cflags --libs libprotobuf-c libcrypto)
+
+cpeer: $(CPEER)
+
+test: build $(CPEER)
+	SLUICE_BIN_DIR="$(BIN_DIR)" SLUICE_CPEER="$(CURDIR)/$(CPEER)" $(SWIFT) test -c $(CONFIG) --parallel --num-workers 1 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+run: build
+	@SLUICE_BIN_DIR="$(BIN_DIR)" bash cluster/cluster.sh up
+
+down:
+	@bash cluster/cluster.sh down
+
+clean: down
+	rm -rf "$(CLUSTER_DIR)"
+
+$(PROTOC_GEN_SWIFT):
+	$(SWIFT) package resolve
+	$(SWIFT) build -c release --package-path .build/checkouts/swift-protobuf --scratch-path .build-protoc --product protoc-gen-swift
+
+proto: setup $(PROTOC_GEN_SWIFT)
+	protoc --plugin=protoc-gen-swift=$(PROTOC_GEN_SWIFT) --swift_opt=Visibility=Public \
+	       --swift_out=Sources/Protocol/Generated -Iproto $(PROTO_FILES)
+	protoc --c_out=Tests/CPeer/generated -Iproto $(PROTO_FILES)

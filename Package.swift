@@ -1,0 +1,148 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Sluice: a Flink-style distributed stream processor.
+///
+/// The folder tells the architecture (see DESIGN.md §2): one library per role
+/// (`Protocol`, `Operators`, `TaskManager`, `JobManager`), one small wrapper
+/// module per C library (`Kafka`, `RocksDB`, `Postgres`) over its
+/// system-library target (`C*`), and thin executables (`*CLI`).
+let strictSwift: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "sluice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "jobmanager", targets: ["JobManagerCLI"]),
+        .executable(name: "taskmanager", targets: ["TaskManagerCLI"]),
+        .executable(name: "sluice", targets: ["SluiceCLI"]),
+        .executable(name: "devbroker", targets: ["DevBrokerCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config (Debian's -dev packages; `make setup` installs them).
+        .systemLibrary(name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka",
+                       providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", pkgConfig: "rocksdb",
+                       providers: [.apt(["librocksdb-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+
+        .target(
+            name: "SluiceCore", dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Sources/Core",
+            swiftSettings: strictSwift),
+        .target(
+            name: "SluiceProtocol", dependencies: [
+                "SluiceCore", "CLibCrypto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Protocol",
+            swiftSettings: strictSwift),
+        .target(
+            name: "SluiceKafka", dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Kafka",
+            swiftSettings: strictSwift),
+        .target(
+            name: "SluiceRocksDB", dependencies: ["CRocksDB"],
+            path: "Sources/RocksDB",
+            swiftSettings: strictSwift),
+        .target(
+            name: "SluicePostgres", dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Postgres",
+            swiftSettings: strictSwift),
+        .target(
+            name: "SluiceOperators", dependencies: ["SluiceCore"],
+            path: "Sources/Operators",
+            swiftSettings: strictSwift),
+        .target(
+            name: "SluiceTaskManager", dependencies: [
+                "SluiceCore", "SluiceProtocol", "SluiceOperators", "SluiceRocksDB",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/TaskManager",
+            swiftSettings: strictSwift),
+        .target(
+            name: "SluiceJobManager", dependencies: [
+                "SluiceCore", "SluiceProtocol", "SluiceOperators",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/JobManager",
+            swiftSettings: strictSwift),
+
+        .executableTarget(
+            name: "JobManagerCLI",
+            dependencies: [
+                "SluiceJobManager", "SluiceCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift),
+        .executableTarget(
+            name: "TaskManagerCLI",
+            dependencies: [
+                "SluiceTaskManager", "SluiceCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift),
+        .executableTarget(
+            name: "SluiceCLI",
+            dependencies: [
+                "SluiceCore", "SluiceKafka", "SluicePostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift),
+        .executableTarget(
+            name: "DevBrokerCLI",
+            dependencies: [
+                "SluiceKafka", "SluiceCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift),
+
+        .target(
+            name: "SluiceTestSupport", dependencies: ["SluiceCore"],
+            path: "Tests/Support",
+            swiftSettings: strictSwift),
+        .testTarget(name: "ProtocolTests", dependencies: ["SluiceProtocol", "SluiceCore"], swiftSettings: strictSwift),
+        .testTarget(name: "CoreTests", dependencies: ["SluiceCore", "SluiceOperators"], swiftSettings: strictSwift),
+        .testTarget(name: "JobManagerTests", dependencies: ["SluiceJobManager", "SluiceProtocol", "SluiceCore"], swiftSettings: strictSwift),
+        .testTarget(name: "KafkaTests", dependencies: ["SluiceKafka", "SluiceTestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "RocksDBTests", dependencies: ["SluiceRocksDB", "SluiceTestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "PostgresTests", dependencies: ["SluicePostgres", "SluiceTestSupport"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["SluiceTestSupport", "SluiceProtocol", "SluiceCore",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: strictSwift),
+    ]
+)

@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+
+/// Typed settings of a Sluice process, built from a `ConfigSource`.
+///
+/// A value type: executables load it once at start, apply their flags, and hand the
+/// relevant sections to the services they start.
+public struct SluiceConfig: Sendable {
+    public struct JobManager: Sendable {
+        public var bind: String
+        /// Where TaskManagers and tools reach the RPC port (`host:port`).
+        public var address: String
+        public var rpcPort: Int
+        public var restPort: Int
+        public var restRefreshInterval: Duration
+    }
+
+    public struct Heartbeat: Sendable {
+        public var interval: Duration
+        public var timeout: Duration
+    }
+
+    public struct RPC: Sendable {
+        public var maxFrameBytes: Int
+        public var handshakeTimeout: Duration
+    }
+
+    public struct TaskManager: Sendable {
+        public var slots: Int
+        public var bind: String
+        /// The host other TaskManagers use to reach this one's data port; defaults to `bind`.
+        public var host: String?
+        public var dataPort: Int
+        public var reconnectInitial: Duration
+        public var reconnectMaximum: Duration
+    }
+
+    public var clusterID: String
+    /// `nil` until resolved; `requireSecret()` explains how to set one.
+    public var clusterSecret: String?
+    public var jobManager: JobManager
+    public var heartbeat: Heartbeat
+    public var rpc: RPC
+    public var taskManager: TaskManager
+    public var logLevel: Logger.Level
+
+    public init(_ source: ConfigSource) throws {
+        clusterID = source.string(.clusterID) ?? "sluice"
+        clusterSecret = try Self.resolveSecret(source)
+        jobManager = JobManager(
+            bind: source.string(.jobManagerBind) ?? "127.0.0.1",
+            address: source.string(.jobManagerAddress) ?? "127.0.0.1:6123",
+            rpcPort: try source.int(.jobManagerRPCPort, in: 0...65535),
+            restPort: try source.int(.jobManagerRESTPort, in: 0...65535),
+            restRefreshInterval: .milliseconds(try source.int(.restRefreshInterval, in: 100...3_600_000)))
+        heartbeat = Heartbeat(
+            interval: .milliseconds(try source.int(.heartbeatInterval, in: 10...600_000)),
+            timeout: .milliseconds(try source.int(.heartbeatTimeout, in: 20...3_600_000)))
+        rpc = RPC(
+            maxFrameBytes: try source.int(.rpcMaxFrameBytes, in: 1024...1_073_741_824),
+            handshakeTimeout: .milliseconds(try source.int(.rpcHandshakeTimeout, in: 10...600_000)))
+        taskManager = TaskManager(
+            slots: try source.int(.taskManagerSlots, in: 1...1024),
+            bind: source.string(.taskManagerBind) ?? "127.0.0.1",
+            host: source.string(.taskManagerHost),
+            dataPort: try source.int(.taskManagerDataPort, in: 0...65535),
+            reconnectInitial: .milliseconds(try source.int(.reconnectInitial, in: 1...60_000)),
+            reconnectMaximum: .milliseconds(try source.int(.reconnectMaximum, in: 1...600_000)))
+        let level = source.string(.logLevel) ?? "info"
+        guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+            throw ConfigError.invalidValue(key: ConfigKey.logLevel.rawValue, value: level,
+                                           expected: "one of trace, debug, info, notice, warning, error, critical",
+                                           source: source.values[.logLevel]?.source ?? "defaults")
+        }
+        logLevel = parsed
+        if heartbeat.timeout <= heartbeat.interval {
+            throw ConfigError.invalidValue(key: ConfigKey.heartbeatTimeout.rawValue, value: "\(heartbeat.timeout)",
+                                           expected: "more than heartbeat.interval-ms (\(heartbeat.interval))",
+                                           source: source.values[.heartbeatTimeout]?.source ?? "defaults")
+        }
+    }
+
+    /// Loads `file` (optional) plus the environment and builds the typed settings.
+    public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SluiceConfig {
+        try SluiceConfig(ConfigSource.load(file: file, environment: environment))
+    }
+
+    /// The shared cluster secret, or an error that says how to provide one.
+    public func requireSecret() throws -> String {
+        guard let secret = clusterSecret, !secret.isEmpty else { throw ConfigError.missingSecret }
+        return secret
+    }
+
+    private static func resolveSecret(_ source: ConfigSource) throws -> String? {
+        if let secret = source.string(.clusterSecret), !secret.isEmpty { return secret }
+        guard var path = source.string(.clusterSecretFile), !path.isEmpty else { return nil }
+        if !path.hasPrefix("/"), let base = source.baseDirectory, source.values[.clusterSecretFile]?.source.hasPrefix("environment") == false {
+            path = URL(fileURLWithPath: base).appendingPathComponent(path).path
+        }
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        } catch {
+            throw ConfigError.unreadableFile(path: path, reason: "cluster.secret-file: \(error.localizedDescription)")
+        }
+    }
+}

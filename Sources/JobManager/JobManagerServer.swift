@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SluiceCore
+
+/// A JobManager process: wires membership, the heartbeat monitor, the RPC server and the REST
+/// server into one service group that shuts down gracefully on SIGTERM/SIGINT.
+public struct JobManagerServer {
+    public let serverID: String
+    private let group: ServiceGroup
+
+    public init(config: SluiceConfig, logger: Logger) throws {
+        let secret = try config.requireSecret()
+        serverID = "jm-\(UUID().uuidString.lowercased().prefix(8))"
+        var logger = logger
+        logger[metadataKey: "jobmanager"] = "\(serverID)"
+        let metrics = JobManagerMetrics()
+        let membership = Membership(heartbeatTimeout: config.heartbeat.timeout, metrics: metrics, logger: logger)
+        // Job submission arrives with the streaming runtime; until then no job exists.
+        let jobCounts: @Sendable () -> JobCounts = { JobCounts() }
+        let rpc = RPCServer(
+            settings: .init(bind: config.jobManager.bind, port: config.jobManager.rpcPort, clusterID: config.clusterID,
+                            secret: secret, serverID: serverID, maxFrameBytes: config.rpc.maxFrameBytes,
+                            handshakeTimeout: config.rpc.handshakeTimeout, heartbeatInterval: config.heartbeat.interval,
+                            heartbeatTimeout: config.heartbeat.timeout),
+            membership: membership, metrics: metrics, jobCounts: jobCounts, logger: logger)
+        let rest = RESTServer(bind: config.jobManager.bind, port: config.jobManager.restPort, membership: membership,
+                              metrics: metrics, jobCounts: jobCounts, refreshInterval: config.jobManager.restRefreshInterval,
+                              logger: logger)
+        let monitor = HeartbeatMonitor(membership: membership, checkInterval: config.heartbeat.interval / 4)
+        group = ServiceGroup(configuration: .init(
+            services: [.init(service: rpc), .init(service: rest), .init(service: monitor)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+    }
+
+    public func run() async throws {
+        try await group.run()
+    }
+}

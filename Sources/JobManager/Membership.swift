@@ -1,0 +1,123 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The JobManager's view of its TaskManagers: the shell around `MembershipTable`.
+///
+/// Thread-safe: called from RPC connection tasks and the heartbeat monitor; the table and the
+/// connection handles change together under one lock. Logs one line per membership change and
+/// keeps the membership gauges current.
+public final class Membership: Sendable {
+    public struct Snapshot: Sendable {
+        public var members: [MembershipTable.Member]
+        public var slotsTotal: Int
+        public var slotsAvailable: Int
+    }
+
+    private struct State {
+        var table = MembershipTable()
+        var connections: [UInt64: any TaskManagerConnection] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let nextSession = Atomic<UInt64>(1)
+    private let metrics: JobManagerMetrics
+    private let logger: Logger
+    public let heartbeatTimeout: Duration
+
+    public init(heartbeatTimeout: Duration, metrics: JobManagerMetrics, logger: Logger) {
+        self.heartbeatTimeout = heartbeatTimeout
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// A fresh id for a new connection; membership operations are fenced by it.
+    public func makeSession() -> UInt64 {
+        nextSession.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
+
+    public func register(_ info: TaskManagerInfo, session: UInt64, connection: any TaskManagerConnection) {
+        let (event, replaced) = state.withLock { state -> (MembershipEvent, (any TaskManagerConnection)?) in
+            let previous = state.table.members[info.id].map(\.session)
+            let event = state.table.register(info, session: session, now: .now, epochMillis: Self.epochMillis())
+            state.connections[session] = connection
+            let replaced = previous.flatMap { $0 == session ? nil : state.connections.removeValue(forKey: $0) }
+            return (event, replaced)
+        }
+        replaced?.close(reason: "TaskManager \(info.id) registered again on a new connection")
+        publish([event])
+    }
+
+    /// False when the TaskManager must register again.
+    public func heartbeat(id: String, session: UInt64, freeSlots: Int) -> Bool {
+        let known = state.withLock {
+            $0.table.heartbeat(id: id, session: session, freeSlots: freeSlots, now: .now, epochMillis: Self.epochMillis())
+        }
+        if known { publishGauges() }
+        return known
+    }
+
+    public func connectionClosed(id: String?, session: UInt64) {
+        let event = state.withLock { state -> MembershipEvent? in
+            state.connections[session] = nil
+            guard let id else { return nil }
+            return state.table.connectionClosed(id: id, session: session)
+        }
+        publish(event.map { [$0] } ?? [])
+    }
+
+    public func deregister(id: String, session: UInt64, reason: String) {
+        let event = state.withLock { $0.table.deregister(id: id, session: session, reason: reason) }
+        publish(event.map { [$0] } ?? [])
+    }
+
+    /// Declares lost every TaskManager whose heartbeats stopped, and closes its connection.
+    public func expireOverdue(now: ContinuousClock.Instant = .now) {
+        let expired = state.withLock { state in
+            state.table.expire(now: now, timeout: heartbeatTimeout).map { expired in
+                (expired.event, state.connections.removeValue(forKey: expired.session))
+            }
+        }
+        for (event, connection) in expired {
+            connection?.close(reason: "heartbeat timeout")
+            _ = event
+        }
+        publish(expired.map(\.0))
+    }
+
+    public func snapshot() -> Snapshot {
+        state.withLock { state in
+            Snapshot(members: state.table.members.values.sorted { $0.info.id < $1.info.id },
+                     slotsTotal: state.table.slotsTotal, slotsAvailable: state.table.slotsAvailable)
+        }
+    }
+
+    private func publish(_ events: [MembershipEvent]) {
+        for event in events {
+            switch event {
+            case .joined(let info):
+                logger.info("TaskManager joined", metadata: Self.metadata(info))
+                metrics.membershipEvent("joined")
+            case .rejoined(let info):
+                logger.info("TaskManager rejoined", metadata: Self.metadata(info))
+                metrics.membershipEvent("rejoined")
+            case .lost(let id, let cause):
+                logger.warning("TaskManager lost", metadata: ["taskmanager": "\(id)", "cause": "\(cause)"])
+                metrics.membershipEvent("lost")
+            }
+        }
+        publishGauges()
+    }
+
+    private func publishGauges() {
+        let snapshot = snapshot()
+        metrics.setMembership(taskManagers: snapshot.members.count, slotsTotal: snapshot.slotsTotal,
+                              slotsAvailable: snapshot.slotsAvailable)
+    }
+
+    private static func metadata(_ info: TaskManagerInfo) -> Logger.Metadata {
+        ["taskmanager": "\(info.id)", "address": "\(info.host):\(info.dataPort)", "slots": "\(info.slots)", "pid": "\(info.pid)"]
+    }
+
+    static func epochMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

@@ -1,0 +1,72 @@
+/// The registered TaskManagers and their liveness, as a pure value.
+///
+/// Every input carries the time it happened and every output is the list of membership
+/// changes it caused; `Membership` performs them (logs, metrics, closing connections).
+/// Invariants: an id is registered at most once; only the connection (session) a TaskManager
+/// registered on can keep it alive or lose it, so a stale connection closing late never removes
+/// a TaskManager that already re-registered on a new one.
+public struct MembershipTable: Sendable {
+    public struct Member: Sendable, Equatable {
+        public var info: TaskManagerInfo
+        public var session: UInt64
+        public var freeSlots: Int
+        public var registeredAt: ContinuousClock.Instant
+        public var lastHeartbeat: ContinuousClock.Instant
+        /// Wall-clock time of the last heartbeat in ms since the epoch, for the REST API.
+        public var lastHeartbeatEpochMillis: Int64
+    }
+
+    public private(set) var members: [String: Member] = [:]
+    /// Ids lost recently, so a returning TaskManager is reported as `rejoined`; bounded.
+    private var recentlyLost: [String] = []
+    private static let recentlyLostLimit = 256
+
+    public init() {}
+
+    public mutating func register(_ info: TaskManagerInfo, session: UInt64, now: ContinuousClock.Instant, epochMillis: Int64) -> MembershipEvent {
+        let returning = members[info.id] != nil || recentlyLost.contains(info.id)
+        members[info.id] = Member(info: info, session: session, freeSlots: info.slots, registeredAt: now,
+                                  lastHeartbeat: now, lastHeartbeatEpochMillis: epochMillis)
+        recentlyLost.removeAll { $0 == info.id }
+        return returning ? .rejoined(info) : .joined(info)
+    }
+
+    /// Records a heartbeat; false when the sender is not registered on this session (it must
+    /// register again, e.g. after it was declared lost).
+    public mutating func heartbeat(id: String, session: UInt64, freeSlots: Int, now: ContinuousClock.Instant, epochMillis: Int64) -> Bool {
+        guard var member = members[id], member.session == session else { return false }
+        member.lastHeartbeat = now
+        member.lastHeartbeatEpochMillis = epochMillis
+        member.freeSlots = min(max(freeSlots, 0), member.info.slots)
+        members[id] = member
+        return true
+    }
+
+    public mutating func connectionClosed(id: String, session: UInt64) -> MembershipEvent? {
+        remove(id: id, session: session, cause: .connectionClosed)
+    }
+
+    public mutating func deregister(id: String, session: UInt64, reason: String) -> MembershipEvent? {
+        remove(id: id, session: session, cause: .deregistered(reason: reason))
+    }
+
+    /// Declares lost every TaskManager silent for longer than `timeout`.
+    public mutating func expire(now: ContinuousClock.Instant, timeout: Duration) -> [(event: MembershipEvent, session: UInt64)] {
+        let overdue = members.values.filter { now - $0.lastHeartbeat > timeout }
+        return overdue.compactMap { member in
+            remove(id: member.info.id, session: member.session, cause: .heartbeatTimeout(silence: now - member.lastHeartbeat))
+                .map { ($0, member.session) }
+        }
+    }
+
+    public var slotsTotal: Int { members.values.reduce(0) { $0 + $1.info.slots } }
+    public var slotsAvailable: Int { members.values.reduce(0) { $0 + $1.freeSlots } }
+
+    private mutating func remove(id: String, session: UInt64, cause: MembershipEvent.LossCause) -> MembershipEvent? {
+        guard let member = members[id], member.session == session else { return nil }
+        members[id] = nil
+        recentlyLost.append(id)
+        if recentlyLost.count > Self.recentlyLostLimit { recentlyLost.removeFirst() }
+        return .lost(id: id, cause: cause)
+    }
+}

@@ -1,0 +1,35 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The REST API (and later the web UI) on the REST port: a Hummingbird application whose routes
+/// are grouped by resource. Runs as a service in the JobManager's service group.
+public struct RESTServer: Service {
+    private let application: Application<RouterResponder<BasicRequestContext>>
+
+    public init(bind: String, port: Int, membership: Membership, metrics: JobManagerMetrics,
+                jobCounts: @escaping @Sendable () -> JobCounts, refreshInterval: Duration, logger: Logger) {
+        let router = Self.makeRouter(membership: membership, metrics: metrics, jobCounts: jobCounts,
+                                     refreshInterval: refreshInterval)
+        application = Application(
+            router: router,
+            configuration: .init(address: .hostname(bind, port: port), serverName: "sluice"),
+            onServerRunning: { channel in
+                logger.info("REST server listening", metadata: ["address": "http://\(bind):\(channel.localAddress?.port ?? port)"])
+            },
+            logger: logger)
+    }
+
+    static func makeRouter(membership: Membership, metrics: JobManagerMetrics, jobCounts: @escaping @Sendable () -> JobCounts,
+                           refreshInterval: Duration) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: JSONErrorMiddleware())
+        ClusterRoutes(membership: membership, jobCounts: jobCounts, refreshInterval: refreshInterval).register(on: router)
+        MetricsRoute(render: metrics.render).register(on: router)
+        return router
+    }
+
+    public func run() async throws {
+        try await application.run()
+    }
+}

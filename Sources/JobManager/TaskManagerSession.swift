@@ -1,0 +1,93 @@
+import Logging
+import NIOCore
+import SluiceCore
+import SluiceProtocol
+
+/// Serves one authenticated TaskManager connection on the JobManager.
+///
+/// Runs in that connection's task. Invariant: the first message is `RegisterTaskManager`; after
+/// it, only messages of that TaskManager are accepted. When the connection ends for any reason
+/// the TaskManager is reported gone to `Membership` (fenced by the session id, so a late close
+/// of an old connection cannot remove a re-registered TaskManager).
+struct TaskManagerSession {
+    enum ProtocolError: Error, CustomStringConvertible {
+        case unexpected(String, expected: String)
+        case invalidRegistration(String)
+
+        var description: String {
+            switch self {
+            case .unexpected(let got, let expected): return "expected \(expected), got \(got)"
+            case .invalidRegistration(let why): return "invalid RegisterTaskManager: \(why)"
+            }
+        }
+    }
+
+    let session: UInt64
+    let channel: any Channel
+    let membership: Membership
+    let settings: RPCServer.Settings
+    let status: @Sendable () -> _ProtoClusterStatus
+    var logger: Logger
+    private var registeredID: String?
+
+    init(session: UInt64, channel: any Channel, membership: Membership, settings: RPCServer.Settings,
+         status: @escaping @Sendable () -> _ProtoClusterStatus, logger: Logger) {
+        self.session = session
+        self.channel = channel
+        self.membership = membership
+        self.settings = settings
+        self.status = status
+        self.logger = logger
+    }
+
+    mutating func run(inbound: inout EnvelopeIterator, outbound: EnvelopeWriter) async throws {
+        defer { membership.connectionClosed(id: registeredID, session: session) }
+        while let envelope = try await inbound.next() {
+            switch envelope.body {
+            case .registerTaskManager(let registration)?:
+                try await register(registration, outbound: outbound)
+            case .heartbeat(let heartbeat)? where registeredID != nil:
+                guard heartbeat.taskManagerID == registeredID else {
+                    throw ProtocolError.unexpected("heartbeat of \(heartbeat.taskManagerID)", expected: "heartbeats of \(registeredID ?? "")")
+                }
+                guard membership.heartbeat(id: heartbeat.taskManagerID, session: session, freeSlots: Int(heartbeat.freeSlots)) else {
+                    var disconnect = _ProtoDisconnect()
+                    disconnect.reason = "TaskManager \(heartbeat.taskManagerID) is not registered (declared lost); register again"
+                    try await outbound.write(.with(.disconnect(disconnect)))
+                    return
+                }
+                var ack = _ProtoHeartbeatAck()
+                ack.receivedAtMs = UInt64(Membership.epochMillis())
+                try await outbound.write(.with(.heartbeatAck(ack)))
+            case .disconnect(let disconnect)? where registeredID != nil:
+                membership.deregister(id: registeredID!, session: session, reason: disconnect.reason)
+                return
+            case .clusterStatusRequest?:
+                try await outbound.write(.with(.clusterStatus(status())))
+            default:
+                throw ProtocolError.unexpected(envelope.bodyName,
+                                               expected: registeredID == nil ? "RegisterTaskManager" : "a TaskManager message")
+            }
+        }
+    }
+
+    private mutating func register(_ registration: _ProtoRegisterTaskManager, outbound: EnvelopeWriter) async throws {
+        guard !registration.taskManagerID.isEmpty else { throw ProtocolError.invalidRegistration("empty task_manager_id") }
+        guard registration.slots > 0, registration.slots <= 1024 else {
+            throw ProtocolError.invalidRegistration("slots must be 1...1024, got \(registration.slots)")
+        }
+        guard registeredID == nil || registeredID == registration.taskManagerID else {
+            throw ProtocolError.invalidRegistration("connection already registered as \(registeredID!)")
+        }
+        registeredID = registration.taskManagerID
+        logger[metadataKey: "taskmanager"] = "\(registration.taskManagerID)"
+        membership.register(TaskManagerInfo(registration), session: session,
+                            connection: ChannelTaskManagerConnection(channel: channel, logger: logger))
+        var ack = _ProtoRegisterTaskManagerAck()
+        ack.accepted = true
+        ack.jobManagerID = settings.serverID
+        ack.heartbeatIntervalMs = UInt32(settings.heartbeatInterval.milliseconds)
+        ack.heartbeatTimeoutMs = UInt32(settings.heartbeatTimeout.milliseconds)
+        try await outbound.write(.with(.registerTaskManagerAck(ack)))
+    }
+}

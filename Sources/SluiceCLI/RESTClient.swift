@@ -1,0 +1,37 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A minimal client of the JobManager's REST API for the CLI.
+struct RESTClient {
+    enum Failure: Error, CustomStringConvertible {
+        case unreachable(String, any Error)
+        case status(Int, String)
+
+        var description: String {
+            switch self {
+            case .unreachable(let url, let error):
+                return "cannot reach the JobManager at \(url): \(error.localizedDescription). Is it running (make run)? Use --rest to point elsewhere."
+            case .status(let code, let body):
+                return "JobManager answered HTTP \(code): \(body)"
+            }
+        }
+    }
+
+    let base: String
+
+    func get(_ path: String) async throws -> String {
+        guard let url = URL(string: base + path) else { throw Failure.status(0, "invalid URL \(base + path)") }
+        let (data, response): (Data, URLResponse)
+        do {
+            (data, response) = try await URLSession.shared.data(from: url)
+        } catch {
+            throw Failure.unreachable(url.absoluteString, error)
+        }
+        let body = String(decoding: data, as: UTF8.self)
+        let code = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(code) else { throw Failure.status(code, body) }
+        return body
+    }
+}

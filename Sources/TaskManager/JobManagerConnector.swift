@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import SluiceCore
+import SluiceProtocol
+import Synchronization
+
+/// Keeps this TaskManager registered with the JobManager.
+///
+/// One task: connect → handshake → register → heartbeat until the session ends (connection
+/// lost, JobManager restarted, heartbeat replies stop), then reconnect with capped exponential
+/// back-off and jitter, forever, until graceful shutdown. Logs one line per session change.
+public struct JobManagerConnector: Service {
+    public struct Settings: Sendable {
+        public var jobManager: HostPort
+        public var clusterID: String
+        public var secret: String
+        public var maxFrameBytes: Int
+        public var handshakeTimeout: Duration
+        public var heartbeatInterval: Duration
+        public var reconnectInitial: Duration
+        public var reconnectMaximum: Duration
+    }
+
+    private let settings: Settings
+    private let identity: TaskManagerIdentity
+    private let logger: Logger
+
+    public init(settings: Settings, identity: TaskManagerIdentity, logger: Logger) {
+        self.settings = settings
+        self.identity = identity
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            var backoff = Backoff(initial: settings.reconnectInitial, maximum: settings.reconnectMaximum, jitter: 0.2)
+            var failedAttempts = 0
+            while !Task.isCancelled {
+                do {
+                    try await session(onRegistered: {
+                        backoff.reset()
+                        failedAttempts = 0
+                    })
+                    logger.warning("session with JobManager ended; reconnecting", metadata: ["jobmanager": "\(settings.jobManager)"])
+                } catch is CancellationError {
+                    return
+                } catch let error as HandshakeError where error.isPermanent {
+                    // A wrong secret, cluster id or release never heals by retrying: stop loudly.
+                    logger.critical("JobManager refused this TaskManager; fix the configuration and restart",
+                                    metadata: ["jobmanager": "\(settings.jobManager)", "error": "\(error)"])
+                    throw error
+                } catch {
+                    failedAttempts += 1
+                    // The first failure and then every tenth: a JobManager down for a while must not flood the log.
+                    if failedAttempts == 1 || failedAttempts % 10 == 0 {
+                        logger.warning("cannot reach JobManager; retrying with back-off",
+                                       metadata: ["jobmanager": "\(settings.jobManager)", "error": "\(error)",
+                                                  "attempts": "\(failedAttempts)"])
+                    }
+                }
+                try await Task.sleep(for: backoff.next())
+            }
+        }
+    }
+
+    /// One connection's life. Throws why it ended; returns when the JobManager said goodbye.
+    private func session(onRegistered: () -> Void) async throws {
+        let maxFrameBytes = settings.maxFrameBytes
+        let connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(2))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: settings.jobManager.host, port: settings.jobManager.port) { channel in
+                EnvelopeChannel.framed(channel, maxFrameBytes: maxFrameBytes)
+            }
+        try await connection.executeThenClose { inbound, outbound in
+            var iterator = inbound.makeAsyncIterator()
+            let handshake = ClientHandshake(clusterID: settings.clusterID, secret: settings.secret,
+                                            role: .taskManager, peerName: identity.id)
+            let jobManagerID = try await HandshakeDriver.connect(handshake, on: connection.channel, inbound: &iterator,
+                                                                 outbound: outbound, timeout: settings.handshakeTimeout)
+            try await outbound.write(.with(.registerTaskManager(registration())))
+            guard let reply = try await iterator.next() else { throw HandshakeError.connectionClosed }
+            guard case .registerTaskManagerAck(let ack)? = reply.body else {
+                throw ConnectorError.unexpectedMessage("\(reply.bodyName) instead of RegisterTaskManagerAck")
+            }
+            guard ack.accepted else { throw ConnectorError.registrationRefused(ack.message) }
+            onRegistered()
+            let interval = ack.heartbeatIntervalMs > 0 ? Duration.milliseconds(ack.heartbeatIntervalMs) : settings.heartbeatInterval
+            let timeout = ack.heartbeatTimeoutMs > 0 ? Duration.milliseconds(ack.heartbeatTimeoutMs) : interval * 5
+            logger.info("registered with JobManager", metadata: [
+                "jobmanager": "\(settings.jobManager)", "jobmanager-id": "\(jobManagerID)",
+                "slots": "\(identity.slots)", "data-port": "\(identity.dataPort)"])
+            try await exchangeHeartbeats(inbound: &iterator, outbound: outbound, interval: interval, timeout: timeout)
+        }
+    }
+
+    /// Sends heartbeats every `interval` and reads the JobManager's messages until the session ends.
+    private func exchangeHeartbeats(inbound: inout EnvelopeIterator, outbound: EnvelopeWriter,
+                                    interval: Duration, timeout: Duration) async throws {
+        let lastReply = LastReply()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while true {
+                    let silence = lastReply.age
+                    if silence > timeout { throw ConnectorError.heartbeatTimeout(silence) }
+                    try await outbound.write(.with(.heartbeat(heartbeat())))
+                    try await Task.sleep(for: interval)
+                }
+            }
+            defer { group.cancelAll() }
+            while let envelope = try await inbound.next() {
+                switch envelope.body {
+                case .heartbeatAck?:
+                    lastReply.touch()
+                case .disconnect(let disconnect)?:
+                    throw ConnectorError.disconnected(disconnect.reason)
+                default:
+                    // Task deployment arrives with the streaming runtime; v1 JobManagers send nothing else yet.
+                    throw ConnectorError.unexpectedMessage(envelope.bodyName)
+                }
+            }
+            throw HandshakeError.connectionClosed
+        }
+    }
+
+    private func registration() -> _ProtoRegisterTaskManager {
+        var message = _ProtoRegisterTaskManager()
+        message.taskManagerID = identity.id
+        message.host = identity.host
+        message.dataPort = UInt32(identity.dataPort)
+        message.slots = UInt32(identity.slots)
+        message.pid = UInt32(identity.pid)
+        message.startedAtMs = UInt64(identity.startedAtEpochMillis)
+        return message
+    }
+
+    private func heartbeat() -> _ProtoHeartbeat {
+        var message = _ProtoHeartbeat()
+        message.taskManagerID = identity.id
+        message.sentAtMs = UInt64(Date().timeIntervalSince1970 * 1000)
+        message.freeSlots = UInt32(identity.slots)
+        return message
+    }
+}
+
+/// When the JobManager last answered; written by the reader, read by the heartbeat sender.
+private final class LastReply: Sendable {
+    private let instant = Mutex(ContinuousClock.now)
+    func touch() { instant.withLock { $0 = .now } }
+    var age: Duration { ContinuousClock.now - instant.withLock { $0 } }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SluiceCore
+
+/// A TaskManager process: binds the data port, then keeps itself registered with the
+/// JobManager; both run in one service group that stops gracefully on SIGTERM/SIGINT.
+public struct TaskManagerServer {
+    public let identity: TaskManagerIdentity
+    private let group: ServiceGroup
+
+    public init(config: SluiceConfig, jobManager: HostPort, id: String?, logger: Logger) async throws {
+        let secret = try config.requireSecret()
+        let suffix = UUID().uuidString.lowercased().prefix(6)
+        let provisionalID = id ?? "tm-\(suffix)"
+        var logger = logger
+        let dataServer = try await DataPlaneServer(
+            bind: config.taskManager.bind, port: config.taskManager.dataPort, clusterID: config.clusterID,
+            secret: secret, serverID: provisionalID, maxFrameBytes: config.rpc.maxFrameBytes,
+            handshakeTimeout: config.rpc.handshakeTimeout, logger: logger)
+        let host = config.taskManager.host ?? config.taskManager.bind
+        identity = TaskManagerIdentity(
+            id: id ?? "\(host):\(dataServer.port)-\(suffix)", host: host, dataPort: dataServer.port,
+            slots: config.taskManager.slots, pid: Int(ProcessInfo.processInfo.processIdentifier),
+            startedAtEpochMillis: Int64(Date().timeIntervalSince1970 * 1000))
+        logger[metadataKey: "taskmanager"] = "\(identity.id)"
+        let connector = JobManagerConnector(
+            settings: .init(jobManager: jobManager, clusterID: config.clusterID, secret: secret,
+                            maxFrameBytes: config.rpc.maxFrameBytes, handshakeTimeout: config.rpc.handshakeTimeout,
+                            heartbeatInterval: config.heartbeat.interval, reconnectInitial: config.taskManager.reconnectInitial,
+                            reconnectMaximum: config.taskManager.reconnectMaximum),
+            identity: identity, logger: logger)
+        group = ServiceGroup(configuration: .init(
+            services: [.init(service: dataServer), .init(service: connector)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+    }
+
+    public func run() async throws {
+        try await group.run()
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import SluiceCore
+import Testing
+
+@Suite struct ConfigTests {
+    @Test func defaultsMatchTheDocumentedPorts() throws {
+        let config = try SluiceConfig.load(file: nil, environment: [:])
+        #expect(config.jobManager.rpcPort == 6123)
+        #expect(config.jobManager.restPort == 8081)
+        #expect(config.jobManager.bind == "127.0.0.1")
+        #expect(config.heartbeat.interval == .seconds(1))
+        #expect(config.heartbeat.timeout == .seconds(5))
+        #expect(config.clusterSecret == nil)
+        #expect(throws: ConfigError.missingSecret) { try config.requireSecret() }
+    }
+
+    @Test func yamlOverridesDefaultsAndEnvironmentOverridesYaml() throws {
+        var source = ConfigSource()
+        try source.merge(yaml: "jobmanager:\n  rpc-port: 7000\n  rest-port: 9000\nheartbeat:\n  timeout-ms: 3000\n", sourceName: "test.yaml")
+        source.merge(environment: ["SLUICE_JOBMANAGER_REST_PORT": "9100", "SLUICE_CLUSTER_SECRET": "abc"])
+        let config = try SluiceConfig(source)
+        #expect(config.jobManager.rpcPort == 7000)
+        #expect(config.jobManager.restPort == 9100)
+        #expect(config.heartbeat.timeout == .seconds(3))
+        #expect(try config.requireSecret() == "abc")
+    }
+
+    @Test func unknownKeyIsNamedWithASuggestion() {
+        var source = ConfigSource()
+        #expect(throws: ConfigError.unknownKey(key: "jobmanager.rpc-prot", source: "x.yaml", suggestion: "jobmanager.rpc-port")) {
+            try source.merge(yaml: "jobmanager:\n  rpc-prot: 1\n", sourceName: "x.yaml")
+        }
+    }
+
+    @Test func nonNumericPortNamesKeyValueAndSource() {
+        var source = ConfigSource()
+        source.merge(environment: ["SLUICE_JOBMANAGER_RPC_PORT": "sixty"])
+        #expect {
+            _ = try SluiceConfig(source)
+        } throws: { error in
+            "\(error)".contains("jobmanager.rpc-port") && "\(error)".contains("sixty")
+                && "\(error)".contains("SLUICE_JOBMANAGER_RPC_PORT")
+        }
+    }
+
+    @Test func heartbeatTimeoutMustExceedTheInterval() {
+        var source = ConfigSource()
+        source.merge(environment: ["SLUICE_HEARTBEAT_INTERVAL_MS": "2000", "SLUICE_HEARTBEAT_TIMEOUT_MS": "1000"])
+        #expect(throws: ConfigError.self) { _ = try SluiceConfig(source) }
+    }
+
+    @Test func malformedYamlIsReportedNotCrashed() {
+        var source = ConfigSource()
+        #expect(throws: ConfigError.self) { try source.merge(yaml: "jobmanager: [1, 2\n", sourceName: "bad.yaml") }
+        #expect(throws: ConfigError.self) { try source.merge(yaml: "- a\n- b\n", sourceName: "list.yaml") }
+    }
+
+    @Test func secretFileIsReadRelativeToTheConfigFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "topsecret\n".write(to: dir.appendingPathComponent("secret"), atomically: true, encoding: .utf8)
+        try "cluster:\n  secret-file: secret\n".write(to: dir.appendingPathComponent("sluice.yaml"), atomically: true, encoding: .utf8)
+        let config = try SluiceConfig.load(file: dir.appendingPathComponent("sluice.yaml").path, environment: [:])
+        #expect(try config.requireSecret() == "topsecret")
+    }
+
+    @Test func hostPortParsesHostsAndRejectsBadPorts() {
+        #expect(HostPort(parsing: "127.0.0.1:6123") == HostPort(host: "127.0.0.1", port: 6123))
+        #expect(HostPort(parsing: "[::1]:80") == HostPort(host: "::1", port: 80))
+        #expect(HostPort(parsing: ":6123") == HostPort(host: "127.0.0.1", port: 6123))
+        #expect(HostPort(parsing: "localhost") == nil)
+        #expect(HostPort(parsing: "h:0") == nil)
+        #expect(HostPort(parsing: "h:70000") == nil)
+    }
+}
