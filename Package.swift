@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // System libraries, found through pkg-config (Debian's -dev packages; `make setup` installs them).
@@ -71,12 +72,16 @@ let package = Package(
             path: "Sources/Postgres",
             swiftSettings: strictSwift),
         .target(
-            name: "SluiceOperators", dependencies: ["SluiceCore"],
+            name: "SluiceOperators",
+            dependencies: ["SluiceCore", "SluiceKafka", "SluicePostgres",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
             path: "Sources/Operators",
             swiftSettings: strictSwift),
         .target(
             name: "SluiceTaskManager", dependencies: [
                 "SluiceCore", "SluiceProtocol", "SluiceOperators", "SluiceRocksDB",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -115,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "SluiceCLI",
             dependencies: [
-                "SluiceCore", "SluiceKafka", "SluicePostgres",
+                "SluiceCore", "SluiceKafka", "SluicePostgres", "SluiceTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift),
@@ -129,14 +134,27 @@ let package = Package(
             swiftSettings: strictSwift),
 
         .target(
+            name: "SluiceTools", dependencies: [
+                "SluiceCore", "SluiceKafka", "SluicePostgres", "SluiceOperators",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Tools",
+            swiftSettings: strictSwift),
+
+        .target(
             name: "SluiceTestSupport", dependencies: ["SluiceCore"],
             path: "Tests/Support",
             swiftSettings: strictSwift),
         .testTarget(name: "ProtocolTests", dependencies: ["SluiceProtocol", "SluiceCore"], swiftSettings: strictSwift),
         .testTarget(name: "CoreTests", dependencies: ["SluiceCore", "SluiceOperators"], swiftSettings: strictSwift),
+        .testTarget(name: "OperatorsTests", dependencies: ["SluiceOperators"], swiftSettings: strictSwift),
+        .testTarget(name: "TaskManagerTests", dependencies: ["SluiceTaskManager", "SluiceProtocol", "SluiceTestSupport",
+                                                             .product(name: "NIOCore", package: "swift-nio")],
+                    swiftSettings: strictSwift),
         .testTarget(name: "JobManagerTests", dependencies: ["SluiceJobManager", "SluiceProtocol", "SluiceCore"], swiftSettings: strictSwift),
         .testTarget(name: "KafkaTests", dependencies: ["SluiceKafka", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "RocksDBTests", dependencies: ["SluiceRocksDB", "SluiceTestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "ToolsTests", dependencies: ["SluiceTools", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "PostgresTests", dependencies: ["SluicePostgres", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(
             name: "IntegrationTests",

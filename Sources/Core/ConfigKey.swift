@@ -20,6 +20,11 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case taskManagerDataPort = "taskmanager.data-port"
     case reconnectInitial = "taskmanager.reconnect-initial-ms"
     case reconnectMaximum = "taskmanager.reconnect-max-ms"
+    case taskManagerWorkDirectory = "taskmanager.work-dir"
+    case kafkaBootstrap = "kafka.bootstrap"
+    case kafkaBootstrapFile = "kafka.bootstrap-file"
+    case postgresURL = "postgres.url"
+    case postgresURLFile = "postgres.url-file"
     case restRefreshInterval = "rest.refresh-interval-ms"
     case logLevel = "log.level"
 
@@ -27,7 +32,9 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     public var defaultValue: String? {
         switch self {
         case .clusterID: "sluice"
-        case .clusterSecret, .clusterSecretFile, .taskManagerHost: nil
+        case .clusterSecret, .clusterSecretFile, .taskManagerHost, .kafkaBootstrap, .kafkaBootstrapFile,
+             .postgresURL, .postgresURLFile: nil
+        case .taskManagerWorkDirectory: "/tmp/sluice-taskmanager"
         case .jobManagerBind, .taskManagerBind: "127.0.0.1"
         case .jobManagerAddress: "127.0.0.1:6123"
         case .jobManagerRPCPort: "6123"

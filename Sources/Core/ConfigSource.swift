@@ -68,6 +68,15 @@ public struct ConfigSource: Sendable {
 
     public func string(_ key: ConfigKey) -> String? { values[key]?.value }
 
+    /// A path value; relative paths from the YAML file are resolved against the file's folder
+    /// (so `secret-file: ../.cluster/secret` works from any working directory).
+    public func path(_ key: ConfigKey) -> String? {
+        guard let entry = values[key], !entry.value.isEmpty else { return nil }
+        guard !entry.value.hasPrefix("/"), let base = baseDirectory, !entry.source.hasPrefix("environment"),
+              entry.source != "defaults" else { return entry.value }
+        return URL(fileURLWithPath: base).appendingPathComponent(entry.value).standardized.path
+    }
+
     public func int(_ key: ConfigKey, in range: ClosedRange<Int>) throws -> Int {
         let entry = values[key] ?? (key.defaultValue ?? "", "defaults")
         guard let number = Int(entry.value.trimmingCharacters(in: .whitespaces)), range.contains(number) else {

@@ -25,7 +25,26 @@ public struct SluiceConfig: Sendable {
         public var handshakeTimeout: Duration
     }
 
+    /// Where the job's external systems are, unless a job spec names them itself. The `*File`
+    /// variants are read at use, so a restarted dev broker's new address is picked up.
+    public struct Connectors: Sendable {
+        public var kafkaBootstrap: String?
+        public var kafkaBootstrapFile: String?
+        public var postgresURL: String?
+        public var postgresURLFile: String?
+
+        public func resolvedKafkaBootstrap() -> String? { kafkaBootstrap ?? Self.read(kafkaBootstrapFile) }
+        public func resolvedPostgresURL() -> String? { postgresURL ?? Self.read(postgresURLFile) }
+
+        private static func read(_ path: String?) -> String? {
+            guard let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return value.isEmpty ? nil : value
+        }
+    }
+
     public struct TaskManager: Sendable {
+        public var workDirectory: String
         public var slots: Int
         public var bind: String
         /// The host other TaskManagers use to reach this one's data port; defaults to `bind`.
@@ -42,6 +61,7 @@ public struct SluiceConfig: Sendable {
     public var heartbeat: Heartbeat
     public var rpc: RPC
     public var taskManager: TaskManager
+    public var connectors: Connectors
     public var logLevel: Logger.Level
 
     public init(_ source: ConfigSource) throws {
@@ -59,7 +79,11 @@ public struct SluiceConfig: Sendable {
         rpc = RPC(
             maxFrameBytes: try source.int(.rpcMaxFrameBytes, in: 1024...1_073_741_824),
             handshakeTimeout: .milliseconds(try source.int(.rpcHandshakeTimeout, in: 10...600_000)))
+        connectors = Connectors(
+            kafkaBootstrap: source.string(.kafkaBootstrap), kafkaBootstrapFile: source.path(.kafkaBootstrapFile),
+            postgresURL: source.string(.postgresURL), postgresURLFile: source.path(.postgresURLFile))
         taskManager = TaskManager(
+            workDirectory: source.path(.taskManagerWorkDirectory) ?? "/tmp/sluice-taskmanager",
             slots: try source.int(.taskManagerSlots, in: 1...1024),
             bind: source.string(.taskManagerBind) ?? "127.0.0.1",
             host: source.string(.taskManagerHost),
@@ -93,10 +117,7 @@ public struct SluiceConfig: Sendable {
 
     private static func resolveSecret(_ source: ConfigSource) throws -> String? {
         if let secret = source.string(.clusterSecret), !secret.isEmpty { return secret }
-        guard var path = source.string(.clusterSecretFile), !path.isEmpty else { return nil }
-        if !path.hasPrefix("/"), let base = source.baseDirectory, source.values[.clusterSecretFile]?.source.hasPrefix("environment") == false {
-            path = URL(fileURLWithPath: base).appendingPathComponent(path).path
-        }
+        guard let path = source.path(.clusterSecretFile) else { return nil }
         do {
             return try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         } catch {

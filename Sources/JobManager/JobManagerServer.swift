@@ -16,16 +16,15 @@ public struct JobManagerServer {
         logger[metadataKey: "jobmanager"] = "\(serverID)"
         let metrics = JobManagerMetrics()
         let membership = Membership(heartbeatTimeout: config.heartbeat.timeout, metrics: metrics, logger: logger)
-        // Job submission arrives with the streaming runtime; until then no job exists.
-        let jobCounts: @Sendable () -> JobCounts = { JobCounts() }
+        let jobs = JobRegistry(membership: membership, logger: logger)
         let rpc = RPCServer(
             settings: .init(bind: config.jobManager.bind, port: config.jobManager.rpcPort, clusterID: config.clusterID,
                             secret: secret, serverID: serverID, maxFrameBytes: config.rpc.maxFrameBytes,
                             handshakeTimeout: config.rpc.handshakeTimeout, heartbeatInterval: config.heartbeat.interval,
                             heartbeatTimeout: config.heartbeat.timeout),
-            membership: membership, metrics: metrics, jobCounts: jobCounts, logger: logger)
+            membership: membership, metrics: metrics, jobs: jobs, logger: logger)
         let rest = RESTServer(bind: config.jobManager.bind, port: config.jobManager.restPort, membership: membership,
-                              metrics: metrics, jobCounts: jobCounts, refreshInterval: config.jobManager.restRefreshInterval,
+                              metrics: metrics, jobs: jobs, refreshInterval: config.jobManager.restRefreshInterval,
                               logger: logger)
         let monitor = HeartbeatMonitor(membership: membership, checkInterval: config.heartbeat.interval / 4)
         group = ServiceGroup(configuration: .init(

@@ -20,6 +20,7 @@ public final class Membership: Sendable {
     }
 
     private let state = Mutex(State())
+    private let lostListeners = Mutex<[@Sendable (String) -> Void]>([])
     private let nextSession = Atomic<UInt64>(1)
     private let metrics: JobManagerMetrics
     private let logger: Logger
@@ -29,6 +30,11 @@ public final class Membership: Sendable {
         self.heartbeatTimeout = heartbeatTimeout
         self.metrics = metrics
         self.logger = logger
+    }
+
+    /// Calls `listener` with the id of every TaskManager declared lost (jobs fail their tasks there).
+    public func onLost(_ listener: @escaping @Sendable (String) -> Void) {
+        lostListeners.withLock { $0.append(listener) }
     }
 
     /// A fresh id for a new connection; membership operations are fenced by it.
@@ -85,6 +91,13 @@ public final class Membership: Sendable {
         publish(expired.map(\.0))
     }
 
+    /// The live connection of a registered TaskManager.
+    public func connection(to id: String) -> (any TaskManagerConnection)? {
+        state.withLock { state in
+            state.table.members[id].flatMap { state.connections[$0.session] }
+        }
+    }
+
     public func snapshot() -> Snapshot {
         state.withLock { state in
             Snapshot(members: state.table.members.values.sorted { $0.info.id < $1.info.id },
@@ -104,6 +117,7 @@ public final class Membership: Sendable {
             case .lost(let id, let cause):
                 logger.warning("TaskManager lost", metadata: ["taskmanager": "\(id)", "cause": "\(cause)"])
                 metrics.membershipEvent("lost")
+                for listener in lostListeners.withLock({ $0 }) { listener(id) }
             }
         }
         publishGauges()

@@ -28,15 +28,14 @@ public final class RPCServer: Service {
     private let settings: Settings
     private let membership: Membership
     private let metrics: JobManagerMetrics
-    private let jobCounts: @Sendable () -> JobCounts
+    private let jobs: JobRegistry
     private let logger: Logger
 
-    public init(settings: Settings, membership: Membership, metrics: JobManagerMetrics,
-                jobCounts: @escaping @Sendable () -> JobCounts, logger: Logger) {
+    public init(settings: Settings, membership: Membership, metrics: JobManagerMetrics, jobs: JobRegistry, logger: Logger) {
         self.settings = settings
         self.membership = membership
         self.metrics = metrics
-        self.jobCounts = jobCounts
+        self.jobs = jobs
         self.logger = logger
     }
 
@@ -91,7 +90,7 @@ public final class RPCServer: Service {
                 default:
                     var taskManager = TaskManagerSession(
                         session: session, channel: connection.channel, membership: membership, settings: settings,
-                        status: { self.clusterStatus() }, logger: logger)
+                        status: { self.clusterStatus() }, jobs: jobs, logger: logger)
                     try await taskManager.run(inbound: &iterator, outbound: outbound)
                 }
             }
@@ -125,7 +124,7 @@ public final class RPCServer: Service {
 
     func clusterStatus() -> _ProtoClusterStatus {
         let snapshot = membership.snapshot()
-        let overview = ClusterOverview(membership: snapshot, jobs: jobCounts())
+        let overview = ClusterOverview(membership: snapshot, jobs: jobs.counts())
         var status = _ProtoClusterStatus()
         status.version = SluiceVersion.engine
         status.clusterID = settings.clusterID

@@ -27,11 +27,13 @@ struct TaskManagerSession {
     let membership: Membership
     let settings: RPCServer.Settings
     let status: @Sendable () -> _ProtoClusterStatus
+    let jobs: JobRegistry
     var logger: Logger
     private var registeredID: String?
 
     init(session: UInt64, channel: any Channel, membership: Membership, settings: RPCServer.Settings,
-         status: @escaping @Sendable () -> _ProtoClusterStatus, logger: Logger) {
+         status: @escaping @Sendable () -> _ProtoClusterStatus, jobs: JobRegistry, logger: Logger) {
+        self.jobs = jobs
         self.session = session
         self.channel = channel
         self.membership = membership
@@ -56,12 +58,15 @@ struct TaskManagerSession {
                     try await outbound.write(.with(.disconnect(disconnect)))
                     return
                 }
+                jobs.heartbeat(heartbeat.tasks)
                 var ack = _ProtoHeartbeatAck()
                 ack.receivedAtMs = UInt64(Membership.epochMillis())
                 try await outbound.write(.with(.heartbeatAck(ack)))
             case .disconnect(let disconnect)? where registeredID != nil:
                 membership.deregister(id: registeredID!, session: session, reason: disconnect.reason)
                 return
+            case .taskStateChanged(let change)? where registeredID != nil:
+                jobs.taskStateChanged(change)
             case .clusterStatusRequest?:
                 try await outbound.write(.with(.clusterStatus(status())))
             default:
@@ -82,7 +87,7 @@ struct TaskManagerSession {
         registeredID = registration.taskManagerID
         logger[metadataKey: "taskmanager"] = "\(registration.taskManagerID)"
         membership.register(TaskManagerInfo(registration), session: session,
-                            connection: ChannelTaskManagerConnection(channel: channel, logger: logger))
+                            connection: ChannelTaskManagerConnection(channel: channel, writer: outbound, logger: logger))
         var ack = _ProtoRegisterTaskManagerAck()
         ack.accepted = true
         ack.jobManagerID = settings.serverID

@@ -14,7 +14,8 @@ struct RESTClient {
             case .unreachable(let url, let error):
                 return "cannot reach the JobManager at \(url): \(error.localizedDescription). Is it running (make run)? Use --rest to point elsewhere."
             case .status(let code, let body):
-                return "JobManager answered HTTP \(code): \(body)"
+                let message = (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["errors"] as? [String]
+                return "JobManager answered HTTP \(code): \(message?.joined(separator: "; ") ?? body)"
             }
         }
     }
@@ -22,16 +23,24 @@ struct RESTClient {
     let base: String
 
     func get(_ path: String) async throws -> String {
+        try await send("GET", path, body: nil)
+    }
+
+    func send(_ method: String, _ path: String, body: Data?) async throws -> String {
         guard let url = URL(string: base + path) else { throw Failure.status(0, "invalid URL \(base + path)") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.httpBody = body
+        if body != nil { request.setValue("application/yaml", forHTTPHeaderField: "Content-Type") }
         let (data, response): (Data, URLResponse)
         do {
-            (data, response) = try await URLSession.shared.data(from: url)
+            (data, response) = try await URLSession.shared.data(for: request)
         } catch {
             throw Failure.unreachable(url.absoluteString, error)
         }
-        let body = String(decoding: data, as: UTF8.self)
+        let text = String(decoding: data, as: UTF8.self)
         let code = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(code) else { throw Failure.status(code, body) }
-        return body
+        guard (200..<300).contains(code) else { throw Failure.status(code, text) }
+        return text
     }
 }

@@ -6,20 +6,27 @@ import SluiceCore
 struct SluiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
-        abstract: "Sluice client: cluster status over the JobManager's REST API.",
-        subcommands: [Overview.self])
+        abstract: "Sluice client: submit and control jobs over the JobManager's REST API, generate and verify data.",
+        subcommands: [Submit.self, List.self, Status.self, Cancel.self, Overview.self])
+}
+
+/// Where the JobManager's REST API is, shared by the job commands.
+struct RESTOptions: ParsableArguments {
+    @Option(name: .long, help: "The JobManager's REST address (default http://127.0.0.1:8081, or SLUICE_REST_URL).")
+    var rest: String?
+
+    var client: RESTClient {
+        RESTClient(base: rest ?? ProcessInfo.processInfo.environment["SLUICE_REST_URL"] ?? "http://127.0.0.1:8081")
+    }
 }
 
 /// `sluice overview`: what the JobManager reports at GET /overview.
 struct Overview: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the cluster overview (TaskManagers, slots, jobs).")
+    static let configuration = CommandConfiguration(abstract: "Print the cluster overview (TaskManagers, slots, jobs) as JSON.")
 
-    @Option(name: .long, help: "The JobManager's REST address (default http://127.0.0.1:8081, or SLUICE_REST_URL).")
-    var rest: String?
+    @OptionGroup var options: RESTOptions
 
     func run() async throws {
-        let base = rest ?? ProcessInfo.processInfo.environment["SLUICE_REST_URL"] ?? "http://127.0.0.1:8081"
-        let body = try await RESTClient(base: base).get("/overview")
-        print(body)
+        print(try await options.client.get("/overview"))
     }
 }

@@ -26,11 +26,15 @@ public struct JobManagerConnector: Service {
 
     private let settings: Settings
     private let identity: TaskManagerIdentity
+    private let executor: TaskExecutor
+    private let reports: TaskReportQueue
     private let logger: Logger
 
-    public init(settings: Settings, identity: TaskManagerIdentity, logger: Logger) {
+    public init(settings: Settings, identity: TaskManagerIdentity, executor: TaskExecutor, reports: TaskReportQueue, logger: Logger) {
         self.settings = settings
         self.identity = identity
+        self.executor = executor
+        self.reports = reports
         self.logger = logger
     }
 
@@ -110,6 +114,9 @@ public struct JobManagerConnector: Service {
                     try await Task.sleep(for: interval)
                 }
             }
+            group.addTask { [reports] in
+                for await report in reports.stream { try await outbound.write(report) }
+            }
             defer { group.cancelAll() }
             while let envelope = try await inbound.next() {
                 switch envelope.body {
@@ -117,8 +124,13 @@ public struct JobManagerConnector: Service {
                     lastReply.touch()
                 case .disconnect(let disconnect)?:
                     throw ConnectorError.disconnected(disconnect.reason)
+                case .deployTask(let deployment)?:
+                    // Deploying connects data channels and may wait for producers: never block the reader.
+                    // Not a child of this session: a deployed task outlives a JobManager reconnect.
+                    Task { [executor] in await executor.deploy(deployment) }
+                case .cancelTask(let cancellation)?:
+                    executor.cancel(cancellation)
                 default:
-                    // Task deployment arrives with the streaming runtime; v1 JobManagers send nothing else yet.
                     throw ConnectorError.unexpectedMessage(envelope.bodyName)
                 }
             }
@@ -141,7 +153,8 @@ public struct JobManagerConnector: Service {
         var message = _ProtoHeartbeat()
         message.taskManagerID = identity.id
         message.sentAtMs = UInt64(Date().timeIntervalSince1970 * 1000)
-        message.freeSlots = UInt32(identity.slots)
+        message.freeSlots = UInt32(executor.freeSlots)
+        message.tasks = executor.statuses()
         return message
     }
 }

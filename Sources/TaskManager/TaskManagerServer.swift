@@ -14,22 +14,26 @@ public struct TaskManagerServer {
         let suffix = UUID().uuidString.lowercased().prefix(6)
         let provisionalID = id ?? "tm-\(suffix)"
         var logger = logger
-        let dataServer = try await DataPlaneServer(
-            bind: config.taskManager.bind, port: config.taskManager.dataPort, clusterID: config.clusterID,
-            secret: secret, serverID: provisionalID, maxFrameBytes: config.rpc.maxFrameBytes,
-            handshakeTimeout: config.rpc.handshakeTimeout, logger: logger)
         let host = config.taskManager.host ?? config.taskManager.bind
+        let dataServer = try await DataPlane(
+            bind: config.taskManager.bind, port: config.taskManager.dataPort, advertisedHost: host,
+            clusterID: config.clusterID, secret: secret, taskManagerID: provisionalID,
+            maxFrameBytes: config.rpc.maxFrameBytes, handshakeTimeout: config.rpc.handshakeTimeout, logger: logger)
         identity = TaskManagerIdentity(
             id: id ?? "\(host):\(dataServer.port)-\(suffix)", host: host, dataPort: dataServer.port,
             slots: config.taskManager.slots, pid: Int(ProcessInfo.processInfo.processIdentifier),
             startedAtEpochMillis: Int64(Date().timeIntervalSince1970 * 1000))
         logger[metadataKey: "taskmanager"] = "\(identity.id)"
+        let reports = TaskReportQueue()
+        let workDirectory = "\(config.taskManager.workDirectory)/\(identity.id.replacingOccurrences(of: ":", with: "_"))"
+        let executor = TaskExecutor(dataPlane: dataServer, workDirectory: workDirectory, connectors: config.connectors,
+                                    slots: config.taskManager.slots, logger: logger, report: reports.report)
         let connector = JobManagerConnector(
             settings: .init(jobManager: jobManager, clusterID: config.clusterID, secret: secret,
                             maxFrameBytes: config.rpc.maxFrameBytes, handshakeTimeout: config.rpc.handshakeTimeout,
                             heartbeatInterval: config.heartbeat.interval, reconnectInitial: config.taskManager.reconnectInitial,
                             reconnectMaximum: config.taskManager.reconnectMaximum),
-            identity: identity, logger: logger)
+            identity: identity, executor: executor, reports: reports, logger: logger)
         group = ServiceGroup(configuration: .init(
             services: [.init(service: dataServer), .init(service: connector)],
             gracefulShutdownSignals: [.sigterm, .sigint],

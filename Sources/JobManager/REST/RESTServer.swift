@@ -8,9 +8,8 @@ public struct RESTServer: Service {
     private let application: Application<RouterResponder<BasicRequestContext>>
 
     public init(bind: String, port: Int, membership: Membership, metrics: JobManagerMetrics,
-                jobCounts: @escaping @Sendable () -> JobCounts, refreshInterval: Duration, logger: Logger) {
-        let router = Self.makeRouter(membership: membership, metrics: metrics, jobCounts: jobCounts,
-                                     refreshInterval: refreshInterval)
+                jobs: JobRegistry, refreshInterval: Duration, logger: Logger) {
+        let router = Self.makeRouter(membership: membership, metrics: metrics, jobs: jobs, refreshInterval: refreshInterval)
         application = Application(
             router: router,
             configuration: .init(address: .hostname(bind, port: port), serverName: "sluice"),
@@ -20,11 +19,12 @@ public struct RESTServer: Service {
             logger: logger)
     }
 
-    static func makeRouter(membership: Membership, metrics: JobManagerMetrics, jobCounts: @escaping @Sendable () -> JobCounts,
+    static func makeRouter(membership: Membership, metrics: JobManagerMetrics, jobs: JobRegistry,
                            refreshInterval: Duration) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
-        ClusterRoutes(membership: membership, jobCounts: jobCounts, refreshInterval: refreshInterval).register(on: router)
+        ClusterRoutes(membership: membership, jobCounts: { jobs.counts() }, refreshInterval: refreshInterval).register(on: router)
+        JobRoutes(jobs: jobs).register(on: router)
         MetricsRoute(render: metrics.render).register(on: router)
         return router
     }

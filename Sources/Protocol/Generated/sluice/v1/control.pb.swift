@@ -612,6 +612,16 @@ public nonisolated struct _ProtoTaskStatus: Sendable {
 
   public var state: _ProtoExecutionState = .unspecified
 
+  public var recordsIn: UInt64 = 0
+
+  public var recordsOut: UInt64 = 0
+
+  public var bytesIn: UInt64 = 0
+
+  public var bytesOut: UInt64 = 0
+
+  public var watermarkMs: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -801,6 +811,9 @@ public nonisolated struct _ProtoOutputEdge: Sendable {
 
   public var consumers: [_ProtoChannelAddress] = []
 
+  /// for PARTITIONING_HASH: the record fields hashed into key groups
+  public var keyBy: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -875,53 +888,95 @@ public nonisolated struct _ProtoStateHandle: Sendable {
   fileprivate var _keyGroups: _ProtoKeyGroupRange? = nil
 }
 
-public nonisolated struct _ProtoDeployTask: Sendable {
+public nonisolated struct _ProtoDeployTask: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var task: _ProtoTaskId {
-    get {_task ?? _ProtoTaskId()}
-    set {_task = newValue}
+    get {_storage._task ?? _ProtoTaskId()}
+    set {_uniqueStorage()._task = newValue}
   }
   /// Returns true if `task` has been explicitly set.
-  public var hasTask: Bool {self._task != nil}
+  public var hasTask: Bool {_storage._task != nil}
   /// Clears the value of `task`. Subsequent reads from it will return its default value.
-  public mutating func clearTask() {self._task = nil}
+  public mutating func clearTask() {_uniqueStorage()._task = nil}
 
-  public var parallelism: UInt32 = 0
+  public var parallelism: UInt32 {
+    get {_storage._parallelism}
+    set {_uniqueStorage()._parallelism = newValue}
+  }
 
-  public var maxParallelism: UInt32 = 0
+  public var maxParallelism: UInt32 {
+    get {_storage._maxParallelism}
+    set {_uniqueStorage()._maxParallelism = newValue}
+  }
 
-  public var jobName: String = String()
+  public var jobName: String {
+    get {_storage._jobName}
+    set {_uniqueStorage()._jobName = newValue}
+  }
 
-  public var chain: [_ProtoOperatorSpec] = []
+  public var chain: [_ProtoOperatorSpec] {
+    get {_storage._chain}
+    set {_uniqueStorage()._chain = newValue}
+  }
 
-  public var inputs: [_ProtoInputEdge] = []
+  public var inputs: [_ProtoInputEdge] {
+    get {_storage._inputs}
+    set {_uniqueStorage()._inputs = newValue}
+  }
 
-  public var outputs: [_ProtoOutputEdge] = []
+  public var outputs: [_ProtoOutputEdge] {
+    get {_storage._outputs}
+    set {_uniqueStorage()._outputs = newValue}
+  }
 
   public var keyGroups: _ProtoKeyGroupRange {
-    get {_keyGroups ?? _ProtoKeyGroupRange()}
-    set {_keyGroups = newValue}
+    get {_storage._keyGroups ?? _ProtoKeyGroupRange()}
+    set {_uniqueStorage()._keyGroups = newValue}
   }
   /// Returns true if `keyGroups` has been explicitly set.
-  public var hasKeyGroups: Bool {self._keyGroups != nil}
+  public var hasKeyGroups: Bool {_storage._keyGroups != nil}
   /// Clears the value of `keyGroups`. Subsequent reads from it will return its default value.
-  public mutating func clearKeyGroups() {self._keyGroups = nil}
+  public mutating func clearKeyGroups() {_uniqueStorage()._keyGroups = nil}
 
-  public var restore: [_ProtoStateHandle] = []
+  public var restore: [_ProtoStateHandle] {
+    get {_storage._restore}
+    set {_uniqueStorage()._restore = newValue}
+  }
 
-  public var restoreCheckpointID: UInt64 = 0
+  public var restoreCheckpointID: UInt64 {
+    get {_storage._restoreCheckpointID}
+    set {_uniqueStorage()._restoreCheckpointID = newValue}
+  }
 
-  public var checkpointStorage: String = String()
+  public var checkpointStorage: String {
+    get {_storage._checkpointStorage}
+    set {_uniqueStorage()._checkpointStorage = newValue}
+  }
+
+  /// Event time (DESIGN.md §4): bounded out-of-orderness, idle partitions, allowed lateness.
+  public var outOfOrdernessMs: Int64 {
+    get {_storage._outOfOrdernessMs}
+    set {_uniqueStorage()._outOfOrdernessMs = newValue}
+  }
+
+  public var idleTimeoutMs: Int64 {
+    get {_storage._idleTimeoutMs}
+    set {_uniqueStorage()._idleTimeoutMs = newValue}
+  }
+
+  public var allowedLatenessMs: Int64 {
+    get {_storage._allowedLatenessMs}
+    set {_uniqueStorage()._allowedLatenessMs = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _task: _ProtoTaskId? = nil
-  fileprivate var _keyGroups: _ProtoKeyGroupRange? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct _ProtoTaskStateChanged: Sendable {
@@ -1824,7 +1879,7 @@ nonisolated extension _ProtoTaskId: SwiftProtobuf.Message, SwiftProtobuf._Messag
 
 nonisolated extension _ProtoTaskStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TaskStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}state\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}state\0\u{3}records_in\0\u{3}records_out\0\u{3}bytes_in\0\u{3}bytes_out\0\u{3}watermark_ms\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1834,6 +1889,11 @@ nonisolated extension _ProtoTaskStatus: SwiftProtobuf.Message, SwiftProtobuf._Me
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularMessageField(value: &self._task) }()
       case 2: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.recordsIn) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.recordsOut) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.bytesIn) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.bytesOut) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.watermarkMs) }()
       default: break
       }
     }
@@ -1850,12 +1910,32 @@ nonisolated extension _ProtoTaskStatus: SwiftProtobuf.Message, SwiftProtobuf._Me
     if self.state != .unspecified {
       try visitor.visitSingularEnumField(value: self.state, fieldNumber: 2)
     }
+    if self.recordsIn != 0 {
+      try visitor.visitSingularUInt64Field(value: self.recordsIn, fieldNumber: 3)
+    }
+    if self.recordsOut != 0 {
+      try visitor.visitSingularUInt64Field(value: self.recordsOut, fieldNumber: 4)
+    }
+    if self.bytesIn != 0 {
+      try visitor.visitSingularUInt64Field(value: self.bytesIn, fieldNumber: 5)
+    }
+    if self.bytesOut != 0 {
+      try visitor.visitSingularUInt64Field(value: self.bytesOut, fieldNumber: 6)
+    }
+    if self.watermarkMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.watermarkMs, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: _ProtoTaskStatus, rhs: _ProtoTaskStatus) -> Bool {
     if lhs._task != rhs._task {return false}
     if lhs.state != rhs.state {return false}
+    if lhs.recordsIn != rhs.recordsIn {return false}
+    if lhs.recordsOut != rhs.recordsOut {return false}
+    if lhs.bytesIn != rhs.bytesIn {return false}
+    if lhs.bytesOut != rhs.bytesOut {return false}
+    if lhs.watermarkMs != rhs.watermarkMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2261,7 +2341,7 @@ nonisolated extension _ProtoChannelAddress: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension _ProtoOutputEdge: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".OutputEdge"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}target_vertex_id\0\u{1}partitioning\0\u{1}consumers\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}target_vertex_id\0\u{1}partitioning\0\u{1}consumers\0\u{3}key_by\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2272,6 +2352,7 @@ nonisolated extension _ProtoOutputEdge: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 1: try { try decoder.decodeSingularStringField(value: &self.targetVertexID) }()
       case 2: try { try decoder.decodeSingularEnumField(value: &self.partitioning) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.consumers) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.keyBy) }()
       default: break
       }
     }
@@ -2287,6 +2368,9 @@ nonisolated extension _ProtoOutputEdge: SwiftProtobuf.Message, SwiftProtobuf._Me
     if !self.consumers.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.consumers, fieldNumber: 3)
     }
+    if !self.keyBy.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.keyBy, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2294,6 +2378,7 @@ nonisolated extension _ProtoOutputEdge: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.targetVertexID != rhs.targetVertexID {return false}
     if lhs.partitioning != rhs.partitioning {return false}
     if lhs.consumers != rhs.consumers {return false}
+    if lhs.keyBy != rhs.keyBy {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2440,83 +2525,160 @@ nonisolated extension _ProtoStateHandle: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension _ProtoDeployTask: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DeployTask"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}parallelism\0\u{3}max_parallelism\0\u{3}job_name\0\u{1}chain\0\u{1}inputs\0\u{1}outputs\0\u{3}key_groups\0\u{1}restore\0\u{3}restore_checkpoint_id\0\u{3}checkpoint_storage\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}parallelism\0\u{3}max_parallelism\0\u{3}job_name\0\u{1}chain\0\u{1}inputs\0\u{1}outputs\0\u{3}key_groups\0\u{1}restore\0\u{3}restore_checkpoint_id\0\u{3}checkpoint_storage\0\u{3}out_of_orderness_ms\0\u{3}idle_timeout_ms\0\u{3}allowed_lateness_ms\0")
+
+  fileprivate class _StorageClass {
+    var _task: _ProtoTaskId? = nil
+    var _parallelism: UInt32 = 0
+    var _maxParallelism: UInt32 = 0
+    var _jobName: String = String()
+    var _chain: [_ProtoOperatorSpec] = []
+    var _inputs: [_ProtoInputEdge] = []
+    var _outputs: [_ProtoOutputEdge] = []
+    var _keyGroups: _ProtoKeyGroupRange? = nil
+    var _restore: [_ProtoStateHandle] = []
+    var _restoreCheckpointID: UInt64 = 0
+    var _checkpointStorage: String = String()
+    var _outOfOrdernessMs: Int64 = 0
+    var _idleTimeoutMs: Int64 = 0
+    var _allowedLatenessMs: Int64 = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _task = source._task
+      _parallelism = source._parallelism
+      _maxParallelism = source._maxParallelism
+      _jobName = source._jobName
+      _chain = source._chain
+      _inputs = source._inputs
+      _outputs = source._outputs
+      _keyGroups = source._keyGroups
+      _restore = source._restore
+      _restoreCheckpointID = source._restoreCheckpointID
+      _checkpointStorage = source._checkpointStorage
+      _outOfOrdernessMs = source._outOfOrdernessMs
+      _idleTimeoutMs = source._idleTimeoutMs
+      _allowedLatenessMs = source._allowedLatenessMs
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularMessageField(value: &self._task) }()
-      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.parallelism) }()
-      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.maxParallelism) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.jobName) }()
-      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.chain) }()
-      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.inputs) }()
-      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.outputs) }()
-      case 8: try { try decoder.decodeSingularMessageField(value: &self._keyGroups) }()
-      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.restore) }()
-      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.restoreCheckpointID) }()
-      case 11: try { try decoder.decodeSingularStringField(value: &self.checkpointStorage) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._task) }()
+        case 2: try { try decoder.decodeSingularUInt32Field(value: &_storage._parallelism) }()
+        case 3: try { try decoder.decodeSingularUInt32Field(value: &_storage._maxParallelism) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._jobName) }()
+        case 5: try { try decoder.decodeRepeatedMessageField(value: &_storage._chain) }()
+        case 6: try { try decoder.decodeRepeatedMessageField(value: &_storage._inputs) }()
+        case 7: try { try decoder.decodeRepeatedMessageField(value: &_storage._outputs) }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._keyGroups) }()
+        case 9: try { try decoder.decodeRepeatedMessageField(value: &_storage._restore) }()
+        case 10: try { try decoder.decodeSingularUInt64Field(value: &_storage._restoreCheckpointID) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._checkpointStorage) }()
+        case 12: try { try decoder.decodeSingularInt64Field(value: &_storage._outOfOrdernessMs) }()
+        case 13: try { try decoder.decodeSingularInt64Field(value: &_storage._idleTimeoutMs) }()
+        case 14: try { try decoder.decodeSingularInt64Field(value: &_storage._allowedLatenessMs) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    try { if let v = self._task {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-    } }()
-    if self.parallelism != 0 {
-      try visitor.visitSingularUInt32Field(value: self.parallelism, fieldNumber: 2)
-    }
-    if self.maxParallelism != 0 {
-      try visitor.visitSingularUInt32Field(value: self.maxParallelism, fieldNumber: 3)
-    }
-    if !self.jobName.isEmpty {
-      try visitor.visitSingularStringField(value: self.jobName, fieldNumber: 4)
-    }
-    if !self.chain.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.chain, fieldNumber: 5)
-    }
-    if !self.inputs.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.inputs, fieldNumber: 6)
-    }
-    if !self.outputs.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.outputs, fieldNumber: 7)
-    }
-    try { if let v = self._keyGroups {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
-    } }()
-    if !self.restore.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.restore, fieldNumber: 9)
-    }
-    if self.restoreCheckpointID != 0 {
-      try visitor.visitSingularUInt64Field(value: self.restoreCheckpointID, fieldNumber: 10)
-    }
-    if !self.checkpointStorage.isEmpty {
-      try visitor.visitSingularStringField(value: self.checkpointStorage, fieldNumber: 11)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._task {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      if _storage._parallelism != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._parallelism, fieldNumber: 2)
+      }
+      if _storage._maxParallelism != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._maxParallelism, fieldNumber: 3)
+      }
+      if !_storage._jobName.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._jobName, fieldNumber: 4)
+      }
+      if !_storage._chain.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._chain, fieldNumber: 5)
+      }
+      if !_storage._inputs.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._inputs, fieldNumber: 6)
+      }
+      if !_storage._outputs.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._outputs, fieldNumber: 7)
+      }
+      try { if let v = _storage._keyGroups {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
+      if !_storage._restore.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._restore, fieldNumber: 9)
+      }
+      if _storage._restoreCheckpointID != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._restoreCheckpointID, fieldNumber: 10)
+      }
+      if !_storage._checkpointStorage.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._checkpointStorage, fieldNumber: 11)
+      }
+      if _storage._outOfOrdernessMs != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._outOfOrdernessMs, fieldNumber: 12)
+      }
+      if _storage._idleTimeoutMs != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._idleTimeoutMs, fieldNumber: 13)
+      }
+      if _storage._allowedLatenessMs != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._allowedLatenessMs, fieldNumber: 14)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: _ProtoDeployTask, rhs: _ProtoDeployTask) -> Bool {
-    if lhs._task != rhs._task {return false}
-    if lhs.parallelism != rhs.parallelism {return false}
-    if lhs.maxParallelism != rhs.maxParallelism {return false}
-    if lhs.jobName != rhs.jobName {return false}
-    if lhs.chain != rhs.chain {return false}
-    if lhs.inputs != rhs.inputs {return false}
-    if lhs.outputs != rhs.outputs {return false}
-    if lhs._keyGroups != rhs._keyGroups {return false}
-    if lhs.restore != rhs.restore {return false}
-    if lhs.restoreCheckpointID != rhs.restoreCheckpointID {return false}
-    if lhs.checkpointStorage != rhs.checkpointStorage {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._task != rhs_storage._task {return false}
+        if _storage._parallelism != rhs_storage._parallelism {return false}
+        if _storage._maxParallelism != rhs_storage._maxParallelism {return false}
+        if _storage._jobName != rhs_storage._jobName {return false}
+        if _storage._chain != rhs_storage._chain {return false}
+        if _storage._inputs != rhs_storage._inputs {return false}
+        if _storage._outputs != rhs_storage._outputs {return false}
+        if _storage._keyGroups != rhs_storage._keyGroups {return false}
+        if _storage._restore != rhs_storage._restore {return false}
+        if _storage._restoreCheckpointID != rhs_storage._restoreCheckpointID {return false}
+        if _storage._checkpointStorage != rhs_storage._checkpointStorage {return false}
+        if _storage._outOfOrdernessMs != rhs_storage._outOfOrdernessMs {return false}
+        if _storage._idleTimeoutMs != rhs_storage._idleTimeoutMs {return false}
+        if _storage._allowedLatenessMs != rhs_storage._allowedLatenessMs {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

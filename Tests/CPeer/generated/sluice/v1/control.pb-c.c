@@ -2261,7 +2261,7 @@ const ProtobufCMessageDescriptor sluice__v1__task_id__descriptor =
   (ProtobufCMessageInit) sluice__v1__task_id__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sluice__v1__task_status__field_descriptors[2] =
+static const ProtobufCFieldDescriptor sluice__v1__task_status__field_descriptors[7] =
 {
   {
     "task",
@@ -2287,15 +2287,80 @@ static const ProtobufCFieldDescriptor sluice__v1__task_status__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "records_in",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__TaskStatus, records_in),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "records_out",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__TaskStatus, records_out),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bytes_in",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__TaskStatus, bytes_in),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bytes_out",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__TaskStatus, bytes_out),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "watermark_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__TaskStatus, watermark_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__v1__task_status__field_indices_by_name[] = {
+  4,   /* field[4] = bytes_in */
+  5,   /* field[5] = bytes_out */
+  2,   /* field[2] = records_in */
+  3,   /* field[3] = records_out */
   1,   /* field[1] = state */
   0,   /* field[0] = task */
+  6,   /* field[6] = watermark_ms */
 };
 static const ProtobufCIntRange sluice__v1__task_status__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor sluice__v1__task_status__descriptor =
 {
@@ -2305,7 +2370,7 @@ const ProtobufCMessageDescriptor sluice__v1__task_status__descriptor =
   "Sluice__V1__TaskStatus",
   "sluice.v1",
   sizeof(Sluice__V1__TaskStatus),
-  2,
+  7,
   sluice__v1__task_status__field_descriptors,
   sluice__v1__task_status__field_indices_by_name,
   1,  sluice__v1__task_status__number_ranges,
@@ -3036,7 +3101,7 @@ const ProtobufCMessageDescriptor sluice__v1__channel_address__descriptor =
   (ProtobufCMessageInit) sluice__v1__channel_address__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sluice__v1__output_edge__field_descriptors[3] =
+static const ProtobufCFieldDescriptor sluice__v1__output_edge__field_descriptors[4] =
 {
   {
     "target_vertex_id",
@@ -3074,16 +3139,29 @@ static const ProtobufCFieldDescriptor sluice__v1__output_edge__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "key_by",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Sluice__V1__OutputEdge, n_key_by),
+    offsetof(Sluice__V1__OutputEdge, key_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__v1__output_edge__field_indices_by_name[] = {
   2,   /* field[2] = consumers */
+  3,   /* field[3] = key_by */
   1,   /* field[1] = partitioning */
   0,   /* field[0] = target_vertex_id */
 };
 static const ProtobufCIntRange sluice__v1__output_edge__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor sluice__v1__output_edge__descriptor =
 {
@@ -3093,7 +3171,7 @@ const ProtobufCMessageDescriptor sluice__v1__output_edge__descriptor =
   "Sluice__V1__OutputEdge",
   "sluice.v1",
   sizeof(Sluice__V1__OutputEdge),
-  3,
+  4,
   sluice__v1__output_edge__field_descriptors,
   sluice__v1__output_edge__field_indices_by_name,
   1,  sluice__v1__output_edge__number_ranges,
@@ -3331,7 +3409,7 @@ const ProtobufCMessageDescriptor sluice__v1__state_handle__descriptor =
   (ProtobufCMessageInit) sluice__v1__state_handle__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sluice__v1__deploy_task__field_descriptors[11] =
+static const ProtobufCFieldDescriptor sluice__v1__deploy_task__field_descriptors[14] =
 {
   {
     "task",
@@ -3465,14 +3543,53 @@ static const ProtobufCFieldDescriptor sluice__v1__deploy_task__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "out_of_orderness_ms",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__DeployTask, out_of_orderness_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "idle_timeout_ms",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__DeployTask, idle_timeout_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "allowed_lateness_ms",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__DeployTask, allowed_lateness_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__v1__deploy_task__field_indices_by_name[] = {
+  13,   /* field[13] = allowed_lateness_ms */
   4,   /* field[4] = chain */
   10,   /* field[10] = checkpoint_storage */
+  12,   /* field[12] = idle_timeout_ms */
   5,   /* field[5] = inputs */
   3,   /* field[3] = job_name */
   7,   /* field[7] = key_groups */
   2,   /* field[2] = max_parallelism */
+  11,   /* field[11] = out_of_orderness_ms */
   6,   /* field[6] = outputs */
   1,   /* field[1] = parallelism */
   8,   /* field[8] = restore */
@@ -3482,7 +3599,7 @@ static const unsigned sluice__v1__deploy_task__field_indices_by_name[] = {
 static const ProtobufCIntRange sluice__v1__deploy_task__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 14 }
 };
 const ProtobufCMessageDescriptor sluice__v1__deploy_task__descriptor =
 {
@@ -3492,7 +3609,7 @@ const ProtobufCMessageDescriptor sluice__v1__deploy_task__descriptor =
   "Sluice__V1__DeployTask",
   "sluice.v1",
   sizeof(Sluice__V1__DeployTask),
-  11,
+  14,
   sluice__v1__deploy_task__field_descriptors,
   sluice__v1__deploy_task__field_indices_by_name,
   1,  sluice__v1__deploy_task__number_ranges,

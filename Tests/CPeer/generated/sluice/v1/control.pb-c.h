@@ -295,10 +295,15 @@ struct  Sluice__V1__TaskStatus
   ProtobufCMessage base;
   Sluice__V1__TaskId *task;
   Sluice__V1__ExecutionState state;
+  uint64_t records_in;
+  uint64_t records_out;
+  uint64_t bytes_in;
+  uint64_t bytes_out;
+  int64_t watermark_ms;
 };
 #define SLUICE__V1__TASK_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__task_status__descriptor) \
-    , NULL, SLUICE__V1__EXECUTION_STATE__EXECUTION_STATE_UNSPECIFIED }
+    , NULL, SLUICE__V1__EXECUTION_STATE__EXECUTION_STATE_UNSPECIFIED, 0, 0, 0, 0, 0 }
 
 
 struct  Sluice__V1__MetricsSummary
@@ -444,10 +449,15 @@ struct  Sluice__V1__OutputEdge
   Sluice__V1__Partitioning partitioning;
   size_t n_consumers;
   Sluice__V1__ChannelAddress **consumers;
+  /*
+   * for PARTITIONING_HASH: the record fields hashed into key groups
+   */
+  size_t n_key_by;
+  char **key_by;
 };
 #define SLUICE__V1__OUTPUT_EDGE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__output_edge__descriptor) \
-    , (char *)protobuf_c_empty_string, SLUICE__V1__PARTITIONING__PARTITIONING_UNSPECIFIED, 0,NULL }
+    , (char *)protobuf_c_empty_string, SLUICE__V1__PARTITIONING__PARTITIONING_UNSPECIFIED, 0,NULL, 0,NULL }
 
 
 struct  Sluice__V1__InputEdge
@@ -527,10 +537,16 @@ struct  Sluice__V1__DeployTask
   Sluice__V1__StateHandle **restore;
   uint64_t restore_checkpoint_id;
   char *checkpoint_storage;
+  /*
+   * Event time (DESIGN.md §4): bounded out-of-orderness, idle partitions, allowed lateness.
+   */
+  int64_t out_of_orderness_ms;
+  int64_t idle_timeout_ms;
+  int64_t allowed_lateness_ms;
 };
 #define SLUICE__V1__DEPLOY_TASK__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__deploy_task__descriptor) \
-    , NULL, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0,NULL, NULL, 0,NULL, 0, (char *)protobuf_c_empty_string }
+    , NULL, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0,NULL, NULL, 0,NULL, 0, (char *)protobuf_c_empty_string, 0, 0, 0 }
 
 
 struct  Sluice__V1__TaskStateChanged

@@ -1,0 +1,186 @@
+import Hummingbird
+import SluiceProtocol
+
+/// Flink's per-state task counts (`tasks` objects): lower-case state names plus `total`.
+func taskCounts(_ states: [_ProtoExecutionState]) -> [String: Int] {
+    var counts = Dictionary(uniqueKeysWithValues: _ProtoExecutionState.restStates.map { ($0.restName.lowercased(), 0) })
+    counts["reconciling"] = 0
+    for state in states { counts[state.restName.lowercased(), default: 0] += 1 }
+    counts["total"] = states.count
+    return counts
+}
+
+/// One entry of `GET /jobs/overview`.
+struct JobOverview: Codable {
+    var jid: String
+    var name: String
+    var state: String
+    var startTime: Int64
+    var endTime: Int64
+    var duration: Int64
+    var lastModification: Int64
+    var tasks: [String: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case jid, name, state, tasks
+        case startTime = "start-time", endTime = "end-time", duration, lastModification = "last-modification"
+    }
+
+    init(_ job: JobMaster.Snapshot, now: Int64) {
+        jid = job.id
+        name = job.spec.name
+        state = job.status.rawValue
+        startTime = job.startTime
+        endTime = job.endTime
+        duration = (job.endTime >= 0 ? job.endTime : now) - job.startTime
+        lastModification = job.lastModification
+        tasks = taskCounts(job.executions.values.map(\.state))
+    }
+}
+
+struct JobsOverviewResponse: ResponseEncodable {
+    var jobs: [JobOverview]
+}
+
+/// `GET /jobs`: ids and states only, as Flink.
+struct JobsListResponse: ResponseEncodable {
+    struct Entry: Codable {
+        var id: String
+        var status: String
+    }
+    var jobs: [Entry]
+}
+
+struct SubmitResponse: ResponseEncodable {
+    var jobid: String
+}
+
+struct EmptyResponse: ResponseEncodable {}
+
+/// `GET /jobs/:id`, in Flink's shape: vertices with task counts and I/O metrics, and the plan.
+struct JobDetails: ResponseEncodable {
+    struct Vertex: Codable {
+        var id: String
+        var name: String
+        var parallelism: Int
+        var maxParallelism: Int
+        var status: String
+        var startTime: Int64
+        var endTime: Int64
+        var duration: Int64
+        var tasks: [String: Int]
+        var metrics: [String: UInt64]
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, parallelism, maxParallelism, status, tasks, metrics
+            case startTime = "start-time", endTime = "end-time", duration
+        }
+    }
+
+    struct Plan: Codable {
+        struct Input: Codable {
+            var num: Int
+            var id: String
+            var shipStrategy: String
+            var exchange: String
+            enum CodingKeys: String, CodingKey { case num, id, shipStrategy = "ship_strategy", exchange }
+        }
+        struct Node: Codable {
+            var id: String
+            var parallelism: Int
+            var `operator`: String
+            var operatorStrategy: String
+            var description: String
+            var inputs: [Input]
+            enum CodingKeys: String, CodingKey {
+                case id, parallelism, `operator`, description, inputs, operatorStrategy = "operator_strategy"
+            }
+        }
+        var jid: String
+        var name: String
+        var type: String
+        var nodes: [Node]
+    }
+
+    var jid: String
+    var name: String
+    var isStoppable: Bool
+    var state: String
+    var startTime: Int64
+    var endTime: Int64
+    var duration: Int64
+    var maxParallelism: Int
+    var now: Int64
+    var timestamps: [String: Int64]
+    var vertices: [Vertex]
+    var statusCounts: [String: Int]
+    var plan: Plan
+    var attempt: UInt32
+    var failureCause: String?
+
+    enum CodingKeys: String, CodingKey {
+        case jid, name, isStoppable, state, duration, maxParallelism, now, timestamps, vertices, plan, attempt
+        case startTime = "start-time", endTime = "end-time", statusCounts = "status-counts", failureCause = "failure-cause"
+    }
+
+    init(_ job: JobMaster.Snapshot, now: Int64) {
+        jid = job.id
+        name = job.spec.name
+        isStoppable = false
+        state = job.status.rawValue
+        startTime = job.startTime
+        endTime = job.endTime
+        duration = (job.endTime >= 0 ? job.endTime : now) - job.startTime
+        maxParallelism = job.graph.maxParallelism
+        self.now = now
+        timestamps = Dictionary(uniqueKeysWithValues: job.statusTimestamps.map { ($0.key.rawValue, $0.value) })
+        attempt = job.attempt
+        failureCause = job.failureCause
+        vertices = job.graph.chains.map { chain in
+            let executions = (0..<chain.parallelism).compactMap { job.executions[TaskKey(vertex: chain.id, subtask: $0)] }
+            let states = executions.map(\.state)
+            let start = executions.map(\.startTime).filter { $0 >= 0 }.min() ?? -1
+            let end = states.allSatisfy(\.isTerminal) ? (executions.map(\.endTime).max() ?? -1) : -1
+            let sum = { (value: (Execution) -> UInt64) in executions.reduce(0) { $0 + value($1) } }
+            let complete = states.allSatisfy(\.isTerminal) ? 1 : 0
+            return Vertex(
+                id: chain.id, name: chain.name, parallelism: chain.parallelism, maxParallelism: job.graph.maxParallelism,
+                status: Self.vertexStatus(states), startTime: start, endTime: end,
+                duration: start < 0 ? -1 : ((end >= 0 ? end : now) - start), tasks: taskCounts(states),
+                metrics: ["read-records": sum(\.recordsIn), "write-records": sum(\.recordsOut),
+                          "read-bytes": sum(\.bytesIn), "write-bytes": sum(\.bytesOut),
+                          "read-records-complete": UInt64(complete), "write-records-complete": UInt64(complete),
+                          "read-bytes-complete": UInt64(complete), "write-bytes-complete": UInt64(complete)])
+        }
+        statusCounts = taskCounts(job.executions.values.map(\.state))
+        plan = Plan(jid: job.id, name: job.spec.name, type: "STREAMING", nodes: job.graph.chains.map { chain in
+            Plan.Node(id: chain.id, parallelism: chain.parallelism, operator: chain.operators.map(\.kind.rawValue).joined(separator: " -> "),
+                      operatorStrategy: chain.operators.first?.keyBy.isEmpty == false ? "keyed by \(chain.operators[0].keyBy.joined(separator: ", "))" : "",
+                      description: chain.name,
+                      inputs: chain.inputs.map { input in
+                          Plan.Input(num: input.inputIndex, id: input.chainID, shipStrategy: Self.shipStrategy(input.partitioning),
+                                     exchange: "pipelined_bounded")
+                      })
+        })
+    }
+
+    static func vertexStatus(_ states: [_ProtoExecutionState]) -> String {
+        if states.contains(.failed) { return "FAILED" }
+        if !states.isEmpty && states.allSatisfy({ $0 == .finished }) { return "FINISHED" }
+        if states.contains(.canceling) { return "CANCELING" }
+        if !states.isEmpty && states.allSatisfy(\.isTerminal) { return "CANCELED" }
+        if states.contains(.running) { return "RUNNING" }
+        if states.contains(.initializing) || states.contains(.deploying) { return "DEPLOYING" }
+        return states.contains(.scheduled) ? "SCHEDULED" : "CREATED"
+    }
+
+    static func shipStrategy(_ partitioning: _ProtoPartitioning) -> String {
+        switch partitioning {
+        case .hash: "HASH"
+        case .forward: "FORWARD"
+        case .rebalance: "REBALANCE"
+        case .broadcast: "BROADCAST"
+        default: "UNKNOWN"
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import SluiceOperators
+
+/// Routes about jobs: submit (`POST /jobs`, YAML body, `?parallelism=N`), list, overview,
+/// details and cancel (`PATCH /jobs/:id?mode=cancel`, as Flink).
+struct JobRoutes<Context: RequestContext> {
+    let jobs: JobRegistry
+    static var maxSpecBytes: Int { 1 << 20 }
+
+    func register(on router: Router<Context>) {
+        router.post("/jobs") { request, _ -> EditedResponse<SubmitResponse> in
+            let body = try await request.body.collect(upTo: Self.maxSpecBytes)
+            let yaml = String(buffer: body)
+            guard !yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw RESTError(.badRequest, "the request body must be a job spec in YAML (see jobs/checkout-attribution.yaml)")
+            }
+            var parallelism: Int?
+            if let text = request.uri.queryParameters["parallelism"] {
+                guard let value = Int(String(text)), value > 0 else {
+                    throw RESTError(.badRequest, "parallelism: must be a positive integer, got '\(text)'")
+                }
+                parallelism = value
+            }
+            do {
+                let job = try jobs.submit(yaml: yaml, parallelism: parallelism)
+                return EditedResponse(status: .accepted, response: SubmitResponse(jobid: job.id))
+            } catch let error as JobSpecError {
+                throw RESTError(.badRequest, "invalid job spec: \(error)")
+            }
+        }
+        router.get("/jobs") { _, _ in
+            JobsListResponse(jobs: jobs.all().map { .init(id: $0.id, status: $0.status.rawValue) })
+        }
+        router.get("/jobs/overview") { _, _ in
+            let now = JobMaster.now()
+            return JobsOverviewResponse(jobs: jobs.all().map { JobOverview($0.snapshot(), now: now) })
+        }
+        router.get("/jobs/:id") { _, context in
+            JobDetails(try job(context).snapshot(), now: JobMaster.now())
+        }
+        router.patch("/jobs/:id") { request, context -> EditedResponse<EmptyResponse> in
+            let job = try job(context)
+            let mode = request.uri.queryParameters["mode"].map(String.init) ?? "cancel"
+            guard mode == "cancel" else {
+                throw RESTError(.badRequest, "mode: only 'cancel' is supported, got '\(mode)'")
+            }
+            Task { await job.cancel() }
+            return EditedResponse(status: .accepted, response: EmptyResponse())
+        }
+    }
+
+    private func job(_ context: Context) throws -> JobMaster {
+        let id = try context.parameters.require("id")
+        guard let job = jobs.job(id) else {
+            throw RESTError(.notFound, "Job \(id) not found; GET /jobs lists the known jobs")
+        }
+        return job
+    }
+}

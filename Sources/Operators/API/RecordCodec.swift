@@ -1,0 +1,87 @@
+/// The compact binary form of `StreamRecord`s on the data plane (never JSON).
+///
+/// Layout: one tag byte, then the fields in declaration order — strings as varint length +
+/// UTF-8, integers as zig-zag varints, optionals with a presence byte. Stable within one
+/// protocol version; both ends of a channel run the same build.
+public enum RecordCodec {
+    private static let clickTag: UInt8 = 1
+    private static let checkoutTag: UInt8 = 2
+    private static let attributedTag: UInt8 = 3
+
+    public static func encode(_ record: StreamRecord, into writer: inout BinaryWriter) {
+        switch record {
+        case .click(let click):
+            writer.write(clickTag)
+            encode(click, into: &writer)
+        case .checkout(let checkout):
+            writer.write(checkoutTag)
+            encode(checkout, into: &writer)
+        case .attributed(let row):
+            writer.write(attributedTag)
+            encode(row.checkout, into: &writer)
+            writer.write(optional: row.clickID)
+            if let time = row.clickTime {
+                writer.write(1)
+                writer.write(signed: time)
+            } else {
+                writer.write(0)
+            }
+            writer.write(optional: row.userName)
+        }
+    }
+
+    public static func decode(from reader: inout BinaryReader) throws(BinaryReader.Failure) -> StreamRecord {
+        switch try reader.readByte() {
+        case clickTag:
+            return .click(try decodeClick(from: &reader))
+        case checkoutTag:
+            return .checkout(try decodeCheckout(from: &reader))
+        case attributedTag:
+            let checkout = try decodeCheckout(from: &reader)
+            let clickID = try reader.readOptionalString()
+            let clickTime: Int64? = try reader.readByte() == 1 ? try reader.readSigned() : nil
+            let userName = try reader.readOptionalString()
+            return .attributed(AttributedCheckout(checkout: checkout, clickID: clickID, clickTime: clickTime, userName: userName))
+        case let tag:
+            throw .malformed("unknown record tag \(tag)")
+        }
+    }
+
+    private static func encode(_ click: Click, into writer: inout BinaryWriter) {
+        writer.write(click.clickID)
+        writer.write(signed: click.userID)
+        writer.write(click.productID)
+        writer.write(click.product)
+        writer.write(click.price)
+        writer.write(click.url)
+        writer.write(click.userAgent)
+        writer.write(click.ipAddress)
+        writer.write(signed: click.eventTime)
+    }
+
+    private static func encode(_ checkout: Checkout, into writer: inout BinaryWriter) {
+        writer.write(checkout.checkoutID)
+        writer.write(signed: checkout.userID)
+        writer.write(checkout.productID)
+        writer.write(checkout.paymentMethod)
+        writer.write(checkout.totalAmount)
+        writer.write(checkout.shippingAddress)
+        writer.write(checkout.billingAddress)
+        writer.write(checkout.userAgent)
+        writer.write(checkout.ipAddress)
+        writer.write(signed: checkout.eventTime)
+    }
+
+    private static func decodeClick(from reader: inout BinaryReader) throws(BinaryReader.Failure) -> Click {
+        Click(clickID: try reader.readString(), userID: try reader.readSigned(), productID: try reader.readString(),
+              product: try reader.readString(), price: try reader.readString(), url: try reader.readString(),
+              userAgent: try reader.readString(), ipAddress: try reader.readString(), eventTime: try reader.readSigned())
+    }
+
+    private static func decodeCheckout(from reader: inout BinaryReader) throws(BinaryReader.Failure) -> Checkout {
+        Checkout(checkoutID: try reader.readString(), userID: try reader.readSigned(), productID: try reader.readString(),
+                 paymentMethod: try reader.readString(), totalAmount: try reader.readString(),
+                 shippingAddress: try reader.readString(), billingAddress: try reader.readString(),
+                 userAgent: try reader.readString(), ipAddress: try reader.readString(), eventTime: try reader.readSigned())
+    }
+}

@@ -1,0 +1,117 @@
+/// The binary form of `AttributionKeyState` stored as the value of the key's RocksDB entry (and
+/// thus in checkpoints).
+///
+/// Layout (version 1): `[version u8]`, then the clicks as `[count varint]` + per click
+/// `[click id: varint length + UTF-8][time: zig-zag varint]`, then the pending checkouts as
+/// `[count varint]` + per checkout its ten fields in `Checkout` declaration order (strings
+/// length-prefixed, integers zig-zag varints), the click id as an optional string, the click time
+/// as `[presence u8][zig-zag varint]`, and the user name as an optional string. A key with two
+/// clicks and no checkout takes ~30 bytes.
+///
+/// Decoding never traps: truncated, over-long or otherwise corrupt input throws. The encoder
+/// writes the state's canonical order; the decoder restores it if the bytes hold another.
+/// Stateless; safe from any thread.
+public enum AttributionStateCodec {
+    /// Bump when the layout changes; decoding refuses other versions rather than misreading them.
+    public static let formatVersion: UInt8 = 1
+
+    public static func encode(_ state: AttributionKeyState) -> [UInt8] {
+        var writer = BinaryWriter(capacity: 16 + 24 * state.clicks.count + 160 * state.pending.count)
+        encode(state, into: &writer)
+        return writer.bytes
+    }
+
+    /// Appends `state` to `writer` (for callers that reuse one writer across keys).
+    public static func encode(_ state: AttributionKeyState, into writer: inout BinaryWriter) {
+        writer.write(formatVersion)
+        writer.write(varint: UInt64(state.clicks.count))
+        for click in state.clicks {
+            writer.write(click.clickID)
+            writer.write(signed: click.time)
+        }
+        writer.write(varint: UInt64(state.pending.count))
+        for row in state.pending {
+            let checkout = row.checkout
+            writer.write(checkout.checkoutID)
+            writer.write(signed: checkout.userID)
+            writer.write(checkout.productID)
+            writer.write(checkout.paymentMethod)
+            writer.write(checkout.totalAmount)
+            writer.write(checkout.shippingAddress)
+            writer.write(checkout.billingAddress)
+            writer.write(checkout.userAgent)
+            writer.write(checkout.ipAddress)
+            writer.write(signed: checkout.eventTime)
+            writer.write(optional: row.clickID)
+            if let clickTime = row.clickTime {
+                writer.write(1)
+                writer.write(signed: clickTime)
+            } else {
+                writer.write(0)
+            }
+            writer.write(optional: row.userName)
+        }
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(AttributionStateCodecError) -> AttributionKeyState {
+        try bytes.withUnsafeBytes { raw in
+            Result { () throws(AttributionStateCodecError) -> AttributionKeyState in try decode(raw) }
+        }.get()
+    }
+
+    public static func decode(_ raw: UnsafeRawBufferPointer) throws(AttributionStateCodecError) -> AttributionKeyState {
+        guard !raw.isEmpty else { throw .empty }
+        var reader = BinaryReader(raw)
+        do {
+            let version = try reader.readByte()
+            guard version == formatVersion else { throw AttributionStateCodecError.unsupportedVersion(version) }
+
+            let clickCount = try count(&reader, minimumEntryBytes: 2, what: "click")
+            var clicks: [AttributionKeyState.StoredClick] = []
+            clicks.reserveCapacity(clickCount)
+            for _ in 0..<clickCount {
+                clicks.append(.init(clickID: try reader.readString(), time: try reader.readSigned()))
+            }
+
+            let pendingCount = try count(&reader, minimumEntryBytes: 13, what: "checkout")
+            var pending: [AttributedCheckout] = []
+            pending.reserveCapacity(pendingCount)
+            for _ in 0..<pendingCount {
+                let checkout = Checkout(
+                    checkoutID: try reader.readString(), userID: try reader.readSigned(),
+                    productID: try reader.readString(), paymentMethod: try reader.readString(),
+                    totalAmount: try reader.readString(), shippingAddress: try reader.readString(),
+                    billingAddress: try reader.readString(), userAgent: try reader.readString(),
+                    ipAddress: try reader.readString(), eventTime: try reader.readSigned())
+                let clickID = try reader.readOptionalString()
+                let clickTime: Int64?
+                switch try reader.readByte() {
+                case 0: clickTime = nil
+                case 1: clickTime = try reader.readSigned()
+                case let tag: throw AttributionStateCodecError.corrupt("click time presence byte \(tag)")
+                }
+                guard (clickID == nil) == (clickTime == nil) else {
+                    throw AttributionStateCodecError.corrupt("checkout \(checkout.checkoutID) has a click id without a time or vice versa")
+                }
+                let userName = try reader.readOptionalString()
+                pending.append(AttributedCheckout(checkout: checkout, clickID: clickID, clickTime: clickTime, userName: userName))
+            }
+            guard reader.isAtEnd else { throw AttributionStateCodecError.trailingBytes(reader.remaining) }
+            return AttributionKeyState(clicks: clicks, pending: pending)
+        } catch let error as AttributionStateCodecError {
+            throw error
+        } catch {
+            throw .corrupt("\(error)")
+        }
+    }
+
+    /// An entry count, refused if the remaining bytes cannot possibly hold that many entries
+    /// (so a corrupt count cannot make us reserve gigabytes).
+    private static func count(_ reader: inout BinaryReader, minimumEntryBytes: Int, what: String) throws -> Int {
+        let count = try reader.readVarint()
+        guard count <= UInt64(reader.remaining / minimumEntryBytes) else {
+            throw AttributionStateCodecError.corrupt("\(count) \(what) entries cannot fit in the remaining \(reader.remaining) bytes")
+        }
+        return Int(count)
+    }
+}

@@ -1,0 +1,17 @@
+/// The registry of built-in operator kinds: makes a fresh instance of each kind.
+public enum BuiltInOperators {
+    public enum Instance {
+        case source(any SourceOperator)
+        case `operator`(any StreamOperator)
+    }
+
+    public static func instantiate(_ kind: OperatorKind) -> Instance {
+        switch kind {
+        case .kafkaSource: .source(KafkaSourceOperator())
+        case .fileSource: .source(FileSourceOperator())
+        case .firstClickAttribution: .operator(FirstClickAttributionOperator())
+        case .userEnrichment: .operator(UserEnrichmentOperator())
+        case .postgresSink: .operator(PostgresSinkOperator())
+        }
+    }
+}

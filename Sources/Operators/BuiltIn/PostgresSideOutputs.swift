@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import SluicePostgres
+
+/// Dead letters and late events of one task, written to PostgreSQL in batches
+/// (`commerce.dead_letters`, `commerce.late_events`). Idempotent: a replayed record hits the
+/// primary key and is skipped, so at-least-once delivery leaves one row per record.
+///
+/// Owned by one task; used on its thread. Connects on first use, so tasks without side
+/// output never open a connection. Without a PostgreSQL URL, handing it a record fails the
+/// task with a message saying what to configure — records are never dropped silently.
+public final class PostgresSideOutputs: SideOutputs {
+    private let url: String?
+    private let logger: Logger
+    private var connection: PostgresConnection?
+    private var deadLetters: [[String?]] = []
+    private var lateEvents: [[String?]] = []
+    private var lastFlush = Date()
+    public private(set) var deadLettersWritten = 0
+    public private(set) var lateEventsWritten = 0
+
+    public init(url: String?, logger: Logger) {
+        self.url = url
+        self.logger = logger
+    }
+
+    public func deadLetter(topic: String, partition: Int32, offset: Int64, payload: some Collection<UInt8>, reason: String) throws {
+        deadLetters.append([topic, String(partition), String(offset), Self.hex(payload), reason])
+        try flushIfFull()
+    }
+
+    public func lateEvent(_ record: StreamRecord, watermark: Int64, reason: String) throws {
+        let (kind, id): (String, String)
+        switch record {
+        case .click(let click): (kind, id) = ("click", click.clickID)
+        case .checkout(let checkout): (kind, id) = ("checkout", checkout.checkoutID)
+        case .attributed(let row): (kind, id) = ("checkout", row.checkout.checkoutID)
+        }
+        lateEvents.append([kind, id, String(record.userID), record.productID, EventTimeFormat.format(record.eventTime),
+                           EventTimeFormat.format(watermark), reason])
+        try flushIfFull()
+    }
+
+    public func flush() throws {
+        lastFlush = Date()
+        guard !deadLetters.isEmpty || !lateEvents.isEmpty else { return }
+        let connection = try connect()
+        let retry = PostgresRetry(logger: logger)
+        if !deadLetters.isEmpty {
+            _ = try retry.run(connection, "write \(deadLetters.count) dead letters") {
+                try $0.execute(Self.insert("commerce.dead_letters", columns: ["topic", "\"partition\"", "\"offset\"", "payload", "reason"],
+                                           casts: ["", "::int", "::bigint", "::bytea", ""], rows: deadLetters.count),
+                               deadLetters.flatMap { $0 })
+            }
+            deadLettersWritten += deadLetters.count
+            deadLetters.removeAll(keepingCapacity: true)
+        }
+        if !lateEvents.isEmpty {
+            _ = try retry.run(connection, "write \(lateEvents.count) late events") {
+                try $0.execute(Self.insert("commerce.late_events",
+                                           columns: ["kind", "event_id", "user_id", "product_id", "event_time", "watermark", "reason"],
+                                           casts: ["", "", "::bigint", "", "::timestamp", "::timestamp", ""], rows: lateEvents.count),
+                               lateEvents.flatMap { $0 })
+            }
+            lateEventsWritten += lateEvents.count
+            lateEvents.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private func flushIfFull() throws {
+        if deadLetters.count + lateEvents.count >= 200 || Date().timeIntervalSince(lastFlush) > 1 { try flush() }
+    }
+
+    private func connect() throws -> PostgresConnection {
+        if let connection { return connection }
+        guard let url else {
+            throw OperatorError.configuration("side-outputs", "dead letters or late events need PostgreSQL: set postgres.url(-file) in the TaskManager config")
+        }
+        let connection = try PostgresConnection.connect(url: url, logger: logger)
+        self.connection = connection
+        return connection
+    }
+
+    static func insert(_ table: String, columns: [String], casts: [String], rows: Int) -> String {
+        let values = (0..<rows).map { row in
+            "(" + casts.enumerated().map { "$\(row * columns.count + $0.offset + 1)\($0.element)" }.joined(separator: ",") + ")"
+        }.joined(separator: ",")
+        return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(values) ON CONFLICT DO NOTHING"
+    }
+
+    static func hex(_ bytes: some Collection<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
+        text.reserveCapacity(2 + bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}

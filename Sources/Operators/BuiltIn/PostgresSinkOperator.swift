@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import SluicePostgres
+
+/// Writes `AttributedCheckout` rows into a PostgreSQL table, batched, as idempotent upserts on
+/// `checkout_id` (at-least-once delivery then yields each checkout once).
+///
+/// Owns one connection, used on the task thread. Flushes when a batch is full, when
+/// `flush-interval-ms` passed (checked on ticks and watermarks), and at the end of input.
+public final class PostgresSinkOperator: StreamOperator {
+    static let columns = ["checkout_id", "user_name", "click_id", "product_id", "payment_method", "total_amount",
+                          "shipping_address", "billing_address", "user_agent", "ip_address", "checkout_time",
+                          "click_time", "user_id"]
+
+    private var connection: PostgresConnection?
+    private var retry = PostgresRetry(logger: Logger(label: "sluice.sink"))
+    private var table = "commerce.attributed_checkouts"
+    private var batchSize = 500
+    private var flushInterval: TimeInterval = 0.2
+    private var pending: [AttributedCheckout] = []
+    private var lastFlush = Date()
+    private var statement = ""
+    public private(set) var rowsWritten = 0
+
+    public init() {}
+
+    public func open(context: OperatorContext) throws {
+        guard let url = context.params["postgres"] ?? context.environment.postgresURL else {
+            throw OperatorError.configuration(context.operatorID, "no PostgreSQL URL: set params.postgres or postgres.url(-file) in the TaskManager config")
+        }
+        table = context.params["table"] ?? table
+        batchSize = try context.integer("batch-size", default: 500, range: 1...5_000)
+        flushInterval = Double(try context.integer("flush-interval-ms", default: 200, range: 1...60_000)) / 1000
+        retry.logger = context.logger
+        connection = try PostgresConnection.connect(url: url, logger: context.logger)
+        statement = Self.upsertStatement(table: table, rows: batchSize)
+    }
+
+    public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
+        guard case .attributed(let row) = record else { return }
+        pending.append(row)
+        if pending.count >= batchSize { try flush() }
+    }
+
+    public func processWatermark(_ watermark: Int64, output: any RecordOutput) throws {
+        try flushIfDue()
+    }
+
+    public func onTick(output: any RecordOutput) throws {
+        try flushIfDue()
+    }
+
+    public func finish(output: any RecordOutput) throws {
+        try flush()
+    }
+
+    public func close() {
+        connection = nil
+    }
+
+    private func flushIfDue() throws {
+        if !pending.isEmpty && Date().timeIntervalSince(lastFlush) >= flushInterval { try flush() }
+    }
+
+    private func flush() throws {
+        lastFlush = Date()
+        guard let connection, !pending.isEmpty else { return }
+        // Within one statement a checkout may appear twice (an eager-mode correction): keep the last.
+        var latest: [String: Int] = [:]
+        for (index, row) in pending.enumerated() { latest[row.checkout.checkoutID] = index }
+        let rows = pending.indices.filter { latest[pending[$0].checkout.checkoutID] == $0 }.map { pending[$0] }
+        let sql = rows.count == batchSize ? statement : Self.upsertStatement(table: table, rows: rows.count)
+        let parameters = rows.flatMap(Self.parameters)
+        _ = try retry.run(connection, "upsert \(rows.count) rows into \(table)") { try $0.execute(sql, parameters) }
+        rowsWritten += rows.count
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    static func parameters(_ row: AttributedCheckout) -> [String?] {
+        let checkout = row.checkout
+        return [checkout.checkoutID, row.userName, row.clickID, checkout.productID, checkout.paymentMethod, checkout.totalAmount,
+                checkout.shippingAddress, checkout.billingAddress, checkout.userAgent, checkout.ipAddress,
+                EventTimeFormat.format(checkout.eventTime), row.clickTime.map(EventTimeFormat.format), String(checkout.userID)]
+    }
+
+    static func upsertStatement(table: String, rows: Int) -> String {
+        let width = columns.count
+        let values = (0..<rows).map { row in
+            "(" + (1...width).map { "$\(row * width + $0)" }.joined(separator: ",") + ")"
+        }.joined(separator: ",")
+        let updates = columns.dropFirst().map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
+        return "INSERT INTO \(PostgresConnection.quoteQualifiedName(table)) (\(columns.joined(separator: ", "))) VALUES \(values) "
+            + "ON CONFLICT (checkout_id) DO UPDATE SET \(updates)"
+    }
+}

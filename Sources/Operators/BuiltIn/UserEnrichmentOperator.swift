@@ -1,0 +1,108 @@
+import Foundation
+import Logging
+import SluicePostgres
+
+/// Adds the buyer's user name, as of the checkout time, to attributed checkouts.
+///
+/// Reads the SCD2 history `commerce.users_history` in batches (one query per batch of rows,
+/// only for users not cached) and keeps each user's versions in a bounded cache that expires
+/// after `cache-ttl`, so later user changes are seen. Unknown users get a NULL name and are
+/// counted, never dropped. Owns one connection; runs on the task thread.
+public final class UserEnrichmentOperator: StreamOperator {
+    struct Version {
+        var validFrom: Int64
+        var validTo: Int64?
+        var username: String
+    }
+
+    private struct CacheEntry {
+        var versions: [Version]
+        var fetchedAt: Date
+    }
+
+    private var connection: PostgresConnection?
+    private var retry = PostgresRetry(logger: Logger(label: "sluice.enrich"))
+    private var cache: [Int64: CacheEntry] = [:]
+    private var cacheSize = 100_000
+    private var batchSize = 500
+    private let cacheTTL: TimeInterval = 60
+    private var pending: [AttributedCheckout] = []
+    public private(set) var unknownUsers = 0
+    public private(set) var cacheHits = 0
+    public private(set) var cacheMisses = 0
+
+    public init() {}
+
+    public func open(context: OperatorContext) throws {
+        guard let url = context.params["postgres"] ?? context.environment.postgresURL else {
+            throw OperatorError.configuration(context.operatorID, "no PostgreSQL URL: set params.postgres or postgres.url(-file) in the TaskManager config")
+        }
+        cacheSize = try context.integer("cache-size", default: 100_000, range: 1...10_000_000)
+        batchSize = try context.integer("batch-size", default: 500, range: 1...10_000)
+        retry.logger = context.logger
+        connection = try PostgresConnection.connect(url: url, logger: context.logger)
+    }
+
+    public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
+        guard case .attributed(let row) = record else { return try output.emit(record) }
+        pending.append(row)
+        if pending.count >= batchSize { try resolve(output: output) }
+    }
+
+    public func processWatermark(_ watermark: Int64, output: any RecordOutput) throws {
+        try resolve(output: output)
+    }
+
+    public func onTick(output: any RecordOutput) throws {
+        try resolve(output: output)
+    }
+
+    public func finish(output: any RecordOutput) throws {
+        try resolve(output: output)
+    }
+
+    public func close() {
+        connection = nil
+    }
+
+    private func resolve(output: any RecordOutput) throws {
+        guard !pending.isEmpty else { return }
+        let now = Date()
+        let missing = Set(pending.map(\.checkout.userID)).filter { id in
+            guard let entry = cache[id] else { return true }
+            return now.timeIntervalSince(entry.fetchedAt) > cacheTTL
+        }
+        cacheMisses += missing.count
+        cacheHits += pending.count - missing.count
+        if !missing.isEmpty { try fetch(Array(missing), now: now) }
+        for var row in pending {
+            let versions = cache[row.checkout.userID]?.versions ?? []
+            let time = row.checkout.eventTime
+            row.userName = versions.first { $0.validFrom <= time && ($0.validTo.map { time < $0 } ?? true) }?.username
+            if row.userName == nil { unknownUsers += 1 }
+            try output.emit(.attributed(row))
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func fetch(_ ids: [Int64], now: Date) throws {
+        guard let connection else { return }
+        if cache.count + ids.count > cacheSize { cache.removeAll(keepingCapacity: true) }
+        let list = "{" + ids.map(String.init).joined(separator: ",") + "}"
+        let result = try retry.run(connection, "look up \(ids.count) users") {
+            try $0.execute("""
+                SELECT id, username, (extract(epoch FROM valid_from) * 1000)::bigint,
+                       (extract(epoch FROM valid_to) * 1000)::bigint
+                FROM commerce.users_history WHERE id = ANY($1::bigint[]) ORDER BY id, valid_from
+                """, [list])
+        }
+        var found: [Int64: [Version]] = [:]
+        for row in 0..<result.rowCount {
+            guard let id = result.value(row: row, column: 0).flatMap({ Int64($0) }),
+                  let from = result.value(row: row, column: 2).flatMap({ Int64($0) }) else { continue }
+            found[id, default: []].append(Version(validFrom: from, validTo: result.value(row: row, column: 3).flatMap { Int64($0) },
+                                                  username: result.value(row: row, column: 1) ?? ""))
+        }
+        for id in ids { cache[id] = CacheEntry(versions: found[id] ?? [], fetchedAt: now) }
+    }
+}

@@ -1,0 +1,8 @@
+import SluiceOperators
+
+/// One unit of work for a subtask's mailbox thread.
+enum Mail {
+    case channel(ChannelEvent, InputChannel)
+    case channelFailed(InputChannel, any Error)
+    case cancel(reason: String)
+}

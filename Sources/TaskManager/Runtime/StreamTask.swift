@@ -1,0 +1,205 @@
+import Foundation
+import Logging
+import NIOCore
+import SluiceOperators
+import SluiceProtocol
+import Synchronization
+
+/// One running subtask: its operator chain, driven by one dedicated thread.
+///
+/// Everything the operators see happens on that thread (the mailbox model of DESIGN.md §4):
+/// records, watermarks and end-of-partition arrive as mails from the data plane; sources poll
+/// between mailbox checks. Invariants: the task's watermark is the minimum over its input
+/// channels that have not ended and never decreases; end-of-partition is forwarded only after
+/// every input ended and the chain finished; a failure or cancellation closes the operators.
+final class StreamTask: @unchecked Sendable {  // mutable state is touched only by the task thread; counters are atomics
+    enum Outcome: Sendable {
+        case finished
+        case cancelled
+        case failed(String)
+    }
+
+    let descriptor: TaskDescriptor
+    let mailbox = TaskMailbox()
+    let recordsIn = Atomic<UInt64>(0)
+    let bytesIn = Atomic<UInt64>(0)
+    /// Published copies of the writer's counters and the task's watermark, for heartbeats.
+    let recordsOutCount = Atomic<UInt64>(0)
+    let bytesOutCount = Atomic<UInt64>(0)
+    let watermark = Atomic<Int64>(.min)
+    private let chain: OperatorChain
+    private let logger: Logger
+    /// Input channel index → logical input of the first operator.
+    private var logicalInput: [Int: Int] = [:]
+    private var channelWatermarks: [Int: Int64] = [:]
+    private var endedChannels: Set<Int> = []
+    private var inputChannels: [InputChannel] = []
+    private var currentWatermark: Int64 = .min
+    /// Opens the chain's operators on the task thread (connections, RocksDB); set before `run`.
+    var openOperators: () throws -> Void = {}
+
+    init(descriptor: TaskDescriptor, chain: OperatorChain, logger: Logger) {
+        self.descriptor = descriptor
+        self.chain = chain
+        self.logger = logger
+    }
+
+
+    /// Registers a connected input channel; called before `run`.
+    func addInput(_ channel: InputChannel, logicalInput input: Int) {
+        inputChannels.append(channel)
+        logicalInput[channel.index] = input
+        channelWatermarks[channel.index] = .min
+    }
+
+    func cancel(reason: String) {
+        mailbox.put(.cancel(reason: reason))
+    }
+
+    /// The task's whole life on the current thread; returns how it ended.
+    func run(onRunning: () -> Void) -> Outcome {
+        defer {
+            publishCounters()
+            chain.close()
+            for channel in inputChannels { channel.close() }
+        }
+        do {
+            try openOperators()
+            onRunning()
+            if chain.source != nil {
+                try runSource()
+            } else {
+                try runInputs()
+            }
+            return .finished
+        } catch let cancelled as TaskCancelled {
+            logger.info("task cancelled", metadata: ["reason": "\(cancelled.reason)"])
+            return .cancelled
+        } catch {
+            if let reason = mailbox.cancellationReason {
+                // Errors after a cancel (closed channels, interrupted I/O) are its consequence.
+                logger.info("task cancelled", metadata: ["reason": "\(reason)"])
+                return .cancelled
+            }
+            logger.error("task failed", metadata: ["error": "\(error)"])
+            return .failed("\(error)")
+        }
+    }
+
+    private func runSource() throws {
+        guard let source = chain.source else { return }
+        let output = SourceChainOutput(chain: chain)
+        while true {
+            while let mail = mailbox.poll() { try handleControl(mail) }
+            switch try source.poll(output: output, maxRecords: 1_000) {
+            case .more:
+                try tickIfDue()
+            case .idle:
+                try chain.tick()
+                try chain.writer.flushAll()
+                publishCounters()
+                if let mail = mailbox.take(until: Date().addingTimeInterval(0.005)) { try handleControl(mail) }
+            case .finished:
+                try chain.finish()
+                return
+            }
+        }
+    }
+
+    private func runInputs() throws {
+        guard !inputChannels.isEmpty else {
+            try chain.finish()
+            return
+        }
+        while true {
+            if let mail = mailbox.take(until: chain.writer.nextFlush) {
+                switch mail {
+                case .channel(let event, let channel):
+                    if try handle(event, from: channel) { return }
+                default:
+                    try handleControl(mail)
+                }
+            }
+            try tickIfDue()
+        }
+    }
+
+    /// Every flush interval: let batching operators flush, then send what the writer buffered.
+    private func tickIfDue() throws {
+        guard chain.writer.isFlushDue() else { return }
+        try chain.tick()
+        try chain.writer.flushAll()
+        publishCounters()
+    }
+
+    private func publishCounters() {
+        recordsOutCount.store(chain.writer.recordsOut, ordering: .relaxed)
+        bytesOutCount.store(chain.writer.bytesOut, ordering: .relaxed)
+        watermark.store(chain.writer.lastWatermark, ordering: .relaxed)
+    }
+
+    /// Returns true when the last input ended and the chain finished.
+    private func handle(_ event: ChannelEvent, from channel: InputChannel) throws -> Bool {
+        switch event {
+        case .buffer(let buffer, let count):
+            let input = logicalInput[channel.index] ?? 0
+            bytesIn.add(UInt64(buffer.readableBytes), ordering: .relaxed)
+            try buffer.withUnsafeReadableBytes { bytes in
+                var reader = BinaryReader(bytes)
+                for _ in 0..<count {
+                    let record = try RecordCodec.decode(from: &reader)
+                    try chain.processInput(record, input: input)
+                }
+            }
+            recordsIn.add(UInt64(count), ordering: .relaxed)
+            channel.returnCredit()
+        case .watermark(let watermark):
+            if watermark > channelWatermarks[channel.index] ?? .min { channelWatermarks[channel.index] = watermark }
+            try advanceWatermark()
+        case .barrier:
+            break  // aligned checkpoints arrive with the checkpoint coordinator
+        case .endOfPartition:
+            endedChannels.insert(channel.index)
+            if endedChannels.count == inputChannels.count {
+                if currentWatermark < .max { try chain.processWatermark(.max) }
+                try chain.finish()
+                return true
+            }
+            try advanceWatermark()
+        }
+        return false
+    }
+
+    private func advanceWatermark() throws {
+        let open = channelWatermarks.filter { !endedChannels.contains($0.key) }.values
+        guard let minimum = open.min(), minimum > currentWatermark else { return }
+        currentWatermark = minimum
+        try chain.processWatermark(minimum)
+    }
+
+    private func handleControl(_ mail: Mail) throws {
+        switch mail {
+        case .cancel(let reason):
+            throw TaskCancelled(reason: reason)
+        case .channelFailed(let channel, let error):
+            throw DataPlaneInputFailure(channel: channel.key.description, underlying: error)
+        case .channel:
+            break  // sources have no inputs
+        }
+    }
+}
+
+/// An input channel of a task broke (producer gone, connection lost).
+struct DataPlaneInputFailure: Error, CustomStringConvertible {
+    var channel: String
+    var underlying: any Error
+    var description: String { "input channel \(channel) failed: \(underlying)" }
+}
+
+/// What a source emits enters its chain; its watermarks go through the chain's operators.
+private final class SourceChainOutput: SourceOutput {
+    let chain: OperatorChain
+    init(chain: OperatorChain) { self.chain = chain }
+    func emit(_ record: StreamRecord) throws { try chain.head.emit(record) }
+    func emitWatermark(_ watermark: Int64) throws { try chain.processWatermark(watermark) }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import Logging
+import SluiceCore
+import SluiceOperators
+import SluiceProtocol
+import Synchronization
+
+/// Runs the subtasks the JobManager deploys to this TaskManager.
+///
+/// Thread-safe: deploy/cancel arrive from the JobManager connection's task; each subtask then
+/// runs on its own thread. Reports every state change through `report` (the connector sends
+/// it to the JobManager; heartbeats carry the full list, so a change lost with a connection is
+/// reconciled). Invariant: a task is reported exactly once as FINISHED, CANCELED or FAILED.
+public final class TaskExecutor: Sendable {
+    private struct Running {
+        var task: StreamTask?
+        var state: _ProtoExecutionState
+        var descriptor: TaskDescriptor
+        /// The counters as the task left them, kept after it ended.
+        var finalCounters: _ProtoTaskStatus?
+    }
+
+    private let dataPlane: DataPlane
+    private let workDirectory: String
+    private let connectors: SluiceConfig.Connectors
+    private let slots: Int
+    private let logger: Logger
+    private let report: @Sendable (_ProtoTaskStateChanged) -> Void
+    private let tasks = Mutex<[String: Running]>([:])
+
+    public init(dataPlane: DataPlane, workDirectory: String, connectors: SluiceConfig.Connectors, slots: Int, logger: Logger,
+                report: @escaping @Sendable (_ProtoTaskStateChanged) -> Void) {
+        self.dataPlane = dataPlane
+        self.workDirectory = workDirectory
+        self.connectors = connectors
+        self.slots = slots
+        self.logger = logger
+        self.report = report
+    }
+
+    /// Slots not used by a running job: with slot sharing, subtask i of every chain of a job
+    /// shares one slot, so a slot is one (job, attempt, subtask index).
+    public var freeSlots: Int {
+        let used = tasks.withLock { running in
+            Set(running.values.filter { !Self.isTerminal($0.state) }.map { "\($0.descriptor.jobID)/\($0.descriptor.attempt)/\($0.descriptor.subtask)" }).count
+        }
+        return max(0, slots - used)
+    }
+
+    public func statuses() -> [_ProtoTaskStatus] {
+        tasks.withLock { running in
+            running.values.map { entry in
+                var status = entry.task.map { Self.counters(of: $0) } ?? entry.finalCounters ?? _ProtoTaskStatus()
+                status.task = entry.descriptor.protoID
+                status.state = entry.state
+                return status
+            }
+        }
+    }
+
+    public func deploy(_ deploy: _ProtoDeployTask) async {
+        let eventTime = JobSpec.EventTime(outOfOrdernessMillis: deploy.outOfOrdernessMs, idleTimeoutMillis: deploy.idleTimeoutMs,
+                                          allowedLatenessMillis: deploy.allowedLatenessMs)
+        let descriptor = TaskDescriptor(deploy, eventTime: eventTime)
+        var logger = self.logger
+        logger[metadataKey: "job"] = "\(descriptor.jobID)"
+        logger[metadataKey: "vertex"] = "\(descriptor.vertexID)"
+        logger[metadataKey: "subtask"] = "\(descriptor.subtask)"
+        logger[metadataKey: "attempt"] = "\(descriptor.attempt)"
+        tasks.withLock { $0[descriptor.name] = Running(task: nil, state: .deploying, descriptor: descriptor, finalCounters: nil) }
+        setState(descriptor, .deploying, logger: logger)
+        do {
+            let task = try makeTask(descriptor, logger: logger)
+            tasks.withLock { $0[descriptor.name]?.task = task }
+            try await connectInputs(of: task, descriptor: descriptor)
+            let thread = Thread { [self, logger] in
+                let outcome = task.run(onRunning: {
+                    self.setState(descriptor, .running, logger: logger)
+                })
+                switch outcome {
+                case .finished: self.setState(descriptor, .finished, logger: logger)
+                case .cancelled: self.setState(descriptor, .canceled, logger: logger)
+                case .failed(let cause): self.setState(descriptor, .failed, cause: cause, logger: logger)
+                }
+            }
+            thread.name = "task \(descriptor.name)"
+            thread.stackSize = 4 << 20
+            thread.start()
+        } catch {
+            logger.error("task deployment failed", metadata: ["error": "\(error)"])
+            setState(descriptor, .failed, cause: "deployment failed: \(error)", logger: logger)
+        }
+    }
+
+    public func cancel(_ message: _ProtoCancelTask) {
+        let name = "\(message.task.vertexID)[\(message.task.subtaskIndex)]#\(message.task.attempt)"
+        let task = tasks.withLock { $0[name]?.task }
+        task?.cancel(reason: message.reason.isEmpty ? "cancelled by the JobManager" : message.reason)
+    }
+
+    /// Cancels every task of `jobID` (all attempts) and releases their channels.
+    public func cancelJob(_ jobID: String, reason: String) {
+        let running = tasks.withLock { $0.values.filter { $0.descriptor.jobID == jobID }.compactMap(\.task) }
+        for task in running { task.cancel(reason: reason) }
+    }
+
+    private func makeTask(_ descriptor: TaskDescriptor, logger: Logger) throws -> StreamTask {
+        var source: (any SourceOperator)?
+        var operators: [any StreamOperator] = []
+        let environment = OperatorEnvironment(kafkaBootstrap: connectors.resolvedKafkaBootstrap(),
+                                              postgresURL: connectors.resolvedPostgresURL())
+        let sideOutputs = PostgresSideOutputs(url: environment.postgresURL, logger: logger)
+        var stateBackend: RocksDBStateBackend?
+        var contexts: [(OperatorContext, Any)] = []
+        for spec in descriptor.chain {
+            guard let kind = OperatorKind(rawValue: spec.kind) else {
+                throw OperatorError.configuration(spec.id, "unknown operator kind '\(spec.kind)'")
+            }
+            let instance = BuiltInOperators.instantiate(kind)
+            if kind.isKeyed, stateBackend == nil {
+                let path = "\(workDirectory)/\(descriptor.jobID)/\(descriptor.vertexID)-\(descriptor.subtask)-\(descriptor.attempt)"
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                stateBackend = try RocksDBStateBackend(path: path, keyGroups: descriptor.keyGroups)
+            }
+            var operatorLogger = logger
+            operatorLogger[metadataKey: "operator"] = "\(spec.id)"
+            let context = OperatorContext(
+                jobID: descriptor.jobID, jobName: descriptor.jobName, attempt: descriptor.attempt, vertexID: descriptor.vertexID,
+                operatorID: spec.id, subtask: descriptor.subtask, parallelism: descriptor.parallelism,
+                maxParallelism: descriptor.maxParallelism, keyGroups: descriptor.keyGroups, eventTime: descriptor.eventTime,
+                params: spec.params, keyedState: kind.isKeyed ? stateBackend : nil, sideOutputs: sideOutputs,
+                environment: environment, logger: operatorLogger)
+            switch instance {
+            case .source(let op):
+                source = op
+                contexts.append((context, op))
+            case .operator(let op):
+                operators.append(op)
+                contexts.append((context, op))
+            }
+        }
+        let edges = try descriptor.outputs.map { edge -> RecordWriter.Edge in
+            let channels = edge.consumers.sorted { $0.subtaskIndex < $1.subtaskIndex }.map { consumer in
+                dataPlane.outputChannel(for: ChannelKey(
+                    jobID: descriptor.jobID, attempt: descriptor.attempt, producerVertex: descriptor.vertexID,
+                    producerSubtask: descriptor.subtask, consumerVertex: consumer.vertexID, consumerSubtask: Int(consumer.subtaskIndex)))
+            }
+            guard !channels.isEmpty else { throw OperatorError.configuration(descriptor.vertexID, "output edge without consumers") }
+            return RecordWriter.Edge(partitioning: edge.partitioning, keyBy: edge.keyBy, channels: channels)
+        }
+        let writer = RecordWriter(edges: edges, subtask: descriptor.subtask, maxParallelism: descriptor.maxParallelism)
+        let chain = OperatorChain(source: source, operators: operators, writer: writer)
+        let task = StreamTask(descriptor: descriptor, chain: chain, logger: logger)
+        task.openOperators = {
+            for (context, instance) in contexts {
+                if let op = instance as? any SourceOperator { try op.open(context: context) }
+                if let op = instance as? any StreamOperator { try op.open(context: context) }
+            }
+        }
+        return task
+    }
+
+    private func connectInputs(of task: StreamTask, descriptor: TaskDescriptor) async throws {
+        var index = 0
+        for edge in descriptor.inputs {
+            for producer in edge.producers.sorted(by: { $0.subtaskIndex < $1.subtaskIndex }) {
+                let key = ChannelKey(jobID: descriptor.jobID, attempt: descriptor.attempt, producerVertex: producer.vertexID,
+                                     producerSubtask: Int(producer.subtaskIndex), consumerVertex: descriptor.vertexID,
+                                     consumerSubtask: descriptor.subtask)
+                let local = producer.host == dataPlane.advertisedHost && Int(producer.dataPort) == dataPlane.port
+                let channel = try await dataPlane.connectInput(
+                    key: key, index: index, producer: local ? nil : (producer.host, Int(producer.dataPort)),
+                    sink: task.mailbox, initialCredits: 8, timeout: .seconds(60))
+                task.addInput(channel, logicalInput: Int(edge.inputIndex))
+                index += 1
+            }
+        }
+    }
+
+    private func setState(_ descriptor: TaskDescriptor, _ state: _ProtoExecutionState, cause: String = "", logger: Logger) {
+        tasks.withLock { running in
+            running[descriptor.name]?.state = state
+            if Self.isTerminal(state), let task = running[descriptor.name]?.task {
+                running[descriptor.name]?.finalCounters = Self.counters(of: task)
+                running[descriptor.name]?.task = nil
+            }
+        }
+        logger.info("task \(Self.name(of: state))", metadata: cause.isEmpty ? [:] : ["cause": "\(cause)"])
+        var message = _ProtoTaskStateChanged()
+        message.task = descriptor.protoID
+        message.state = state
+        message.failureCause = cause
+        message.timestampMs = UInt64(Date().timeIntervalSince1970 * 1000)
+        report(message)
+        if Self.isTerminal(state) { forgetLater(descriptor) }
+    }
+
+    /// Keeps a terminal task listed for a while so heartbeats still report it, then drops it.
+    private func forgetLater(_ descriptor: TaskDescriptor) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { [self] in
+            tasks.withLock { running in
+                if let entry = running[descriptor.name], Self.isTerminal(entry.state) { running[descriptor.name] = nil }
+            }
+        }
+    }
+
+    private static func counters(of task: StreamTask) -> _ProtoTaskStatus {
+        var status = _ProtoTaskStatus()
+        status.recordsIn = task.recordsIn.load(ordering: .relaxed)
+        status.recordsOut = task.recordsOutCount.load(ordering: .relaxed)
+        status.bytesIn = task.bytesIn.load(ordering: .relaxed)
+        status.bytesOut = task.bytesOutCount.load(ordering: .relaxed)
+        status.watermarkMs = task.watermark.load(ordering: .relaxed)
+        return status
+    }
+
+    static func isTerminal(_ state: _ProtoExecutionState) -> Bool {
+        state == .finished || state == .canceled || state == .failed
+    }
+
+    static func name(of state: _ProtoExecutionState) -> String {
+        switch state {
+        case .created: "created"
+        case .scheduled: "scheduled"
+        case .deploying: "deploying"
+        case .initializing: "initializing"
+        case .running: "running"
+        case .finished: "finished"
+        case .canceling: "canceling"
+        case .canceled: "canceled"
+        case .failed: "failed"
+        default: "unknown"
+        }
+    }
+}

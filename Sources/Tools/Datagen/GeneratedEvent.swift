@@ -1,0 +1,53 @@
+import SluiceOperators
+
+/// One record the generator produced: which topic it goes to, its message key (the user id, so
+/// a user's events stay in one partition), and what it holds. The JSON bytes themselves are
+/// written into the caller's buffer by `EventGenerator.next(into:)`.
+public struct GeneratedEvent: Sendable {
+    /// What the record holds.
+    public enum Content: Sendable {
+        case click(Click)
+        case checkout(Checkout, CheckoutKind)
+        /// A deliberately broken record; `eventTime` is the instant it was generated at.
+        case malformed(MalformedKind, eventTime: Int64)
+    }
+
+    public var topic: EventTopic
+    /// The Kafka message key: the user id as decimal text.
+    public var key: Int64
+    public var content: Content
+
+    /// The event time of a well-formed click or checkout; nil for malformed records.
+    public var eventTime: Int64? {
+        switch content {
+        case .click(let click): click.eventTime
+        case .checkout(let checkout, _): checkout.eventTime
+        case .malformed: nil
+        }
+    }
+
+    public var isMalformed: Bool {
+        if case .malformed = content { return true }
+        return false
+    }
+}
+
+/// How the generator chose the product of a checkout (for the summary; the oracle recomputes
+/// the actual attribution from the events themselves).
+public struct CheckoutKind: Sendable, Hashable {
+    /// Why this product was bought.
+    public enum Reason: String, Sendable, Hashable {
+        /// A product the shopper clicked in this session.
+        case clickedInSession
+        /// A product the user clicked in an earlier session (that click may be older than an hour).
+        case revisit
+        /// A product the user has no recent click on.
+        case noClick
+        /// A product the user bought before.
+        case repeatPurchase
+    }
+
+    public var reason: Reason
+    /// The buyer is not in `commerce.users`.
+    public var unknownUser: Bool
+}

@@ -1,0 +1,61 @@
+import Foundation
+import SluiceTestSupport
+import Testing
+
+extension IntegrationSuite {
+    /// `make run` / `make down` are `cluster/cluster.sh up` / `down`: these run the script itself
+    /// in a private folder on free ports.
+    @Suite struct ClusterScriptTests {
+        @Test func upStartsEverythingOnceAndDownStopsEveryProcess() async throws {
+            let dir = try TemporaryDirectory(prefix: "sluice-cluster-sh")
+            defer { dir.remove() }
+            let restPort = try FreePort.next()
+            let environment = [
+                "SLUICE_CLUSTER_DIR": dir.path,
+                "SLUICE_BIN_DIR": RepositoryLayout.binDirectory.path,
+                "SLUICE_JOBMANAGER_RPC_PORT": "\(try FreePort.next())",
+                "SLUICE_JOBMANAGER_REST_PORT": "\(restPort)",
+                "SLUICE_PG_PORT": "\(try FreePort.next())",
+                "SLUICE_CLUSTER_SECRET": "",
+            ]
+            let script = RepositoryLayout.clusterScript("cluster.sh").path
+            func pids() throws -> [String: Int32] {
+                let folder = dir.url.appendingPathComponent("pids")
+                var result: [String: Int32] = [:]
+                for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".pid") {
+                    let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+                    result[String(file.dropLast(4))] = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                }
+                return result
+            }
+            func alive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }
+
+            do {
+                let first = try ShellCommand.run("/bin/bash", [script, "up"], environment: environment)
+                #expect(first.contains("http://127.0.0.1:\(restPort)/"), "up prints the UI URL")
+                #expect(try await RESTProbe(port: restPort).taskManagerCount() == 2)
+                let started = try pids()
+                #expect(Set(started.keys) == ["jobmanager", "taskmanager-1", "taskmanager-2", "devbroker"])
+                #expect(started.values.allSatisfy(alive))
+                let secret = try String(contentsOf: dir.url.appendingPathComponent("secret"), encoding: .utf8)
+                #expect(secret.count >= 40, "a generated secret")
+
+                let second = try ShellCommand.run("/bin/bash", [script, "up"], environment: environment)
+                #expect(second.contains("already running"))
+                #expect(try pids() == started, "running up twice starts no second copy")
+                #expect(try await RESTProbe(port: restPort).taskManagerCount() == 2)
+
+                try ShellCommand.run("/bin/bash", [script, "down"], environment: environment)
+                for (name, pid) in started {
+                    try await waitUntil("\(name) (pid \(pid)) to exit") { !alive(pid) }
+                }
+                let postgres = try ShellCommand.execute("/bin/bash", [RepositoryLayout.clusterScript("postgres.sh").path, "status"],
+                                                        environment: environment)
+                #expect(postgres.status != 0, "PostgreSQL stopped too: \(postgres.output)")
+            } catch {
+                _ = try? ShellCommand.run("/bin/bash", [script, "down"], environment: environment)
+                throw error
+            }
+        }
+    }
+}

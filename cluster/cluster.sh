@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Starts and stops a local Sluice cluster: PostgreSQL, the dev Kafka broker, one JobManager and
+# N TaskManagers, all in the background with logs under $SLUICE_CLUSTER_DIR/logs.
+#
+# Usage: cluster/cluster.sh up|down|status
+#
+# Environment:
+#   SLUICE_CLUSTER_DIR     state folder (default: <repo>/.cluster)
+#   SLUICE_BIN_DIR         folder with the built executables (default: `swift build --show-bin-path`)
+#   SLUICE_CONFIG          YAML config (default: cluster/sluice.yaml)
+#   SLUICE_TASKMANAGERS    how many TaskManagers (default: 2)
+#   SLUICE_JOBMANAGER_RPC_PORT / SLUICE_JOBMANAGER_REST_PORT / SLUICE_PG_PORT  ports (6123 / 8081 / 54329)
+#   SLUICE_CLUSTER_SECRET  the cluster secret (default: generated once into $SLUICE_CLUSTER_DIR/secret)
+#
+# `up` is idempotent: what already runs is left alone, so running it twice starts nothing twice.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_root="$(dirname "$here")"
+export SLUICE_CLUSTER_DIR="${SLUICE_CLUSTER_DIR:-$repo_root/.cluster}"
+cluster_dir="$SLUICE_CLUSTER_DIR"
+config="${SLUICE_CONFIG:-$here/sluice.yaml}"
+taskmanagers="${SLUICE_TASKMANAGERS:-2}"
+rpc_port="${SLUICE_JOBMANAGER_RPC_PORT:-6123}"
+rest_port="${SLUICE_JOBMANAGER_REST_PORT:-8081}"
+export SLUICE_JOBMANAGER_RPC_PORT="$rpc_port" SLUICE_JOBMANAGER_REST_PORT="$rest_port"
+export SLUICE_JOBMANAGER_ADDRESS="${SLUICE_JOBMANAGER_ADDRESS:-127.0.0.1:$rpc_port}"
+pids="$cluster_dir/pids"
+logs="$cluster_dir/logs"
+
+die() { echo "cluster.sh: $*" >&2; exit 1; }
+
+bin_dir() {
+  if [ -z "${SLUICE_BIN_DIR:-}" ]; then
+    SLUICE_BIN_DIR="$(cd "$repo_root" && swift build --show-bin-path)"
+  fi
+  export SLUICE_BIN_DIR
+  for exe in jobmanager taskmanager devbroker; do
+    [ -x "$SLUICE_BIN_DIR/$exe" ] || die "$SLUICE_BIN_DIR/$exe is not built: run 'make run' (it builds first) or 'swift build'"
+  done
+}
+
+# The pid recorded for NAME if that process still runs (and is ours), else nothing.
+running_pid() {
+  local file="$pids/$1.pid" pid
+  [ -f "$file" ] || return 1
+  pid="$(cat "$file")"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q "${2:-}" "/proc/$pid/cmdline" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+# Starts NAME in the background unless it already runs.
+start_process() {
+  local name="$1"; shift
+  if pid="$(running_pid "$name" "$(basename "$1")")"; then
+    echo "  $name already running (pid $pid)"
+    return
+  fi
+  setsid nohup "$@" >>"$logs/$name.log" 2>&1 < /dev/null &
+  echo $! > "$pids/$name.pid"
+  echo "  $name started (pid $!, log $logs/$name.log)"
+}
+
+stop_process() {
+  local name="$1" pid
+  pid="$(running_pid "$name")" || { rm -f "$pids/$name.pid"; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "  $name did not stop within 10 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pids/$name.pid"
+  echo "  $name stopped"
+}
+
+taskmanager_count() {
+  curl -fsS "http://127.0.0.1:$rest_port/overview" 2>/dev/null | grep -o '"taskmanagers":[0-9]*' | cut -d: -f2
+}
+
+# Polls CONDITION (a command) every 0.2 s until it holds or SECONDS pass.
+wait_for() {
+  local what="$1" seconds="$2"; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
+
+jobmanager_answers() { [ -n "$(taskmanager_count)" ]; }
+all_taskmanagers_registered() { [ "$(taskmanager_count)" = "$taskmanagers" ]; }
+
+up() {
+  bin_dir
+  mkdir -p "$pids" "$logs"
+  if [ -z "${SLUICE_CLUSTER_SECRET:-}" ]; then
+    if [ ! -s "$cluster_dir/secret" ]; then
+      (umask 077; head -c 32 /dev/urandom | base64 > "$cluster_dir/secret")
+    fi
+    export SLUICE_CLUSTER_SECRET_FILE="$cluster_dir/secret"
+  fi
+  echo "Starting the local Sluice cluster in $cluster_dir"
+  bash "$here/postgres.sh" start
+  bash "$here/devbroker.sh" start
+  start_process jobmanager "$SLUICE_BIN_DIR/jobmanager" start --config "$config"
+  if ! wait_for "JobManager REST" 60 jobmanager_answers; then
+    tail -n 20 "$logs/jobmanager.log" >&2 || true
+    die "the JobManager did not answer on http://127.0.0.1:$rest_port within 60 s (log above: $logs/jobmanager.log)"
+  fi
+  for i in $(seq 1 "$taskmanagers"); do
+    start_process "taskmanager-$i" "$SLUICE_BIN_DIR/taskmanager" join --config "$config"
+  done
+  if ! wait_for "TaskManagers" 60 all_taskmanagers_registered; then
+    tail -n 20 "$logs"/taskmanager-*.log >&2 || true
+    die "only $(taskmanager_count) of $taskmanagers TaskManagers registered within 60 s (logs above)"
+  fi
+  cat <<MSG
+
+Sluice is up: 1 JobManager, $taskmanagers TaskManagers, PostgreSQL, dev Kafka broker (in-memory).
+  Web UI / REST:  http://127.0.0.1:$rest_port/   (e.g. curl http://127.0.0.1:$rest_port/overview)
+  Metrics:        http://127.0.0.1:$rest_port/metrics
+  PostgreSQL:     psql "$(cat "$cluster_dir/postgres.url")"
+  Kafka:          bootstrap $(cat "$cluster_dir/kafka.bootstrap")
+  Logs:           $logs/
+  Stop:           make down    (data stays; make clean removes it)
+MSG
+}
+
+down() {
+  echo "Stopping the local Sluice cluster in $cluster_dir"
+  if [ -d "$pids" ]; then
+    for file in "$pids"/taskmanager-*.pid; do
+      if [ -e "$file" ]; then stop_process "$(basename "$file" .pid)"; fi
+    done
+    stop_process jobmanager
+  fi
+  bash "$here/devbroker.sh" stop
+  bash "$here/postgres.sh" stop
+}
+
+status() {
+  for file in "$pids"/*.pid; do
+    [ -e "$file" ] || continue
+    name="$(basename "$file" .pid)"
+    if pid="$(running_pid "$name")"; then echo "$name: running (pid $pid)"; else echo "$name: stopped"; fi
+  done
+  bash "$here/postgres.sh" status || true
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) echo "usage: cluster/cluster.sh up|down|status" >&2; exit 2 ;;
+esac
