@@ -14,10 +14,12 @@ DEB_PACKAGES  = librdkafka-dev librocksdb-dev libpq-dev libssl-dev postgresql pr
 
 export SLUICE_CLUSTER_DIR := $(CLUSTER_DIR)
 
-.PHONY: help setup build test run down clean proto cpeer
+.PHONY: help setup build test run cluster down clean proto cpeer
 
 help:
 	@echo "make run    start a local cluster (PostgreSQL, dev Kafka broker, JobManager, 2 TaskManagers)"
+	@echo "            plus generated clicks/checkouts and the checkout-attribution job"
+	@echo "make cluster  only the cluster, no data and no job"
 	@echo "make down   stop everything 'make run' started (data stays; 'make clean' removes it)"
 	@echo "make test   build and run the whole test suite"
 	@echo "make proto  regenerate the protobuf code from proto/"
@@ -39,6 +41,9 @@ test: build $(CPEER)
 	SLUICE_BIN_DIR="$(BIN_DIR)" SLUICE_CPEER="$(CURDIR)/$(CPEER)" $(SWIFT) test -c $(CONFIG) --parallel --num-workers 1 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 run: build
+	@SLUICE_BIN_DIR="$(BIN_DIR)" bash cluster/cluster.sh pipeline
+
+cluster: build
 	@SLUICE_BIN_DIR="$(BIN_DIR)" bash cluster/cluster.sh up
 
 down:

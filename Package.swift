@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["SluicePostgres", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SluiceTestSupport", "SluiceProtocol", "SluiceCore",
+            dependencies: ["SluiceTestSupport", "SluiceProtocol", "SluiceCore", "SluicePostgres", "SluiceKafka",
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strictSwift),

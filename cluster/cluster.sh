@@ -11,6 +11,10 @@
 #   SLUICE_TASKMANAGERS    how many TaskManagers (default: 2)
 #   SLUICE_JOBMANAGER_RPC_PORT / SLUICE_JOBMANAGER_REST_PORT / SLUICE_PG_PORT  ports (6123 / 8081 / 54329)
 #   SLUICE_CLUSTER_SECRET  the cluster secret (default: generated once into $SLUICE_CLUSTER_DIR/secret)
+#   SLUICE_EVENT_RATE      events/s the background generator streams for `pipeline` (default: 500)
+#
+# `pipeline` = `up`, then the attribution schema, users, a continuous stream of generated
+# clicks/checkouts and the submitted job (what `make run` does).
 #
 # `up` is idempotent: what already runs is left alone, so running it twice starts nothing twice.
 set -euo pipefail
@@ -27,6 +31,13 @@ export SLUICE_JOBMANAGER_RPC_PORT="$rpc_port" SLUICE_JOBMANAGER_REST_PORT="$rest
 export SLUICE_JOBMANAGER_ADDRESS="${SLUICE_JOBMANAGER_ADDRESS:-127.0.0.1:$rpc_port}"
 pids="$cluster_dir/pids"
 logs="$cluster_dir/logs"
+# Every process finds Kafka, PostgreSQL and its state folder in this cluster's folder.
+export SLUICE_KAFKA_BOOTSTRAP_FILE="$cluster_dir/kafka.bootstrap"
+export SLUICE_POSTGRES_URL_FILE="$cluster_dir/postgres.url"
+export SLUICE_TASKMANAGER_WORK_DIR="$cluster_dir/taskmanager"
+
+# shellcheck source=cluster/lib.sh
+source "$here/lib.sh"
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 
@@ -35,7 +46,7 @@ bin_dir() {
     SLUICE_BIN_DIR="$(cd "$repo_root" && swift build --show-bin-path)"
   fi
   export SLUICE_BIN_DIR
-  for exe in jobmanager taskmanager devbroker; do
+  for exe in jobmanager taskmanager devbroker sluice; do
     [ -x "$SLUICE_BIN_DIR/$exe" ] || die "$SLUICE_BIN_DIR/$exe is not built: run 'make run' (it builds first) or 'swift build'"
   done
 }
@@ -56,7 +67,7 @@ start_process() {
     echo "  $name already running (pid $pid)"
     return
   fi
-  setsid nohup "$@" >>"$logs/$name.log" 2>&1 < /dev/null &
+  (close_inherited_fds; exec setsid "$@" >>"$logs/$name.log" 2>&1 < /dev/null) &
   echo $! > "$pids/$name.pid"
   echo "  $name started (pid $!, log $logs/$name.log)"
 }
@@ -133,6 +144,7 @@ MSG
 down() {
   echo "Stopping the local Sluice cluster in $cluster_dir"
   if [ -d "$pids" ]; then
+    stop_process datagen
     for file in "$pids"/taskmanager-*.pid; do
       if [ -e "$file" ]; then stop_process "$(basename "$file" .pid)"; fi
     done
@@ -140,6 +152,42 @@ down() {
   fi
   bash "$here/devbroker.sh" stop
   bash "$here/postgres.sh" stop
+}
+
+rest_url() { echo "http://127.0.0.1:$rest_port"; }
+
+# The id of a job named NAME that is not finished, failed or cancelled, if any.
+active_job() {
+  "$SLUICE_BIN_DIR/sluice" list --rest "$(rest_url)" 2>/dev/null \
+    | awk -v name="$1" '$3 == name && ($2 == "RUNNING" || $2 == "CREATED") { print $1; exit }'
+}
+
+pipeline() {
+  up
+  local url
+  url="$(cat "$cluster_dir/postgres.url")"
+  echo "Preparing the attribution pipeline"
+  psql -q -v ON_ERROR_STOP=1 "$url" -f "$here/schema.sql" >/dev/null
+  if [ -z "$(psql -tA "$url" -c 'SELECT 1 FROM commerce.users LIMIT 1')" ]; then
+    "$SLUICE_BIN_DIR/sluice" datagen --users-only --postgres "$url" --kafka "$(cat "$cluster_dir/kafka.bootstrap")"
+  fi
+  start_process datagen "$SLUICE_BIN_DIR/sluice" datagen --skip-users --events 0 --rate "${SLUICE_EVENT_RATE:-500}" \
+    --postgres "$url" --kafka "$(cat "$cluster_dir/kafka.bootstrap")"
+  local job
+  job="$(active_job checkout-attribution || true)"
+  if [ -n "$job" ]; then
+    echo "  job checkout-attribution already running ($job)"
+  else
+    job="$("$SLUICE_BIN_DIR/sluice" submit "$repo_root/jobs/checkout-attribution.yaml" --rest "$(rest_url)")"
+    echo "  job checkout-attribution submitted ($job)"
+  fi
+  cat <<MSG
+
+The attribution job runs; rows reach commerce.attributed_checkouts as the watermark passes
+each checkout (15 s out-of-orderness). Watch them arrive:
+  psql "$url" -c "SELECT checkout_id, click_id, checkout_time, click_time, user_name FROM commerce.attributed_checkouts ORDER BY checkout_time DESC LIMIT 5;"
+Job status: $SLUICE_BIN_DIR/sluice status $job --rest $(rest_url)
+MSG
 }
 
 status() {
@@ -153,7 +201,8 @@ status() {
 
 case "${1:-}" in
   up) up ;;
+  pipeline) pipeline ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: cluster/cluster.sh up|down|status" >&2; exit 2 ;;
+  *) echo "usage: cluster/cluster.sh up|pipeline|down|status" >&2; exit 2 ;;
 esac

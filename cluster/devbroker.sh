@@ -24,16 +24,8 @@ brokers="${SLUICE_KAFKA_BROKERS:-1}"
 start_timeout="${SLUICE_DEVBROKER_START_TIMEOUT:-30}"
 check_interval="${SLUICE_DEVBROKER_CHECK_INTERVAL:-5}"
 
-# Closes every descriptor above stdio in the calling (sub)shell. Used right before starting a
-# long-lived server, so the server does not keep descriptors this script inherited; a parent
-# may watch one of those to learn that this script exited (Foundation.Process does).
-close_inherited_fds() {
-  local fd
-  for fd in /proc/self/fd/*; do
-    fd="${fd##*/}"
-    if [ "$fd" -gt 2 ]; then eval "exec ${fd}>&-" 2> /dev/null || true; fi
-  done
-}
+# shellcheck source=cluster/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 die() { echo "devbroker.sh: $*" >&2; exit 1; }
 

@@ -61,7 +61,9 @@ CREATE TABLE IF NOT EXISTS commerce.attributed_checkouts (
     ip_address        TEXT,
     checkout_time     TIMESTAMP(3) NOT NULL,
     click_time        TIMESTAMP(3),
-    user_id           BIGINT NOT NULL
+    user_id           BIGINT NOT NULL,
+    -- When the row was first written (not part of the attribution; for latency monitoring).
+    attributed_at     TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX IF NOT EXISTS attributed_checkouts_time ON commerce.attributed_checkouts (checkout_time DESC);
 

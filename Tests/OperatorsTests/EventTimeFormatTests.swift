@@ -78,6 +78,13 @@ import Testing
         }
     }
 
+    @Test func formattingOutsideFourDigitYearsStaysReadableAndNeverTraps() {
+        #expect(EventTimeFormat.format(-62_167_219_200_001) == "-1-12-31 23:59:59.999")
+        #expect(EventTimeFormat.format(253_402_300_800_000) == "10000-01-01 00:00:00.000")
+        #expect(!EventTimeFormat.format(.min).isEmpty)
+        #expect(!EventTimeFormat.format(.max).isEmpty)
+    }
+
     @Test func dayOutOfRangeReasonNamesTheMonthLength() {
         #expect(EventTimeParseError.dayOutOfRange(year: 2023, month: 2, day: 29).description == "day 29 is not in 1...28 for 2023-02")
     }

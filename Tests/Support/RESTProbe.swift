@@ -32,7 +32,11 @@ public struct RESTProbe: Sendable {
     }
 
     public func request(_ path: String, method: String = "GET", body: Data? = nil) async throws -> Reply {
-        var request = URLRequest(url: base.appendingPathComponent(path))
+        // Not appendingPathComponent: it would percent-encode the query's '?'.
+        guard let url = URL(string: base.absoluteString + path) else {
+            throw TestSupportError.commandFailed(command: "\(method) \(path)", status: 0, output: "invalid URL")
+        }
+        var request = URLRequest(url: url)
         request.httpMethod = method
         request.httpBody = body
         let (data, response) = try await session.data(for: request)

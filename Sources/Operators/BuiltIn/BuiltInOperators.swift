@@ -12,6 +12,7 @@ public enum BuiltInOperators {
         case .firstClickAttribution: .operator(FirstClickAttributionOperator())
         case .userEnrichment: .operator(UserEnrichmentOperator())
         case .postgresSink: .operator(PostgresSinkOperator())
+        case .blackholeSink: .operator(BlackholeSinkOperator())
         }
     }
 }

@@ -20,6 +20,10 @@ public final class PostgresSinkOperator: StreamOperator {
     private var pending: [AttributedCheckout] = []
     private var lastFlush = Date()
     private var statement = ""
+    /// Optional write-rate limit (protects a shared database); 0 = none. While the sink waits,
+    /// its task consumes nothing, so back-pressure slows the sources instead of filling memory.
+    private var maxRowsPerSecond = 0
+    private var nextWriteAllowed = Date.distantPast
     public private(set) var rowsWritten = 0
 
     public init() {}
@@ -31,6 +35,7 @@ public final class PostgresSinkOperator: StreamOperator {
         table = context.params["table"] ?? table
         batchSize = try context.integer("batch-size", default: 500, range: 1...5_000)
         flushInterval = Double(try context.integer("flush-interval-ms", default: 200, range: 1...60_000)) / 1000
+        maxRowsPerSecond = try context.integer("max-rows-per-second", default: 0, range: 0...10_000_000)
         retry.logger = context.logger
         connection = try PostgresConnection.connect(url: url, logger: context.logger)
         statement = Self.upsertStatement(table: table, rows: batchSize)
@@ -70,6 +75,11 @@ public final class PostgresSinkOperator: StreamOperator {
         for (index, row) in pending.enumerated() { latest[row.checkout.checkoutID] = index }
         let rows = pending.indices.filter { latest[pending[$0].checkout.checkoutID] == $0 }.map { pending[$0] }
         let sql = rows.count == batchSize ? statement : Self.upsertStatement(table: table, rows: rows.count)
+        if maxRowsPerSecond > 0 {
+            let wait = nextWriteAllowed.timeIntervalSinceNow
+            if wait > 0 { sleepSeconds(wait) }
+            nextWriteAllowed = max(nextWriteAllowed, Date()).addingTimeInterval(Double(rows.count) / Double(maxRowsPerSecond))
+        }
         let parameters = rows.flatMap(Self.parameters)
         _ = try retry.run(connection, "upsert \(rows.count) rows into \(table)") { try $0.execute(sql, parameters) }
         rowsWritten += rows.count

@@ -32,28 +32,17 @@ public struct CheckoutDecoder: Sendable {
         typealias Reader = RecordFieldReader
         var scanner = JSONObjectScanner(bytes)
         while let member = try scanner.next() {
-            let key = member.key, value = member.value
-            if key.matches("checkout_id") {
-                try Reader.assign(&checkoutID, field: "checkout_id") { () throws(RecordDecodingError) in try Reader.identifier(value, field: "checkout_id") }
-            } else if key.matches("user_id") {
-                try Reader.assign(&userID, field: "user_id") { () throws(RecordDecodingError) in try Reader.integer(value, field: "user_id") }
-            } else if key.matches("product_id") {
-                try Reader.assign(&productID, field: "product_id") { () throws(RecordDecodingError) in try Reader.identifier(value, field: "product_id") }
-            } else if key.matches("datetime_occured") {
-                try Reader.assign(&eventTime, field: "datetime_occured") { () throws(RecordDecodingError) in try Reader.eventTime(value, field: "datetime_occured") }
-            } else if key.matches("payment_method") {
-                try Reader.assign(&paymentMethod, field: "payment_method") { () throws(RecordDecodingError) in try Reader.text(value, field: "payment_method") }
-            } else if key.matches("total_amount") {
-                try Reader.assign(&totalAmount, field: "total_amount") { () throws(RecordDecodingError) in try Reader.decimal(value, field: "total_amount") }
-            } else if key.matches("shipping_address") {
-                try Reader.assign(&shippingAddress, field: "shipping_address") { () throws(RecordDecodingError) in try Reader.text(value, field: "shipping_address") }
-            } else if key.matches("billing_address") {
-                try Reader.assign(&billingAddress, field: "billing_address") { () throws(RecordDecodingError) in try Reader.text(value, field: "billing_address") }
-            } else if key.matches("user_agent") {
-                try Reader.assign(&userAgent, field: "user_agent") { () throws(RecordDecodingError) in try Reader.text(value, field: "user_agent") }
-            } else if key.matches("ip_address") {
-                try Reader.assign(&ipAddress, field: "ip_address") { () throws(RecordDecodingError) in try Reader.text(value, field: "ip_address") }
-            }
+            // Unknown fields fall through all of these and are ignored.
+            if try Reader.read(member, "checkout_id", into: &checkoutID, Reader.identifier) { continue }
+            if try Reader.read(member, "user_id", into: &userID, Reader.integer) { continue }
+            if try Reader.read(member, "product_id", into: &productID, Reader.identifier) { continue }
+            if try Reader.read(member, "datetime_occured", into: &eventTime, Reader.eventTime) { continue }
+            if try Reader.read(member, "payment_method", into: &paymentMethod, Reader.text) { continue }
+            if try Reader.read(member, "total_amount", into: &totalAmount, Reader.decimal) { continue }
+            if try Reader.read(member, "shipping_address", into: &shippingAddress, Reader.text) { continue }
+            if try Reader.read(member, "billing_address", into: &billingAddress, Reader.text) { continue }
+            if try Reader.read(member, "user_agent", into: &userAgent, Reader.text) { continue }
+            if try Reader.read(member, "ip_address", into: &ipAddress, Reader.text) { continue }
         }
         return Checkout(
             checkoutID: try Reader.required(checkoutID, field: "checkout_id"),

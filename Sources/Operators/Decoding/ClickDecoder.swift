@@ -32,26 +32,16 @@ public struct ClickDecoder: Sendable {
         typealias Reader = RecordFieldReader
         var scanner = JSONObjectScanner(bytes)
         while let member = try scanner.next() {
-            let key = member.key, value = member.value
-            if key.matches("click_id") {
-                try Reader.assign(&clickID, field: "click_id") { () throws(RecordDecodingError) in try Reader.identifier(value, field: "click_id") }
-            } else if key.matches("user_id") {
-                try Reader.assign(&userID, field: "user_id") { () throws(RecordDecodingError) in try Reader.integer(value, field: "user_id") }
-            } else if key.matches("product_id") {
-                try Reader.assign(&productID, field: "product_id") { () throws(RecordDecodingError) in try Reader.identifier(value, field: "product_id") }
-            } else if key.matches("datetime_occured") {
-                try Reader.assign(&eventTime, field: "datetime_occured") { () throws(RecordDecodingError) in try Reader.eventTime(value, field: "datetime_occured") }
-            } else if key.matches("product") {
-                try Reader.assign(&product, field: "product") { () throws(RecordDecodingError) in try Reader.text(value, field: "product") }
-            } else if key.matches("price") {
-                try Reader.assign(&price, field: "price") { () throws(RecordDecodingError) in try Reader.decimal(value, field: "price") }
-            } else if key.matches("url") {
-                try Reader.assign(&url, field: "url") { () throws(RecordDecodingError) in try Reader.text(value, field: "url") }
-            } else if key.matches("user_agent") {
-                try Reader.assign(&userAgent, field: "user_agent") { () throws(RecordDecodingError) in try Reader.text(value, field: "user_agent") }
-            } else if key.matches("ip_address") {
-                try Reader.assign(&ipAddress, field: "ip_address") { () throws(RecordDecodingError) in try Reader.text(value, field: "ip_address") }
-            }
+            // Unknown fields fall through all of these and are ignored.
+            if try Reader.read(member, "click_id", into: &clickID, Reader.identifier) { continue }
+            if try Reader.read(member, "user_id", into: &userID, Reader.integer) { continue }
+            if try Reader.read(member, "product_id", into: &productID, Reader.identifier) { continue }
+            if try Reader.read(member, "datetime_occured", into: &eventTime, Reader.eventTime) { continue }
+            if try Reader.read(member, "product", into: &product, Reader.text) { continue }
+            if try Reader.read(member, "price", into: &price, Reader.decimal) { continue }
+            if try Reader.read(member, "url", into: &url, Reader.text) { continue }
+            if try Reader.read(member, "user_agent", into: &userAgent, Reader.text) { continue }
+            if try Reader.read(member, "ip_address", into: &ipAddress, Reader.text) { continue }
         }
         return Click(
             clickID: try Reader.required(clickID, field: "click_id"),

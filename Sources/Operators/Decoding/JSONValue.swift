@@ -31,12 +31,3 @@ enum JSONValue {
         return String(decoding: UnsafeRawBufferPointer(rebasing: raw[..<limit]), as: UTF8.self) + "…"
     }
 }
-
-/// The text of a JSON number exactly as it appeared in the record.
-struct JSONNumberToken {
-    let raw: UnsafeRawBufferPointer
-    /// No fraction and no exponent: the text is a plain (possibly negative) decimal integer.
-    let isInteger: Bool
-
-    var text: String { String(decoding: raw, as: UTF8.self) }
-}

@@ -175,12 +175,16 @@ enum RecordFieldReader {
 }
 
 extension RecordFieldReader {
-    /// Stores a field's value, refusing a second occurrence of the same field.
-    static func assign<Value>(
-        _ slot: inout Value?, field: StaticString, _ read: () throws(RecordDecodingError) -> Value
-    ) throws(RecordDecodingError) {
+    /// If `member` is `field`, converts its value into `slot` and returns true; a second
+    /// occurrence of the same field is refused.
+    static func read<Value>(
+        _ member: JSONObjectScanner.Member, _ field: StaticString, into slot: inout Value?,
+        _ convert: (JSONValue, StaticString) throws(RecordDecodingError) -> Value
+    ) throws(RecordDecodingError) -> Bool {
+        guard member.key.matches(field) else { return false }
         guard slot == nil else { throw .duplicateField("\(field)") }
-        slot = try read()
+        slot = try convert(member.value, field)
+        return true
     }
 
     static func required<Value>(_ value: Value?, field: StaticString) throws(RecordDecodingError) -> Value {

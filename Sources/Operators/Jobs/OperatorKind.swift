@@ -8,6 +8,7 @@ public enum OperatorKind: String, Sendable, CaseIterable, Codable {
     case firstClickAttribution = "first-click-attribution"
     case userEnrichment = "user-enrichment"
     case postgresSink = "postgres-sink"
+    case blackholeSink = "blackhole-sink"
 
     public enum Role: Sendable { case source, transform, sink }
 
@@ -15,7 +16,7 @@ public enum OperatorKind: String, Sendable, CaseIterable, Codable {
         switch self {
         case .kafkaSource, .fileSource: .source
         case .firstClickAttribution, .userEnrichment: .transform
-        case .postgresSink: .sink
+        case .postgresSink, .blackholeSink: .sink
         }
     }
 
@@ -34,7 +35,9 @@ public enum OperatorKind: String, Sendable, CaseIterable, Codable {
         case .userEnrichment:
             ([], ["postgres", "cache-size", "batch-size"])
         case .postgresSink:
-            ([], ["postgres", "table", "batch-size", "flush-interval-ms"])
+            ([], ["postgres", "table", "batch-size", "flush-interval-ms", "max-rows-per-second"])
+        case .blackholeSink:
+            ([], [])
         }
     }
 

@@ -76,11 +76,11 @@ final class ChannelRegistry: Sendable {
     }
 
     /// The producer's output channel for `key`, created on first use. A refused attempt gets a
-    /// closed channel (its `send` throws) that is not registered.
+    /// closed channel (its `send` throws `.cancelled`) that is not registered.
     func output(for key: ChannelKey) -> OutputChannel {
         switch outputToAttach(key) {
         case .success(let output): output
-        case .failure(let refusal): OutputChannel(key: key, maxBufferBytes: maxBufferBytes, closedWith: refusal.error(for: key))
+        case .failure: OutputChannel(key: key, maxBufferBytes: maxBufferBytes, closedWith: .cancelled)
         }
     }
 

@@ -178,11 +178,13 @@ final class InputConnectionHandler: ChannelDuplexHandler {
 
     private func failAfterOpen(_ context: ChannelHandlerContext, _ error: DataPlaneError, tellProducer: Bool) {
         state = .closed
+        // Before closing: the close re-enters `channelInactive`, which detaches too.
+        let closedByConsumer = link.detach()
         if tellProducer {
             context.writeAndFlush(wrapOutboundOut(.close(.init(.protocolViolation, "\(error)"))), promise: nil)
         }
         context.close(promise: nil)
-        guard !link.detach() else { return }
+        guard !closedByConsumer else { return }
         logger.warning("data channel failed", metadata: input.key.logMetadata.merging(["error": "\(error)"]) { $1 })
         sink.channelFailed(input, error: error)
     }

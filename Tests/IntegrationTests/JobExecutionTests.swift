@@ -1,0 +1,136 @@
+import Foundation
+import SluicePostgres
+import SluiceTestSupport
+import Testing
+
+extension IntegrationSuite {
+    /// Jobs run across real TaskManager processes; the sink is judged against a brute-force oracle.
+    @Suite struct JobExecutionTests {
+        private static let schema = RepositoryLayout.root.appendingPathComponent("cluster/schema.sql").path
+
+        private func preparedDatabase(_ scenario: AttributionScenario) throws -> PostgresServer {
+            let server = try PostgresServer.start()
+            let connection = try PostgresConnection.connect(url: server.url)
+            _ = try connection.simpleQuery(try String(contentsOfFile: Self.schema, encoding: .utf8))
+            _ = try connection.execute("""
+                INSERT INTO commerce.users (id, username, updated_at)
+                SELECT g, 'user-' || g, '2026-01-01' FROM generate_series(1, $1::int) g
+                """, [String(scenario.knownUsers)])
+            _ = try connection.execute("UPDATE commerce.users SET username = $1, updated_at = to_timestamp($2::bigint / 1000.0) AT TIME ZONE 'UTC' WHERE id = $3",
+                                       [scenario.rename.name, String(scenario.rename.at), String(scenario.rename.user)])
+            return server
+        }
+
+        private func fileJob(_ directory: URL, parallelism: Int) -> String {
+            """
+            name: file-attribution
+            parallelism: \(parallelism)
+            sources:
+              - {id: clicks, kind: file-source, params: {path: \(directory.path)/clicks.jsonl, event: click}}
+              - {id: checkouts, kind: file-source, params: {path: \(directory.path)/checkouts.jsonl, event: checkout}}
+            operators:
+              - {id: attribution, kind: first-click-attribution, inputs: [clicks, checkouts], key-by: [user_id, product_id]}
+              - {id: enrich, kind: user-enrichment, inputs: [attribution]}
+            sinks:
+              - {id: sink, kind: postgres-sink, inputs: [enrich]}
+            """
+        }
+
+        @Test func boundedJobAtParallelismTwoOnTwoTaskManagersMatchesTheOracle() async throws {
+            let scenario = AttributionScenario(seed: 7, events: 20_000)
+            let database = try preparedDatabase(scenario)
+            defer { database.stop() }
+            let files = try TemporaryDirectory(prefix: "sluice-job-input")
+            defer { files.remove() }
+            try scenario.jsonLines(clicks: true).write(to: files.url.appendingPathComponent("clicks.jsonl"), atomically: true, encoding: .utf8)
+            try scenario.jsonLines(clicks: false).write(to: files.url.appendingPathComponent("checkouts.jsonl"), atomically: true, encoding: .utf8)
+            let work = try TemporaryDirectory(prefix: "sluice-tm-work")
+            defer { work.remove() }
+            try await withLocalCluster("job-file", settings: ["SLUICE_POSTGRES_URL": database.url, "SLUICE_TASKMANAGER_WORK_DIR": work.path]) { cluster in
+                try await cluster.startJobManager()
+                try cluster.startTaskManager(slots: 2)
+                try cluster.startTaskManager(slots: 2)
+                try await cluster.waitForTaskManagers(2)
+                let submitted = try await cluster.rest.request("/jobs", method: "POST", body: Data(fileJob(files.url, parallelism: 2).utf8))
+                #expect(submitted.status == 202, "\(submitted.text)")
+                let jobID = try #require(try submitted.object()["jobid"] as? String)
+                try await waitUntil("the job to finish", timeout: .seconds(60)) {
+                    let state = try await cluster.rest.get("/jobs/\(jobID)").object()["state"] as? String
+                    if state == "FAILED" || state == "CANCELED" { throw TestSupportError.commandFailed(command: "job", status: 1, output: "job ended \(state!)") }
+                    return state == "FINISHED"
+                }
+                let details = try await cluster.rest.get("/jobs/\(jobID)").object()
+                let vertices = try #require(details["vertices"] as? [[String: Any]])
+                #expect(vertices.map { $0["id"] as? String } == ["clicks", "checkouts", "attribution"], "enrich and sink chain into attribution")
+                #expect(vertices.allSatisfy { $0["parallelism"] as? Int == 2 && $0["status"] as? String == "FINISHED" })
+                let nodes = try #require((details["plan"] as? [String: Any])?["nodes"] as? [[String: Any]])
+                let attributionInputs = try #require(nodes.last?["inputs"] as? [[String: Any]])
+                #expect(attributionInputs.map { $0["ship_strategy"] as? String } == ["HASH", "HASH"])
+
+                let connection = try PostgresConnection.connect(url: database.url)
+                let result = try connection.execute("SELECT checkout_id, click_id, user_name FROM commerce.attributed_checkouts")
+                let actual = Set((0..<result.rowCount).map {
+                    AttributionScenario.Row(checkoutID: result.value(row: $0, column: 0)!, clickID: result.value(row: $0, column: 1),
+                                            userName: result.value(row: $0, column: 2))
+                })
+                let expected = scenario.expectedRows()
+                #expect(actual.count == expected.count)
+                #expect(actual.subtracting(expected).isEmpty, "unexpected rows: \(actual.subtracting(expected).prefix(5))")
+                #expect(expected.subtracting(actual).isEmpty, "missing or different rows: \(expected.subtracting(actual).prefix(5))")
+                let deadLetters = try connection.execute("SELECT count(*) FROM commerce.dead_letters").value(row: 0, column: 0)
+                #expect(deadLetters == String(scenario.malformed.count))
+                let late = try connection.execute("SELECT count(*) FROM commerce.late_events").value(row: 0, column: 0)
+                #expect(late == "0")
+            }
+        }
+
+        @Test func invalidSpecIsRefusedWithTheFieldNamed() async throws {
+            try await withLocalCluster("bad-spec") { cluster in
+                try await cluster.startJobManager()
+                let reply = try await cluster.rest.request("/jobs", method: "POST", body: Data("""
+                    name: broken
+                    sources:
+                      - {id: clicks, kind: kafka-sauce, params: {topic: clicks, event: click}}
+                    sinks:
+                      - {id: sink, kind: postgres-sink, inputs: [clicks]}
+                    """.utf8))
+                #expect(reply.status == 400)
+                let errors = try #require(try reply.object()["errors"] as? [String])
+                #expect(errors.first?.contains("sources[0].kind") == true, "\(errors)")
+                let empty = try await cluster.rest.request("/jobs", method: "POST", body: Data())
+                #expect(empty.status == 400)
+                #expect(try await cluster.rest.get("/jobs/nope").status == 404)
+            }
+        }
+
+        @Test func unboundedJobRunsUntilCancelled() async throws {
+            let broker = try DevBrokerServer.start(topics: ["clicks:2", "checkouts:2"])
+            defer { broker.stop() }
+            let database = try preparedDatabase(AttributionScenario(seed: 1, events: 10))
+            defer { database.stop() }
+            let work = try TemporaryDirectory(prefix: "sluice-tm-work")
+            defer { work.remove() }
+            let settings = ["SLUICE_POSTGRES_URL": database.url, "SLUICE_KAFKA_BOOTSTRAP": broker.bootstrapServers,
+                            "SLUICE_TASKMANAGER_WORK_DIR": work.path]
+            try await withLocalCluster("cancel", settings: settings) { cluster in
+                try await cluster.startJobManager()
+                try cluster.startTaskManager(slots: 2)
+                try await cluster.waitForTaskManagers(1)
+                let spec = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/checkout-attribution.yaml"), encoding: .utf8)
+                let submitted = try await cluster.rest.request("/jobs?parallelism=1", method: "POST", body: Data(spec.utf8))
+                let jobID = try #require(try submitted.object()["jobid"] as? String, "\(submitted.text)")
+                try await waitUntil("all tasks running", timeout: .seconds(30)) {
+                    let tasks = (try await cluster.rest.get("/jobs/overview").object()["jobs"] as? [[String: Any]])?.first?["tasks"] as? [String: Int]
+                    return tasks?["running"] == 3 && tasks?["total"] == 3
+                }
+                let overview = try await cluster.rest.get("/overview").object()
+                #expect(overview["jobs-running"] as? Int == 1)
+                #expect(try await cluster.rest.request("/jobs/\(jobID)?mode=cancel", method: "PATCH").status == 202)
+                try await waitUntil("the job to be cancelled", timeout: .seconds(20)) {
+                    try await cluster.rest.get("/jobs/\(jobID)").object()["state"] as? String == "CANCELED"
+                }
+                #expect(try await cluster.rest.get("/overview").object()["jobs-cancelled"] as? Int == 1)
+            }
+        }
+    }
+}
