@@ -11,6 +11,12 @@ public struct DeploymentPlanner {
         public var taskManager: String
         public var host: String
         public var dataPort: Int
+
+        public init(taskManager: String, host: String, dataPort: Int) {
+            self.taskManager = taskManager
+            self.host = host
+            self.dataPort = dataPort
+        }
     }
 
     public let jobID: String

@@ -1,7 +1,8 @@
 /// Bounded-out-of-orderness watermarks over a source's partitions, with idle partitions left out.
 ///
 /// Pure value owned by one source task. A partition's watermark is the highest event time it
-/// delivered minus the allowed disorder; the source's watermark is the minimum over the
+/// delivered minus the allowed disorder minus 1 ms (as Flink: a watermark W promises nothing at
+/// or before W, so an event exactly at the disorder bound is still on time); the source's watermark is the minimum over the
 /// partitions that are active (delivered something within `idleTimeout`), and never goes back.
 public struct WatermarkTracker: Sendable {
     private struct Partition {
@@ -45,7 +46,7 @@ public struct WatermarkTracker: Sendable {
         } else {
             let minimum = holding.map(\.maxEventTime).min()!
             guard minimum != .min else { return nil }
-            candidate = minimum - outOfOrderness
+            candidate = minimum - outOfOrderness - 1
         }
         guard candidate > current else { return nil }
         current = candidate
