@@ -14,7 +14,7 @@ DEB_PACKAGES  = librdkafka-dev librocksdb-dev libpq-dev libssl-dev postgresql pr
 
 export SLUICE_CLUSTER_DIR := $(CLUSTER_DIR)
 
-.PHONY: help setup build test run cluster down clean proto cpeer
+.PHONY: help setup build test run cluster down clean proto cpeer bench
 
 help:
 	@echo "make run    start a local cluster (PostgreSQL, dev Kafka broker, JobManager, 2 TaskManagers)"
@@ -23,6 +23,7 @@ help:
 	@echo "make down   stop everything 'make run' started (data stays; 'make clean' removes it)"
 	@echo "make test   build and run the whole test suite"
 	@echo "make proto  regenerate the protobuf code from proto/"
+	@echo "make bench  measure throughput, latency and memory; writes BENCHMARKS.md"
 
 setup:
 	@bash cluster/install-packages.sh $(DEB_PACKAGES)
@@ -38,7 +39,7 @@ $(CPEER): Tests/CPeer/status_peer.c Tests/CPeer/generated/sluice/v1/control.pb-c
 cpeer: $(CPEER)
 
 test: build $(CPEER)
-	SLUICE_BIN_DIR="$(BIN_DIR)" SLUICE_CPEER="$(CURDIR)/$(CPEER)" $(SWIFT) test -c $(CONFIG) --parallel --num-workers 1 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	SLUICE_BIN_DIR="$(BIN_DIR)" SLUICE_CPEER="$(CURDIR)/$(CPEER)" $(SWIFT) test -c $(CONFIG) --no-parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 run: build
 	@SLUICE_BIN_DIR="$(BIN_DIR)" bash cluster/cluster.sh pipeline
@@ -48,6 +49,9 @@ cluster: build
 
 down:
 	@bash cluster/cluster.sh down
+
+bench: setup
+	bash bench/run.sh
 
 clean: down
 	rm -rf "$(CLUSTER_DIR)"

@@ -88,6 +88,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/TaskManager",
+            exclude: ["DataPlane/README.md"],
             swiftSettings: strictSwift),
         .target(
             name: "SluiceJobManager", dependencies: [

@@ -76,14 +76,30 @@ public final class KafkaConsumer: @unchecked Sendable {  // rd_kafka_t is docume
     /// Reads up to `maxMessages` records: waits up to `timeout` for the first message or event,
     /// then takes whatever else is ready without waiting. Returns an empty batch on timeout.
     ///
-    /// Throws only fatal client errors; other errors come back in the batch.
+    /// Throws only fatal client errors; other errors come back in the batch. Copies every
+    /// payload; hot paths use `pollEach`, which does not.
     public func poll(maxMessages: Int, timeout: Duration) throws -> KafkaConsumerBatch {
+        var records: [KafkaRecord] = []
+        records.reserveCapacity(min(maxMessages, 4096))
+        var batch = try pollEach(maxMessages: maxMessages, timeout: timeout) { message in
+            records.append(KafkaRecord(topic: message.topic, partition: message.partition, offset: message.offset,
+                                       key: message.key.map { Array($0) }, value: Array(message.value),
+                                       timestamp: message.timestamp))
+        }
+        batch.records = records
+        return batch
+    }
+
+    /// Like `poll`, but hands each record to `body` as a view of librdkafka's own buffer (valid
+    /// only during the call), so decoding a record needs no copy. The returned batch carries the
+    /// end-of-partition events and non-fatal errors; its `records` is empty.
+    public func pollEach(maxMessages: Int, timeout: Duration, _ body: (KafkaMessageView) throws -> Void) throws -> KafkaConsumerBatch {
         var batch = KafkaConsumerBatch()
-        batch.records.reserveCapacity(min(maxMessages, 4096))
         var wait = RDKafkaConfiguration.milliseconds(timeout)
         var lastTopicHandle: OpaquePointer?
         var lastTopicName = ""
-        while batch.records.count < maxMessages, let message = rd_kafka_consumer_poll(handle, wait) {
+        var delivered = 0
+        while delivered < maxMessages, let message = rd_kafka_consumer_poll(handle, wait) {
             defer { rd_kafka_message_destroy(message) }
             wait = 0
             let entry = message.pointee
@@ -99,12 +115,13 @@ public final class KafkaConsumer: @unchecked Sendable {  // rd_kafka_t is docume
             case RD_KAFKA_RESP_ERR_NO_ERROR:
                 var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
                 let timestamp = rd_kafka_message_timestamp(message, &timestampType)
-                batch.records.append(KafkaRecord(
+                delivered += 1
+                try body(KafkaMessageView(
                     topic: topic,
                     partition: entry.partition,
                     offset: entry.offset,
-                    key: entry.key.map { Array(UnsafeRawBufferPointer(start: $0, count: entry.key_len)) },
-                    value: entry.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: entry.len)) } ?? [],
+                    key: entry.key.map { UnsafeRawBufferPointer(start: $0, count: entry.key_len) },
+                    value: UnsafeRawBufferPointer(start: entry.payload, count: entry.payload == nil ? 0 : entry.len),
                     timestamp: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp))
             case RD_KAFKA_RESP_ERR__PARTITION_EOF:
                 batch.endOfPartition[KafkaTopicPartition(topic: topic, partition: entry.partition)] = entry.offset

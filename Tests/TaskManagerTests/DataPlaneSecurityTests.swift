@@ -89,6 +89,16 @@ import Testing
         }
     }
 
+    @Test func silentPeerIsDisconnectedAfterTheHandshakeTimeout() async throws {
+        let logs = LogRecorder()
+        let producer = try await DataPlaneHarness.makePlane("tm-producer", handshakeTimeout: .milliseconds(200),
+                                                            logger: logs.makeLogger(label: "producer"))
+        let raw = try RawTCPClient(port: producer.port)
+        #expect(raw.serverClosesConnection())
+        #expect(logs.contains(.warning, "handshake timeout"))
+        await producer.shutdown()
+    }
+
     @Test func unreachableProducerTimesOutAfterRetrying() async throws {
         let consumer = try await DataPlaneHarness.makePlane("tm-lonely")
         let closed = try await DataPlaneHarness.makePlane("tm-gone")

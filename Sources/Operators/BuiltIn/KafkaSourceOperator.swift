@@ -65,23 +65,22 @@ public final class KafkaSourceOperator: SourceOperator {
 
     public func poll(output: any SourceOutput, maxRecords: Int) throws -> SourceStatus {
         guard let consumer else { return .finished }
-        let batch = try consumer.poll(maxMessages: maxRecords, timeout: .milliseconds(20))
         let now = Self.now()
-        for record in batch.records {
-            if bounded, let end = endOffsets[record.partition], record.offset >= end { continue }
+        var delivered = 0
+        let batch = try consumer.pollEach(maxMessages: maxRecords, timeout: .milliseconds(20)) { message in
+            if bounded, let end = endOffsets[message.partition], message.offset >= end { return }
+            delivered += 1
             recordsRead += 1
             do {
-                let event = try record.value.withUnsafeBytes { bytes throws(RecordDecodingError) in
-                    try kind.decode(bytes, clicks: clicks, checkouts: checkouts)
-                }
-                tracker.observe(partition: record.partition, eventTime: event.eventTime, now: now)
+                let event = try kind.decode(message.value, clicks: clicks, checkouts: checkouts)
+                tracker.observe(partition: message.partition, eventTime: event.eventTime, now: now)
                 try output.emit(event)
             } catch let error as RecordDecodingError {
                 deadLettered += 1
-                try sideOutputs?.deadLetter(topic: record.topic, partition: record.partition, offset: record.offset,
-                                            payload: record.value, reason: error.description)
+                try sideOutputs?.deadLetter(topic: message.topic, partition: message.partition, offset: message.offset,
+                                            payload: message.value, reason: error.description)
             }
-            if bounded, let end = endOffsets[record.partition], record.offset + 1 >= end { markFinished(record.partition) }
+            if bounded, let end = endOffsets[message.partition], message.offset + 1 >= end { markFinished(message.partition) }
         }
         for (partition, offset) in batch.endOfPartition where bounded {
             if let end = endOffsets[partition.partition], offset >= end { markFinished(partition.partition) }
@@ -94,7 +93,7 @@ public final class KafkaSourceOperator: SourceOperator {
             try sideOutputs?.flush()
             return .finished
         }
-        if batch.records.isEmpty {
+        if delivered == 0 {
             try sideOutputs?.flush()
             return .idle
         }

@@ -31,6 +31,7 @@ public final class DataPlane: Service, Sendable {
     let settings: Settings
     let logger: Logger
     private let server: any Channel
+    private let connections: ConnectionSet
 
     /// What outbound connections need to authenticate and frame.
     struct Settings: Sendable {
@@ -47,12 +48,14 @@ public final class DataPlane: Service, Sendable {
         let settings = Settings(clusterID: clusterID, secret: secret, taskManagerID: taskManagerID,
                                 maxFrameBytes: maxFrameBytes, handshakeTimeout: handshakeTimeout)
         let registry = ChannelRegistry(maxFrameBytes: maxFrameBytes, logger: logger)
+        let connections = ConnectionSet()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                connections.add(channel)
+                return channel.eventLoop.makeCompletedFuture {
                     let handshake = ServerHandshake(clusterID: settings.clusterID, secret: settings.secret,
                                                     serverID: settings.taskManagerID, acceptedRoles: [.dataChannel])
                     let pipeline = channel.pipeline.syncOperations
@@ -71,6 +74,7 @@ public final class DataPlane: Service, Sendable {
         self.port = server.localAddress?.port ?? port
         self.advertisedHost = advertisedHost
         self.registry = registry
+        self.connections = connections
         self.settings = settings
         self.logger = logger
     }
@@ -118,9 +122,10 @@ public final class DataPlane: Service, Sendable {
         registry.fence(jobID: jobID, minimumAttempt: minimumAttempt)
     }
 
-    /// Closes every channel and the data port. Idempotent.
+    /// Closes every channel, every connection and the data port. Idempotent.
     public func shutdown() async {
         registry.shutDown()
+        connections.closeAll()
         do {
             try await server.close()
             logger.info("data port closed", metadata: ["port": "\(port)"])

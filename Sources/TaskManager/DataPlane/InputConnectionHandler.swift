@@ -34,6 +34,7 @@ final class InputConnectionHandler: ChannelDuplexHandler {
     private let opened: EventLoopPromise<Void>
     private let openTimeout: TimeAmount
     private var deadline: Scheduled<Void>?
+    /// Carries the channel key and the producer's address as metadata.
     private let logger: Logger
 
     init(handshake: ClientHandshake, input: InputChannel, link: RemoteInputLink, sink: any ChannelEventSink,
@@ -50,6 +51,7 @@ final class InputConnectionHandler: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         deadline = context.eventLoop.assumeIsolated().scheduleTask(in: openTimeout) {
+            guard self.isOpening else { return }
             self.failBeforeOpen(context, .timedOut("no handshake and OPEN confirmation from \(context.remoteAddress?.description ?? "the producer") within \(self.openTimeout)"))
         }
         if case .handshaking(var handshake) = state {
@@ -114,7 +116,7 @@ final class InputConnectionHandler: ChannelDuplexHandler {
         case .ended:
             // The channel is complete; the producer may only say goodbye.
             if case .close = frame { return }
-            logger.warning("closing data connection: \(frame.kind) after END_OF_PARTITION", metadata: input.key.logMetadata)
+            logger.warning("closing data connection: \(frame.kind) after END_OF_PARTITION")
             state = .closed
             context.close(promise: nil)
         case .closed:
@@ -185,8 +187,15 @@ final class InputConnectionHandler: ChannelDuplexHandler {
         }
         context.close(promise: nil)
         guard !closedByConsumer else { return }
-        logger.warning("data channel failed", metadata: input.key.logMetadata.merging(["error": "\(error)"]) { $1 })
+        logger.warning("data channel failed", metadata: ["error": "\(error)"])
         sink.channelFailed(input, error: error)
+    }
+
+    private var isOpening: Bool {
+        switch state {
+        case .handshaking, .awaitingOpen: true
+        case .open, .ended, .closed: false
+        }
     }
 
     private func cancelDeadline() {

@@ -38,6 +38,7 @@ final class OutputConnectionHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         logger[metadataKey: "remote"] = "\(context.remoteAddress?.description ?? "unknown")"
         deadline = context.eventLoop.assumeIsolated().scheduleTask(in: openTimeout) {
+            if case .attached = self.state { return }
             self.abandon(context, "no authenticated OPEN within the handshake timeout (rpc.handshake-timeout-ms)")
         }
         context.fireChannelActive()

@@ -192,7 +192,22 @@ public final class TaskExecutor: Sendable {
         message.failureCause = cause
         message.timestampMs = UInt64(Date().timeIntervalSince1970 * 1000)
         report(message)
+        if state == .canceled || state == .failed {
+            // Finished channels are closed by their consumers after END; a cancelled or failed
+            // attempt may leave senders blocked on credit, so tear its channels down.
+            releaseIfAttemptEnded(descriptor)
+        }
         if Self.isTerminal(state) { forgetLater(descriptor) }
+    }
+
+    /// Once every task of a job attempt on this TaskManager ended, its channels are torn down.
+    private func releaseIfAttemptEnded(_ descriptor: TaskDescriptor) {
+        let active = tasks.withLock { running in
+            running.values.contains {
+                $0.descriptor.jobID == descriptor.jobID && $0.descriptor.attempt == descriptor.attempt && !Self.isTerminal($0.state)
+            }
+        }
+        if !active { dataPlane.release(jobID: descriptor.jobID, attempt: descriptor.attempt) }
     }
 
     /// Keeps a terminal task listed for a while so heartbeats still report it, then drops it.

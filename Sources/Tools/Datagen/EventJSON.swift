@@ -4,7 +4,7 @@ import SluiceOperators
 /// field names as the original producer spelled them (`datetime_occured`), `user_id` an
 /// integer, ids and `product_id` strings, amounts numbers with two decimals, timestamps
 /// `YYYY-MM-DD HH:MM:SS.mmm` in UTC.
-enum EventJSON {
+public enum EventJSON {
     /// A way to break an otherwise correct record.
     enum Corruption {
         case none
@@ -17,7 +17,16 @@ enum EventJSON {
     }
 
     /// Writes `click` as JSON into `buffer` (replacing its contents).
-    static func write(_ click: Click, into buffer: inout [UInt8], corruption: Corruption = .none) {
+    public static func write(_ click: Click, into buffer: inout [UInt8]) {
+        write(click, into: &buffer, corruption: .none)
+    }
+
+    /// Writes `checkout` as JSON into `buffer` (replacing its contents).
+    public static func write(_ checkout: Checkout, into buffer: inout [UInt8]) {
+        write(checkout, into: &buffer, corruption: .none)
+    }
+
+    static func write(_ click: Click, into buffer: inout [UInt8], corruption: Corruption) {
         var writer = JSONObjectWriter(reusing: &buffer, omitting: omitted(corruption))
         writer.string("click_id", click.clickID)
         writeUserID(click.userID, corruption, &writer)
@@ -31,8 +40,7 @@ enum EventJSON {
         buffer = writer.finish()
     }
 
-    /// Writes `checkout` as JSON into `buffer` (replacing its contents).
-    static func write(_ checkout: Checkout, into buffer: inout [UInt8], corruption: Corruption = .none) {
+    static func write(_ checkout: Checkout, into buffer: inout [UInt8], corruption: Corruption) {
         var writer = JSONObjectWriter(reusing: &buffer, omitting: omitted(corruption))
         writer.string("checkout_id", checkout.checkoutID)
         writeUserID(checkout.userID, corruption, &writer)

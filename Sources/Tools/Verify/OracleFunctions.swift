@@ -55,28 +55,31 @@ enum OracleFunctions {
             END
         $$;
 
-        -- Epoch milliseconds of an event-time string, or NULL when it is not a valid instant.
-        CREATE FUNCTION pg_temp.verify_parse_time(t TEXT) RETURNS BIGINT LANGUAGE sql IMMUTABLE AS $$
-            WITH m AS (
-                SELECT regexp_match(t, '^([0-9]{4})-([0-9]{2})-([0-9]{2})[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})(\\.([0-9]{1,6}))?Z?$') AS p
-            ), f AS (
-                SELECT p[1]::int AS y, p[2]::int AS mo, p[3]::int AS d, p[4]::int AS h, p[5]::int AS mi, p[6]::int AS s,
-                       coalesce(rpad(p[8], 3, '0'), '000')::int AS ms
-                FROM m WHERE p IS NOT NULL
-            ), c AS (
-                SELECT *, y - CASE WHEN mo <= 2 THEN 1 ELSE 0 END AS yy FROM f
-            ), e AS (
-                SELECT *, CASE WHEN yy >= 0 THEN yy ELSE yy - 399 END / 400 AS era FROM c
-            )
-            SELECT CASE
-                WHEN mo BETWEEN 1 AND 12 AND h <= 23 AND mi <= 59 AND s <= 59
-                     AND d BETWEEN 1 AND CASE WHEN mo IN (4, 6, 9, 11) THEN 30
-                                              WHEN mo = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END
-                                              ELSE 31 END
-                THEN ((era * 146097 + (yy - era * 400) * 365 + (yy - era * 400) / 4 - (yy - era * 400) / 100
-                       + (153 * ((mo + 9) % 12) + 2) / 5 + d - 1 - 719468)::bigint * 86400000
-                      + ((h * 60 + mi) * 60 + s)::bigint * 1000 + ms)
-            END FROM e
+        -- Epoch milliseconds of an event-time string, or NULL when it is not a valid instant
+        -- (proleptic Gregorian calendar, days from civil date without any time-zone logic).
+        CREATE FUNCTION pg_temp.verify_parse_time(t TEXT) RETURNS BIGINT LANGUAGE plpgsql IMMUTABLE AS $$
+        DECLARE
+            p TEXT[];
+            y INT; mo INT; d INT; h INT; mi INT; s INT; ms INT; yy INT; era INT; yoe INT; days_in_month INT;
+        BEGIN
+            p := regexp_match(t, '^([0-9]{4})-([0-9]{2})-([0-9]{2})[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})(\\.([0-9]{1,6}))?Z?$');
+            IF p IS NULL THEN
+                RETURN NULL;
+            END IF;
+            y := p[1]::int; mo := p[2]::int; d := p[3]::int; h := p[4]::int; mi := p[5]::int; s := p[6]::int;
+            ms := coalesce(rpad(p[8], 3, '0'), '000')::int;  -- rpad also cuts: fractions are truncated, not rounded
+            days_in_month := CASE WHEN mo IN (4, 6, 9, 11) THEN 30
+                                  WHEN mo = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END
+                                  ELSE 31 END;
+            IF mo NOT BETWEEN 1 AND 12 OR h > 23 OR mi > 59 OR s > 59 OR d < 1 OR d > days_in_month THEN
+                RETURN NULL;
+            END IF;
+            yy := y - CASE WHEN mo <= 2 THEN 1 ELSE 0 END;
+            era := CASE WHEN yy >= 0 THEN yy ELSE yy - 399 END / 400;
+            yoe := yy - era * 400;
+            RETURN (era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + (153 * ((mo + 9) % 12) + 2) / 5 + d - 1 - 719468)::bigint * 86400000
+                   + ((h * 60 + mi) * 60 + s)::bigint * 1000 + ms;
+        END
         $$;
 
         CREATE FUNCTION pg_temp.verify_event_ms(v jsonb) RETURNS BIGINT LANGUAGE sql IMMUTABLE AS $$

@@ -48,7 +48,7 @@ public struct Verifier {
             logger.warning("the broker dropped old records", metadata: ["partition": "\(snapshot.partition)", "gone": "\(snapshot.offsetsGone)"])
         }
 
-        try connection.simpleQuery(OracleQueries.decode(maxRecordBytes: SluiceTools.maxRecordBytes))
+        try runStage("parse records in SQL", OracleQueries.decode(maxRecordBytes: SluiceTools.maxRecordBytes), on: connection)
         let parsed = try connection.simpleQuery(OracleQueries.parsedCounts)
         report.validClicks = parsed.int(0)
         report.validCheckouts = parsed.int(1)
@@ -56,13 +56,21 @@ public struct Verifier {
         report.repeatedCheckoutIDs = parsed.int(3)
         report.cutoffMillis = try cutoff(report.partitions, latestEventTime: parsed.value(row: 0, column: 4).flatMap { Int64($0) },
                                          connection: connection)
-        try connection.simpleQuery(OracleQueries.expected(windowMillis: options.windowMillis))
+        try runStage("recompute the attribution", [OracleQueries.expected(windowMillis: options.windowMillis)], on: connection)
 
         try compareRows(&report, connection: connection)
         try compareDeadLetters(&report, connection: connection)
         report.totalSeconds = DatagenRunner.seconds(clock.now - start)
         logger.info("verify finished", metadata: ["equal": "\(report.isEqual)", "seconds": "\(report.totalSeconds)"])
         return report
+    }
+
+    /// Runs `statements` in order, logging the stage's duration at debug level.
+    private func runStage(_ stage: String, _ statements: [String], on connection: PostgresConnection) throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        for statement in statements { try connection.simpleQuery(statement) }
+        logger.debug("verify stage done", metadata: ["stage": "\(stage)", "seconds": "\(DatagenRunner.seconds(clock.now - start))"])
     }
 
     private func cutoff(_ partitions: [PartitionSnapshot], latestEventTime: Int64?, connection: PostgresConnection) throws -> Int64? {

@@ -24,10 +24,11 @@ struct DataPlaneHarness {
     let producer: DataPlane
     let consumer: DataPlane
 
-    static func makePlane(_ id: String, secret: String = secret, logger: Logger? = nil) async throws -> DataPlane {
+    static func makePlane(_ id: String, secret: String = secret, handshakeTimeout: Duration = .seconds(5),
+                          logger: Logger? = nil) async throws -> DataPlane {
         try await DataPlane(bind: "127.0.0.1", port: 0, advertisedHost: "127.0.0.1", clusterID: clusterID,
                             secret: secret, taskManagerID: id, maxFrameBytes: 1 << 20,
-                            handshakeTimeout: .seconds(5), logger: logger ?? Logger(label: "test.\(id)"))
+                            handshakeTimeout: handshakeTimeout, logger: logger ?? Logger(label: "test.\(id)"))
     }
 
     /// Runs `body` with a producer's and a consumer's data plane, and shuts both down after.

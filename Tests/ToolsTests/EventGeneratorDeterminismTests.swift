@@ -1,0 +1,29 @@
+import SluiceTools
+import Testing
+
+@Suite("datagen generator: determinism")
+struct EventGeneratorDeterminismTests {
+    @Test("the same seed gives the same records, byte for byte")
+    func sameSeedGivesSameRecords() {
+        let first = GeneratorFixtures.records(5_000, GeneratorFixtures.options(seed: 7))
+        let second = GeneratorFixtures.records(5_000, GeneratorFixtures.options(seed: 7))
+        #expect(first.map(\.payload) == second.map(\.payload))
+        #expect(first.map(\.event.key) == second.map(\.event.key))
+        #expect(first.map(\.event.topic) == second.map(\.event.topic))
+    }
+
+    @Test("another seed gives other records")
+    func otherSeedGivesOtherRecords() {
+        let first = GeneratorFixtures.records(100, GeneratorFixtures.options(seed: 7))
+        let second = GeneratorFixtures.records(100, GeneratorFixtures.options(seed: 8))
+        #expect(first.map(\.payload) != second.map(\.payload))
+    }
+
+    @Test("users, renames and products depend only on the seed")
+    func catalogsAreDeterministic() {
+        let users = { UserCatalog(users: 500, seed: 3, eventStart: GeneratorFixtures.start, eventSpan: 7_200_000) }
+        #expect(users().allVersions == users().allVersions)
+        #expect(ProductCatalog(count: 50, seed: 3).products == ProductCatalog(count: 50, seed: 3).products)
+        #expect(users().allVersions != UserCatalog(users: 500, seed: 4, eventStart: GeneratorFixtures.start, eventSpan: 7_200_000).allVersions)
+    }
+}
