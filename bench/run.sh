@@ -25,8 +25,8 @@ input="$SLUICE_CLUSTER_DIR/input"
 results="$SLUICE_CLUSTER_DIR/results.tsv"
 
 echo "== Building release binaries (swift build -c release)"
-swift build -c release 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" | tail -n 3
-export SLUICE_BIN_DIR="$(swift build -c release --show-bin-path)"
+swift build -c release --scratch-path .build-release 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" | tail -n 3
+export SLUICE_BIN_DIR="$(swift build -c release --scratch-path .build-release --show-bin-path)"
 sluice="$SLUICE_BIN_DIR/sluice"
 
 cleanup() { bash cluster/cluster.sh down >/dev/null 2>&1 || true; }

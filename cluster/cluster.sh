@@ -167,7 +167,7 @@ pipeline() {
   local url
   url="$(cat "$cluster_dir/postgres.url")"
   echo "Preparing the attribution pipeline"
-  psql -q -v ON_ERROR_STOP=1 "$url" -f "$here/schema.sql" >/dev/null
+  PGOPTIONS="-c client_min_messages=warning" psql -q -v ON_ERROR_STOP=1 "$url" -f "$here/schema.sql" >/dev/null
   if [ -z "$(psql -tA "$url" -c 'SELECT 1 FROM commerce.users LIMIT 1')" ]; then
     "$SLUICE_BIN_DIR/sluice" datagen --users-only --postgres "$url" --kafka "$(cat "$cluster_dir/kafka.bootstrap")"
   fi

@@ -81,7 +81,7 @@ struct Datagen: ParsableCommand {
                                           eventSpan: options.expectedEventSpanMillis)
                 let counts = try ReferenceDataLoader(connection: connection)
                     .load(users: catalog, products: ProductCatalog(count: options.products, seed: options.seed))
-                print("datagen: \(counts.users) users (\(counts.renames) renames) and \(counts.products) products written to PostgreSQL")
+                Console.line("datagen: \(counts.users) users (\(counts.renames) renames) and \(counts.products) products written to PostgreSQL")
             }
         }
         if usersOnly { return }
@@ -89,7 +89,7 @@ struct Datagen: ParsableCommand {
         StopSignal.install()
         let printer = ProgressPrinter()
         let runner = DatagenRunner(options: options, bootstrapServers: try endpoints.requireKafka(), logger: logger)
-        print("datagen: producing \(events > 0 ? "\(events)" : "unbounded") records to \(clicksTopic)/\(checkoutsTopic) "
+        Console.line("datagen: producing \(events > 0 ? "\(events)" : "unbounded") records to \(clicksTopic)/\(checkoutsTopic) "
             + "at \(rate > 0 ? "\(rate)/s" : "full speed"), event time from \(EventTimeFormat.format(options.startTime)) UTC "
             + "(step \(options.effectiveTimeStepMillis) ms), seed \(seed)")
         let summary: DatagenSummary
@@ -100,7 +100,7 @@ struct Datagen: ParsableCommand {
             throw error
         }
         printer.finish()
-        summary.lines.forEach { print($0) }
+        summary.lines.forEach(Console.line)
     }
 
     private func makeOptions() throws -> DatagenOptions {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import SluiceCore
 import SluiceTools
@@ -47,7 +48,7 @@ struct Verify: ParsableCommand {
         options.maxDisorderMillis = maxDisorderMs
         let report = try Verifier(options: options, bootstrapServers: try endpoints.requireKafka(),
                                   postgresURL: try endpoints.requirePostgres(), logger: Logger(label: "sluice.verify")).run()
-        report.lines.forEach { print($0) }
+        report.lines.forEach(Console.line)
         if !report.isEqual { throw ExitCode(1) }
     }
 }

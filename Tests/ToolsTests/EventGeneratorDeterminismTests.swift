@@ -1,3 +1,4 @@
+import SluiceOperators
 import SluiceTools
 import Testing
 
@@ -25,5 +26,23 @@ struct EventGeneratorDeterminismTests {
         #expect(users().allVersions == users().allVersions)
         #expect(ProductCatalog(count: 50, seed: 3).products == ProductCatalog(count: 50, seed: 3).products)
         #expect(users().allVersions != UserCatalog(users: 500, seed: 4, eventStart: GeneratorFixtures.start, eventSpan: 7_200_000).allVersions)
+    }
+}
+
+extension EventGeneratorDeterminismTests {
+    @Test("runs with the same seed but another start time share no event id")
+    func anotherStartTimeGivesOtherIDs() {
+        var later = GeneratorFixtures.options(seed: 7)
+        later.startTime += 60_000
+        func ids(_ options: DatagenOptions) -> Set<String> {
+            Set(GeneratorFixtures.records(2_000, options).compactMap { record in
+                switch record.event.content {
+                case .click(let click): click.clickID
+                case .checkout(let checkout, _): checkout.checkoutID
+                case .malformed: nil
+                }
+            })
+        }
+        #expect(ids(GeneratorFixtures.options(seed: 7)).isDisjoint(with: ids(later)))
     }
 }

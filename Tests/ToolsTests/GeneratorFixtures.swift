@@ -23,4 +23,14 @@ enum GeneratorFixtures {
         var generator = EventGenerator(options: options)
         return (0..<count).map { _ in generator.next() }
     }
+
+    /// The verify end-to-end data: ~5k records over ~2 h of event time, so renames, hour-old
+    /// clicks, repeats and unknown users all occur.
+    static let endToEnd: DatagenOptions = {
+        var options = GeneratorFixtures.options(seed: 11, malformedShare: 0.02, step: 1_500)
+        options.events = 5_000
+        options.users = 200
+        options.products = 40
+        return options
+    }()
 }

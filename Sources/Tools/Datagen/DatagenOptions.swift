@@ -58,7 +58,7 @@ public struct DatagenOptions: Sendable {
         }
         try check(events >= 0, "--events", events, "0 (unbounded) or a positive count")
         try check(rate >= 0 && rate.isFinite, "--rate", rate, "0 (as fast as possible) or a positive rate")
-        try check(users >= 1, "--users", users, "at least 1")
+        try check(users >= 1 && users <= 1_000_000_000, "--users", users, "1…1000000000 (unknown users get ids from 10^12 up)")
         try check(products >= 1 && products <= 99_999, "--products", products, "1…99999")
         try check(disorderMillis >= 0, "--disorder-ms", disorderMillis, "0 or more milliseconds")
         for (flag, share) in [("--malformed-share", malformedShare), ("--unknown-user-share", unknownUserShare),

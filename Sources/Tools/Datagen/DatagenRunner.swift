@@ -9,8 +9,6 @@ import SluiceKafka
 /// records, or when `shouldStop` says so (checked every few hundred records), then flushes and
 /// fails unless every record was delivered.
 public struct DatagenRunner {
-    /// Records per `sendBatch` call and topic.
-    static let batchSize = 5_000
     /// How long the final flush may take.
     static let flushTimeout: Duration = .seconds(300)
 
@@ -56,8 +54,7 @@ public struct DatagenRunner {
 
         var generator = EventGenerator(options: options)
         var counts = DatagenCounts()
-        var batches = [KafkaProducerBatch(reservingMessages: Self.batchSize, bytes: Self.batchSize * 400),
-                       KafkaProducerBatch(reservingMessages: Self.batchSize, bytes: Self.batchSize * 400)]
+        var batcher = TopicBatcher(producer: producer, topicNames: EventTopic.allCases.map { options.name(of: $0) })
         var payload: [UInt8] = []
         payload.reserveCapacity(1024)
         var key: [UInt8] = []
@@ -68,23 +65,17 @@ public struct DatagenRunner {
         var interrupted = false
         func snapshot() -> DatagenProgress {
             DatagenProgress(counts: counts, delivered: producer.deliveryCounts.delivered,
-                            elapsedSeconds: Self.seconds(clock.now - start), target: options.events > 0 ? options.events : nil)
+                            elapsedSeconds: (clock.now - start).inSeconds, target: options.events > 0 ? options.events : nil)
         }
         func reportProgress() {
             guard clock.now - lastProgress >= .milliseconds(100) else { return }
             lastProgress = clock.now
             progress(snapshot())
         }
-        func sendAll() throws {
-            for topic in EventTopic.allCases where !batches[topic.index].isEmpty {
-                try send(batches[topic.index], to: options.name(of: topic), producer: producer)
-                batches[topic.index].removeAll()
-            }
-        }
 
         while options.events == 0 || counts.records < options.events {
             if options.rate > 0, let wait = pacer.delay(beforeRecord: counts.records) {
-                try sendAll()
+                try batcher.sendAll()
                 producer.poll(timeout: min(wait, .milliseconds(100)))  // waits, serving delivery reports
                 if shouldStop() { interrupted = true; break }
                 reportProgress()
@@ -96,17 +87,13 @@ public struct DatagenRunner {
             }
             let event = generator.next(into: &payload)
             Self.writeDecimal(event.key, into: &key)
-            batches[event.topic.index].append(partition: KafkaProducer.anyPartition, key: key, value: payload)
+            try batcher.append(to: event.topic, key: key, value: payload)
             counts.add(event, bytes: payload.count)
-            if batches[event.topic.index].count >= Self.batchSize {
-                try send(batches[event.topic.index], to: options.name(of: event.topic), producer: producer)
-                batches[event.topic.index].removeAll()
-            }
             if options.rate > 0, counts.records % max(1, Int(options.rate / 100)) == 0 {
-                try sendAll()  // at a set rate, hand records over at least every ~10 ms
+                try batcher.sendAll()  // at a set rate, hand records over at least every ~10 ms
             }
         }
-        try sendAll()
+        try batcher.sendAll()
         do {
             try producer.flush(timeout: Self.flushTimeout)
         } catch {
@@ -116,22 +103,13 @@ public struct DatagenRunner {
         let delivery = producer.deliveryCounts
         progress(snapshot())
         var summary = DatagenSummary(counts: counts, delivered: delivery.delivered, failed: delivery.failed,
-                                     elapsedSeconds: Self.seconds(clock.now - start), interrupted: interrupted)
+                                     elapsedSeconds: (clock.now - start).inSeconds, interrupted: interrupted)
         guard delivery.failed == 0, delivery.delivered == counts.records else {
             throw DatagenError.deliveryFailed(reason: "delivery reports: \(delivery.delivered) of \(counts.records) records delivered",
                                               delivered: delivery.delivered, failed: delivery.failed)
         }
         summary.truncatedPartitions = truncatedPartitions()
         return summary
-    }
-
-    private func send(_ batch: KafkaProducerBatch, to topic: String, producer: KafkaProducer) throws {
-        do {
-            try producer.sendBatch(topic: topic, batch)
-        } catch {
-            let delivery = producer.deliveryCounts
-            throw DatagenError.deliveryFailed(reason: "\(error)", delivered: delivery.delivered, failed: delivery.failed)
-        }
     }
 
     /// Partitions of both topics whose low watermark is above 0 (best effort: empty on errors).
@@ -166,14 +144,4 @@ public struct DatagenRunner {
         } while magnitude > 0
         buffer[start...].reverse()
     }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}
-
-extension EventTopic {
-    /// 0 for clicks, 1 for checkouts (index into per-topic arrays).
-    var index: Int { self == .clicks ? 0 : 1 }
 }

@@ -15,11 +15,14 @@ import SluiceOperators
 /// disorder a watermark with that out-of-orderness absorbs. A checkout is always later than the
 /// click it follows.
 ///
-/// The same options give the same records, byte for byte.
+/// The same options (seed and start time included) give the same records, byte for byte.
 public struct EventGenerator {
     public let options: DatagenOptions
     let catalog: ProductCatalog
     var random: SeededGenerator
+    /// Draws the event ids: seeded with the seed and the start time, so runs with the same seed
+    /// but another start time (the default start is "now") never repeat a click or checkout id.
+    var idRandom: SeededGenerator
     var sessions: [ShopperSession] = []
     var memory: [Int64: ShopperMemory] = [:]
     let stepMicros: Int64
@@ -42,6 +45,7 @@ public struct EventGenerator {
         self.options = options
         catalog = ProductCatalog(count: options.products, seed: options.seed)
         random = SeededGenerator(seed: options.seed)
+        idRandom = SeededGenerator(seed: options.seed ^ (UInt64(bitPattern: options.startTime) &* 0x9E37_79B9_7F4A_7C15))
         stepMicros = max(1, Int64((options.effectiveTimeStepMillis * 1000).rounded()))
         maxEventTime = options.startTime
         amountTexts = catalog.products.map { product in
@@ -214,8 +218,8 @@ public struct EventGenerator {
 
     /// A random version-4 UUID in its canonical lower-case text form.
     mutating func uuid() -> String {
-        let high = (random.next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000
-        let low = (random.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        let high = (idRandom.next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000
+        let low = (idRandom.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
         return String(unsafeUninitializedCapacity: 36) { buffer in
             var position = 0
             for digit in 0..<32 {

@@ -56,18 +56,18 @@ enum OracleFunctions {
         $$;
 
         -- Epoch milliseconds of an event-time string, or NULL when it is not a valid instant
-        -- (proleptic Gregorian calendar, days from civil date without any time-zone logic).
+        -- (proleptic Gregorian calendar: days from the civil date, no time-zone logic).
         CREATE FUNCTION pg_temp.verify_parse_time(t TEXT) RETURNS BIGINT LANGUAGE plpgsql IMMUTABLE AS $$
         DECLARE
-            p TEXT[];
             y INT; mo INT; d INT; h INT; mi INT; s INT; ms INT; yy INT; era INT; yoe INT; days_in_month INT;
         BEGIN
-            p := regexp_match(t, '^([0-9]{4})-([0-9]{2})-([0-9]{2})[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})(\\.([0-9]{1,6}))?Z?$');
-            IF p IS NULL THEN
+            IF t !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?Z?$' THEN
                 RETURN NULL;
             END IF;
-            y := p[1]::int; mo := p[2]::int; d := p[3]::int; h := p[4]::int; mi := p[5]::int; s := p[6]::int;
-            ms := coalesce(rpad(p[8], 3, '0'), '000')::int;  -- rpad also cuts: fractions are truncated, not rounded
+            y := substr(t, 1, 4)::int; mo := substr(t, 6, 2)::int; d := substr(t, 9, 2)::int;
+            h := substr(t, 12, 2)::int; mi := substr(t, 15, 2)::int; s := substr(t, 18, 2)::int;
+            -- The first three fraction digits, right-padded: fractions are cut, not rounded.
+            ms := CASE WHEN substr(t, 20, 1) = '.' THEN rpad(substring(t FROM 21 FOR 3), 3, '0')::int ELSE 0 END;
             days_in_month := CASE WHEN mo IN (4, 6, 9, 11) THEN 30
                                   WHEN mo = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END
                                   ELSE 31 END;

@@ -1,7 +1,25 @@
 /// The oracle's SQL after the raw records are loaded: classify and parse every record, then
 /// recompute the attribution exactly as DESIGN.md §7 defines it.
 enum OracleQueries {
-    /// Parses every loaded record (one statement per element); `reason` is NULL for a well-formed event.
+    /// Every raw record as `jsonb` (NULL when it is not JSON). The optimistic variant casts
+    /// records that look like one object (`{…}`) directly — fast, but the whole statement fails
+    /// if one of them is invalid JSON after all; the careful variant parses each record inside an
+    /// exception handler (a subtransaction per record, several times slower).
+    static func json(maxRecordBytes: Int, optimistic: Bool) -> String {
+        let parse = optimistic
+            ? "CASE WHEN left(ltrim(payload, E' \\t\\r\\n'), 1) = '{' AND right(rtrim(payload, E' \\t\\r\\n'), 1) = '}' "
+                + "THEN payload::jsonb ELSE pg_temp.verify_try_jsonb(payload) END"
+            : "pg_temp.verify_try_jsonb(payload)"
+        return """
+            CREATE TEMP TABLE verify_json AS
+            SELECT topic, kind, part, off, size, payload IS NOT NULL AS is_text,
+                   CASE WHEN payload IS NOT NULL AND size <= \(maxRecordBytes) THEN \(parse) END AS j
+            FROM verify_raw
+            """
+    }
+
+    /// Classifies and parses every record of `verify_json` (one statement per element); `reason`
+    /// is NULL for a well-formed event.
     static func decode(maxRecordBytes: Int) -> [String] {
         let prefix = """
             CASE
@@ -14,11 +32,6 @@ enum OracleQueries {
         // PostgreSQL 15 ran the per-row parsing functions several times slower here.
         // `OFFSET 0` keeps each helper to one evaluation per row (no flattening into the CASE).
         return """
-            ANALYZE verify_raw;
-            CREATE TEMP TABLE verify_json AS
-            SELECT topic, kind, part, off, size, payload IS NOT NULL AS is_text,
-                   CASE WHEN payload IS NOT NULL AND size <= \(maxRecordBytes) THEN pg_temp.verify_try_jsonb(payload) END AS j
-            FROM verify_raw;
             ANALYZE verify_json;
 
             CREATE TEMP TABLE verify_clicks AS

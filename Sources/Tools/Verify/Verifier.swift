@@ -43,12 +43,13 @@ public struct Verifier {
         try connection.copyIn(table: "verify_partitions", columns: ["topic", "part", "low", "high"], rows: report.partitions.map {
             [$0.partition.topic, "\($0.partition.partition)", "\($0.firstAvailableOffset)", "\($0.watermarks.high)"]
         })
-        report.readSeconds = DatagenRunner.seconds(clock.now - start)
+        report.readSeconds = (clock.now - start).inSeconds
         for snapshot in report.truncatedPartitions {
             logger.warning("the broker dropped old records", metadata: ["partition": "\(snapshot.partition)", "gone": "\(snapshot.offsetsGone)"])
         }
 
-        try runStage("parse records in SQL", OracleQueries.decode(maxRecordBytes: SluiceTools.maxRecordBytes), on: connection)
+        try parseJSON(on: connection)
+        try runStage("classify and parse records", OracleQueries.decode(maxRecordBytes: SluiceTools.maxRecordBytes), on: connection)
         let parsed = try connection.simpleQuery(OracleQueries.parsedCounts)
         report.validClicks = parsed.int(0)
         report.validCheckouts = parsed.int(1)
@@ -60,9 +61,22 @@ public struct Verifier {
 
         try compareRows(&report, connection: connection)
         try compareDeadLetters(&report, connection: connection)
-        report.totalSeconds = DatagenRunner.seconds(clock.now - start)
+        report.totalSeconds = (clock.now - start).inSeconds
         logger.info("verify finished", metadata: ["equal": "\(report.isEqual)", "seconds": "\(report.totalSeconds)"])
         return report
+    }
+
+    /// Turns the raw payloads into `jsonb`: optimistically in bulk, or record by record when a
+    /// payload that looks like a JSON object is not valid JSON.
+    private func parseJSON(on connection: PostgresConnection) throws {
+        try connection.simpleQuery("ANALYZE verify_raw")
+        do {
+            try runStage("parse JSON in bulk", [OracleQueries.json(maxRecordBytes: SluiceTools.maxRecordBytes, optimistic: true)], on: connection)
+        } catch let error as PostgresError where error.sqlState != nil {
+            logger.debug("a payload that looks like a JSON object is not valid JSON; parsing record by record", metadata: ["error": "\(error)"])
+            try runStage("parse JSON record by record", [OracleQueries.json(maxRecordBytes: SluiceTools.maxRecordBytes, optimistic: false)],
+                         on: connection)
+        }
     }
 
     /// Runs `statements` in order, logging the stage's duration at debug level.
@@ -70,7 +84,7 @@ public struct Verifier {
         let clock = ContinuousClock()
         let start = clock.now
         for statement in statements { try connection.simpleQuery(statement) }
-        logger.debug("verify stage done", metadata: ["stage": "\(stage)", "seconds": "\(DatagenRunner.seconds(clock.now - start))"])
+        logger.debug("verify stage done", metadata: ["stage": "\(stage)", "seconds": "\((clock.now - start).inSeconds)"])
     }
 
     private func cutoff(_ partitions: [PartitionSnapshot], latestEventTime: Int64?, connection: PostgresConnection) throws -> Int64? {
@@ -140,12 +154,5 @@ public struct Verifier {
             report.extraDeadLetterExamples = try connection.simpleQuery(ComparisonQueries.extraDeadExamples(limit: limit)).rows
                 .map { describe($0, "a valid event per SQL, dead-lettered as: ") }
         }
-    }
-}
-
-extension PostgresResult {
-    /// Column `column` of the first row as an integer (0 for NULL).
-    func int(_ column: Int) -> Int {
-        value(row: 0, column: column).flatMap { Int($0) } ?? 0
     }
 }
