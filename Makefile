@@ -51,6 +51,7 @@ down:
 	@bash cluster/cluster.sh down
 
 bench: setup
+	@bash cluster/install-packages.sh python3
 	bash bench/run.sh
 
 clean: down

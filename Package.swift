@@ -40,6 +40,8 @@ let package = Package(
                        providers: [.apt(["librocksdb-dev"])]),
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"])]),
+        // glibc's malloc tuning (mallopt, malloc_trim), which Swift's Glibc module leaves out.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
 
@@ -79,7 +81,7 @@ let package = Package(
             swiftSettings: strictSwift),
         .target(
             name: "SluiceTaskManager", dependencies: [
-                "SluiceCore", "SluiceProtocol", "SluiceOperators", "SluiceRocksDB",
+                "SluiceCore", "SluiceProtocol", "SluiceOperators", "SluiceRocksDB", "CMalloc",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -114,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "TaskManagerCLI",
             dependencies: [
-                "SluiceTaskManager", "SluiceCore",
+                "SluiceTaskManager", "SluiceCore", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift),

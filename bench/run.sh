@@ -69,13 +69,14 @@ run_job() {
   job="$(printf '%s' "$spec" | curl -fsS -X POST --data-binary @- "$rest/jobs?parallelism=$parallelism" | sed -E 's/.*"jobid":"([^"]+)".*/\1/')"
   while true; do
     details="$(curl -fsS "$rest/jobs/$job")"
-    state="$(printf '%s' "$details" | sed -E 's/.*"state":"([A-Z]+)".*/\1/')"
+    state="$(printf '%s' "$details" | python3 -c 'import json, sys; print(json.load(sys.stdin)["state"])')"
     case "$state" in FINISHED) break ;; FAILED|CANCELED) kill "$sampler"; echo "job $label ended $state: $details" >&2; exit 1 ;; esac
     sleep 0.2
   done
   kill "$sampler" 2>/dev/null || true
   local millis peak
-  millis="$(printf '%s' "$details" | sed -E 's/.*"duration":([0-9]+).*/\1/')"
+  # The job's own duration (submission to FINISHED); vertices carry "duration" keys too.
+  millis="$(printf '%s' "$details" | python3 -c 'import json, sys; print(json.load(sys.stdin)["duration"])')"
   peak="$(sort -n "$rss" | tail -n 1)"
   local rate=$((events * 1000 / (millis > 0 ? millis : 1)))
   printf '%s\t%s\t%s\t%s\n' "$label" "$rate" "$((peak / 1024))" "$millis" | tee -a "$results"

@@ -35,11 +35,16 @@ public final class RocksDatabase: @unchecked Sendable {  // rocksdb_t is documen
     }
 
     /// Opens the database in the folder `path`, creating it when `createIfMissing` is set.
-    /// `parallelism` is the number of background threads for flushes and compactions.
-    public static func open(path: String, createIfMissing: Bool = true, parallelism: Int = 2) throws -> RocksDatabase {
+    /// `parallelism` is the number of background threads for flushes and compactions;
+    /// `writeBufferSize` (bytes, nil = RocksDB's 64 MiB) bounds each memtable; with
+    /// `writeAheadLog: false` writes skip the WAL — for state whose durability comes from
+    /// checkpoints, where the WAL is pure cost.
+    public static func open(path: String, createIfMissing: Bool = true, parallelism: Int = 2,
+                            writeBufferSize: Int? = nil, writeAheadLog: Bool = true) throws -> RocksDatabase {
         let options: OpaquePointer = rocksdb_options_create()  // C++ `new`: never NULL
         rocksdb_options_set_create_if_missing(options, createIfMissing ? 1 : 0)
         rocksdb_options_increase_parallelism(options, Int32(clamping: max(1, parallelism)))
+        if let writeBufferSize { rocksdb_options_set_write_buffer_size(options, writeBufferSize) }
         var error: UnsafeMutablePointer<CChar>?
         let handle = rocksdb_open(options, path, &error)
         if let failure = RocksDBError.take(&error, { .openFailed(path: path, status: $0, message: $1) }) {
@@ -51,8 +56,10 @@ public final class RocksDatabase: @unchecked Sendable {  // rocksdb_t is documen
             rocksdb_options_destroy(options)
             throw RocksDBError.openFailed(path: path, status: .unknown, message: "rocksdb_open returned NULL without an error")
         }
+        let writeOptions: OpaquePointer = rocksdb_writeoptions_create()
+        if !writeAheadLog { rocksdb_writeoptions_disable_WAL(writeOptions, 1) }
         return RocksDatabase(path: path, handle: handle, options: options,
-                             readOptions: rocksdb_readoptions_create(), writeOptions: rocksdb_writeoptions_create())
+                             readOptions: rocksdb_readoptions_create(), writeOptions: writeOptions)
     }
 
     // MARK: Point reads and writes

@@ -60,6 +60,8 @@ struct Datagen: ParsableCommand {
     var usersOnly = false
     @Flag(help: "Do not touch PostgreSQL's users and products; only produce events.")
     var skipUsers = false
+    @Option(help: "Write the records as JSONL files (<dir>/<topic>.jsonl) for the file source instead of producing to Kafka.")
+    var outputDir: String?
 
     func validate() throws {
         if usersOnly && skipUsers { throw ValidationError("--users-only and --skip-users exclude each other") }
@@ -85,6 +87,11 @@ struct Datagen: ParsableCommand {
             }
         }
         if usersOnly { return }
+        if let outputDir {
+            let summary = try DatagenFileWriter(options: options, directory: outputDir).run()
+            Console.line("datagen: wrote \(summary.counts.records) records to \(outputDir)/\(clicksTopic).jsonl and \(checkoutsTopic).jsonl")
+            return
+        }
 
         StopSignal.install()
         let printer = ProgressPrinter()

@@ -11,4 +11,6 @@ public protocol KeyedStateBackend: AnyObject {
     func deleteTimer(keyGroup: Int, timestamp: Int64, key: [UInt8]) throws
     /// Removes and returns every timer with `timestamp <= watermark`, in timestamp order.
     func popTimers(upTo watermark: Int64) throws -> [(keyGroup: Int, timestamp: Int64, key: [UInt8])]
+    /// Makes every change so far durable in the backend's store (backends may buffer writes).
+    func flush() throws
 }

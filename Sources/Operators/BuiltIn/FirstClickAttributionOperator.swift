@@ -69,6 +69,7 @@ public final class FirstClickAttributionOperator: StreamOperator {
     }
 
     public func finish(output: any RecordOutput) throws {
+        try backend?.flush()
         try sideOutputs?.flush()
     }
 

@@ -42,7 +42,7 @@ public final class KafkaSourceOperator: SourceOperator {
             "bootstrap.servers": bootstrap,
             "client.id": "sluice-\(context.jobID)-\(context.operatorID)-\(context.subtask)",
             "fetch.wait.max.ms": "20",
-            "queued.max.messages.kbytes": "32768",
+            "queued.max.messages.kbytes": "8192",  // bounds prefetched data per consumer
         ], logger: context.logger)
         let partitions = try consumer.partitionCount(topic: topic)
         let mine = (0..<Int32(partitions)).filter { Int($0) % context.parallelism == context.subtask }

@@ -61,6 +61,7 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
         defer {
             publishCounters()
             chain.close()
+            openOperators = {}  // drops the operator contexts, and with them the state backend
             for channel in inputChannels { channel.close() }
         }
         do {

@@ -1,3 +1,4 @@
+import CMalloc
 import Foundation
 import Logging
 import SluiceCore
@@ -73,10 +74,14 @@ public final class TaskExecutor: Sendable {
             let task = try makeTask(descriptor, logger: logger)
             tasks.withLock { $0[descriptor.name]?.task = task }
             try await connectInputs(of: task, descriptor: descriptor)
+            let stateDirectory = self.stateDirectory(descriptor)
             let thread = Thread { [self, logger] in
                 let outcome = task.run(onRunning: {
                     self.setState(descriptor, .running, logger: logger)
                 })
+                // run() closed the operators and with them the RocksDB instance. Without
+                // checkpoints the state has no later use; keeping it would fill the disk.
+                try? FileManager.default.removeItem(atPath: stateDirectory)
                 switch outcome {
                 case .finished: self.setState(descriptor, .finished, logger: logger)
                 case .cancelled: self.setState(descriptor, .canceled, logger: logger)
@@ -118,7 +123,7 @@ public final class TaskExecutor: Sendable {
             }
             let instance = BuiltInOperators.instantiate(kind)
             if kind.isKeyed, stateBackend == nil {
-                let path = "\(workDirectory)/\(descriptor.jobID)/\(descriptor.vertexID)-\(descriptor.subtask)-\(descriptor.attempt)"
+                let path = stateDirectory(descriptor)
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
                 stateBackend = try RocksDBStateBackend(path: path, keyGroups: descriptor.keyGroups)
             }
@@ -160,6 +165,10 @@ public final class TaskExecutor: Sendable {
         return task
     }
 
+    private func stateDirectory(_ descriptor: TaskDescriptor) -> String {
+        "\(workDirectory)/\(descriptor.jobID)/\(descriptor.vertexID)-\(descriptor.subtask)-\(descriptor.attempt)"
+    }
+
     private func connectInputs(of task: StreamTask, descriptor: TaskDescriptor) async throws {
         var index = 0
         for edge in descriptor.inputs {
@@ -197,7 +206,11 @@ public final class TaskExecutor: Sendable {
             // attempt may leave senders blocked on credit, so tear its channels down.
             releaseIfAttemptEnded(descriptor)
         }
-        if Self.isTerminal(state) { forgetLater(descriptor) }
+        if Self.isTerminal(state) {
+            forgetLater(descriptor)
+            // Give the memory of a finished task back to the OS instead of keeping it in malloc's free lists.
+            malloc_trim(0)
+        }
     }
 
     /// Once every task of a job attempt on this TaskManager ended, its channels are torn down.

@@ -4,6 +4,12 @@ struct TimerKey: Hashable, Comparable {
     var keyGroup: Int
     var key: [UInt8]
 
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(timestamp)
+        hasher.combine(keyGroup)
+        key.withUnsafeBytes { hasher.combine(bytes: $0) }  // not per element: see StateKey
+    }
+
     static func < (lhs: TimerKey, rhs: TimerKey) -> Bool {
         if lhs.timestamp != rhs.timestamp { return lhs.timestamp < rhs.timestamp }
         if lhs.keyGroup != rhs.keyGroup { return lhs.keyGroup < rhs.keyGroup }
