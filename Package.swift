@@ -150,7 +150,7 @@ let package = Package(
             swiftSettings: strictSwift),
         .testTarget(name: "ProtocolTests", dependencies: ["SluiceProtocol", "SluiceCore"], swiftSettings: strictSwift),
         .testTarget(name: "CoreTests", dependencies: ["SluiceCore", "SluiceOperators"], swiftSettings: strictSwift),
-        .testTarget(name: "OperatorsTests", dependencies: ["SluiceOperators"], swiftSettings: strictSwift),
+        .testTarget(name: "OperatorsTests", dependencies: ["SluiceOperators", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "TaskManagerTests", dependencies: ["SluiceTaskManager", "SluiceProtocol", "SluiceTestSupport",
                                                              .product(name: "NIOCore", package: "swift-nio")],
                     swiftSettings: strictSwift),

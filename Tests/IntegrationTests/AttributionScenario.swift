@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 
 /// A small, seeded click/checkout data set with its expected attribution, computed by brute
 /// force (for every checkout, scan every click) — independent of the engine's logic.
@@ -82,15 +83,3 @@ struct AttributionScenario {
     }
 }
 
-/// SplitMix64, so a failing data set can be reproduced from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}

@@ -34,7 +34,7 @@ extension IntegrationSuite {
                     return counts
                 }
                 let before = try await rejections()
-                var generator = SeededGenerator(seed: 42)
+                var generator = SplitMix64(seed: 42)
                 var closed = 0
                 for index in 0..<1_000 {
                     let client = try RawTCPClient(port: cluster.rpcPort)
@@ -62,7 +62,7 @@ extension IntegrationSuite {
 enum MalformedFrame: CaseIterable {
     case randomBytes, oversizedLength, truncatedFrame, garbageProtobuf
 
-    func bytes(using generator: inout SeededGenerator) -> [UInt8] {
+    func bytes(using generator: inout SplitMix64) -> [UInt8] {
         switch self {
         case .randomBytes:
             return (0..<Int.random(in: 1...512, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -78,15 +78,3 @@ enum MalformedFrame: CaseIterable {
     }
 }
 
-/// SplitMix64: reproducible random input, so a failing run can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}

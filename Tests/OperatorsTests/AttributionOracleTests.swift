@@ -1,4 +1,5 @@
 import SluiceOperators
+import SluiceTestSupport
 import Testing
 
 /// Property test: for random small inputs delivered out of order (bounded disorder, watermark

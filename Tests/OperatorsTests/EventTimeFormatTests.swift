@@ -1,4 +1,5 @@
 import SluiceOperators
+import SluiceTestSupport
 import Testing
 
 @Suite struct EventTimeFormatTests {

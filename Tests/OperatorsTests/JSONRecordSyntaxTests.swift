@@ -1,4 +1,5 @@
 import SluiceOperators
+import SluiceTestSupport
 import Testing
 
 /// What the hand-written JSON scanner accepts and refuses, seen through `ClickDecoder`.

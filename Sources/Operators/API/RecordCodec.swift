@@ -18,16 +18,34 @@ public enum RecordCodec {
             encode(checkout, into: &writer)
         case .attributed(let row):
             writer.write(attributedTag)
-            encode(row.checkout, into: &writer)
-            writer.write(optional: row.clickID)
-            if let time = row.clickTime {
-                writer.write(1)
-                writer.write(signed: time)
-            } else {
-                writer.write(0)
-            }
-            writer.write(optional: row.userName)
+            encode(row, into: &writer)
         }
+    }
+
+    /// An attributed checkout's fields (also the pending checkouts of attribution state).
+    static func encode(_ row: AttributedCheckout, into writer: inout BinaryWriter) {
+        encode(row.checkout, into: &writer)
+        writer.write(optional: row.clickID)
+        if let time = row.clickTime {
+            writer.write(1)
+            writer.write(signed: time)
+        } else {
+            writer.write(0)
+        }
+        writer.write(optional: row.userName)
+    }
+
+    static func decodeAttributed(from reader: inout BinaryReader) throws(BinaryReader.Failure) -> AttributedCheckout {
+        let checkout = try decodeCheckout(from: &reader)
+        let clickID = try reader.readOptionalString()
+        let clickTime: Int64?
+        switch try reader.readByte() {
+        case 0: clickTime = nil
+        case 1: clickTime = try reader.readSigned()
+        case let tag: throw .malformed("click time presence byte \(tag)")
+        }
+        let userName = try reader.readOptionalString()
+        return AttributedCheckout(checkout: checkout, clickID: clickID, clickTime: clickTime, userName: userName)
     }
 
     public static func decode(from reader: inout BinaryReader) throws(BinaryReader.Failure) -> StreamRecord {
@@ -37,11 +55,7 @@ public enum RecordCodec {
         case checkoutTag:
             return .checkout(try decodeCheckout(from: &reader))
         case attributedTag:
-            let checkout = try decodeCheckout(from: &reader)
-            let clickID = try reader.readOptionalString()
-            let clickTime: Int64? = try reader.readByte() == 1 ? try reader.readSigned() : nil
-            let userName = try reader.readOptionalString()
-            return .attributed(AttributedCheckout(checkout: checkout, clickID: clickID, clickTime: clickTime, userName: userName))
+            return .attributed(try decodeAttributed(from: &reader))
         case let tag:
             throw .malformed("unknown record tag \(tag)")
         }

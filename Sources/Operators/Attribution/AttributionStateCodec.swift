@@ -31,25 +31,7 @@ public enum AttributionStateCodec {
         }
         writer.write(varint: UInt64(state.pending.count))
         for row in state.pending {
-            let checkout = row.checkout
-            writer.write(checkout.checkoutID)
-            writer.write(signed: checkout.userID)
-            writer.write(checkout.productID)
-            writer.write(checkout.paymentMethod)
-            writer.write(checkout.totalAmount)
-            writer.write(checkout.shippingAddress)
-            writer.write(checkout.billingAddress)
-            writer.write(checkout.userAgent)
-            writer.write(checkout.ipAddress)
-            writer.write(signed: checkout.eventTime)
-            writer.write(optional: row.clickID)
-            if let clickTime = row.clickTime {
-                writer.write(1)
-                writer.write(signed: clickTime)
-            } else {
-                writer.write(0)
-            }
-            writer.write(optional: row.userName)
+            RecordCodec.encode(row, into: &writer)  // the data plane's row encoding: one format to keep stable
         }
     }
 
@@ -77,24 +59,11 @@ public enum AttributionStateCodec {
             var pending: [AttributedCheckout] = []
             pending.reserveCapacity(pendingCount)
             for _ in 0..<pendingCount {
-                let checkout = Checkout(
-                    checkoutID: try reader.readString(), userID: try reader.readSigned(),
-                    productID: try reader.readString(), paymentMethod: try reader.readString(),
-                    totalAmount: try reader.readString(), shippingAddress: try reader.readString(),
-                    billingAddress: try reader.readString(), userAgent: try reader.readString(),
-                    ipAddress: try reader.readString(), eventTime: try reader.readSigned())
-                let clickID = try reader.readOptionalString()
-                let clickTime: Int64?
-                switch try reader.readByte() {
-                case 0: clickTime = nil
-                case 1: clickTime = try reader.readSigned()
-                case let tag: throw AttributionStateCodecError.corrupt("click time presence byte \(tag)")
+                let row = try RecordCodec.decodeAttributed(from: &reader)
+                guard (row.clickID == nil) == (row.clickTime == nil) else {
+                    throw AttributionStateCodecError.corrupt("checkout \(row.checkout.checkoutID) has a click id without a time or vice versa")
                 }
-                guard (clickID == nil) == (clickTime == nil) else {
-                    throw AttributionStateCodecError.corrupt("checkout \(checkout.checkoutID) has a click id without a time or vice versa")
-                }
-                let userName = try reader.readOptionalString()
-                pending.append(AttributedCheckout(checkout: checkout, clickID: clickID, clickTime: clickTime, userName: userName))
+                pending.append(row)
             }
             guard reader.isAtEnd else { throw AttributionStateCodecError.trailingBytes(reader.remaining) }
             return AttributionKeyState(clicks: clicks, pending: pending)
