@@ -142,5 +142,5 @@ read -r latency_rows p50 p99 <<< "$latency"
 printf 'latency, eager, p=2\t%s rows\tp50 %s ms\tp99 %s ms\n' "$latency_rows" "$p50" "$p99" | tee -a "$results"
 
 echo "== Writing BENCHMARKS.md"
-SLUICE_BENCH_EVENTS="$events" SLUICE_BENCH_LATENCY_RATE="$latency_rate" bash bench/report.sh "$results" > BENCHMARKS.md
+SLUICE_BENCH_EVENTS="$events" SLUICE_BENCH_LATENCY_RATE="$latency_rate" SLUICE_BENCH_INPUT="$input" bash bench/report.sh "$results" > BENCHMARKS.md
 cat BENCHMARKS.md
