@@ -97,6 +97,11 @@ public struct SluiceConfig: Sendable {
                                            source: source.values[.logLevel]?.source ?? "defaults")
         }
         logLevel = parsed
+        if taskManager.reconnectMaximum < taskManager.reconnectInitial {
+            throw ConfigError.invalidValue(key: ConfigKey.reconnectMaximum.rawValue, value: "\(taskManager.reconnectMaximum)",
+                                           expected: "at least taskmanager.reconnect-initial-ms (\(taskManager.reconnectInitial))",
+                                           source: source.values[.reconnectMaximum]?.source ?? "defaults")
+        }
         if heartbeat.timeout <= heartbeat.interval {
             throw ConfigError.invalidValue(key: ConfigKey.heartbeatTimeout.rawValue, value: "\(heartbeat.timeout)",
                                            expected: "more than heartbeat.interval-ms (\(heartbeat.interval))",

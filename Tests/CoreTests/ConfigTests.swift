@@ -49,6 +49,12 @@ import Testing
         #expect(throws: ConfigError.self) { _ = try SluiceConfig(source) }
     }
 
+    @Test func reconnectCapBelowTheInitialDelayIsRefused() {
+        var source = ConfigSource()
+        source.merge(environment: ["SLUICE_TASKMANAGER_RECONNECT_INITIAL_MS": "500", "SLUICE_TASKMANAGER_RECONNECT_MAX_MS": "100"])
+        #expect(throws: ConfigError.self) { _ = try SluiceConfig(source) }
+    }
+
     @Test func malformedYamlIsReportedNotCrashed() {
         var source = ConfigSource()
         #expect(throws: ConfigError.self) { try source.merge(yaml: "jobmanager: [1, 2\n", sourceName: "bad.yaml") }

@@ -62,7 +62,19 @@ public final class TaskExecutor: Sendable {
     public func deploy(_ deploy: _ProtoDeployTask) async {
         let eventTime = JobSpec.EventTime(outOfOrdernessMillis: deploy.outOfOrdernessMs, idleTimeoutMillis: deploy.idleTimeoutMs,
                                           allowedLatenessMillis: deploy.allowedLatenessMs)
-        let descriptor = TaskDescriptor(deploy, eventTime: eventTime)
+        let descriptor: TaskDescriptor
+        do {
+            descriptor = try TaskDescriptor(deploy, eventTime: eventTime)
+        } catch {
+            logger.error("refusing a deployment", metadata: ["task": "\(deploy.task.vertexID)[\(deploy.task.subtaskIndex)]", "error": "\(error)"])
+            var message = _ProtoTaskStateChanged()
+            message.task = deploy.task
+            message.state = .failed
+            message.failureCause = "\(error)"
+            message.timestampMs = UInt64(Date().timeIntervalSince1970 * 1000)
+            report(message)
+            return
+        }
         var logger = self.logger
         logger[metadataKey: "job"] = "\(descriptor.jobID)"
         logger[metadataKey: "vertex"] = "\(descriptor.vertexID)"

@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import NIOCore
+import SluiceOperators
+import SluiceProtocol
+import SluiceTestSupport
+import Synchronization
+import Testing
+@testable import SluiceTaskManager
+
+/// The mailbox loop of a non-source task, fed through real in-process channels.
+@Suite struct StreamTaskTests {
+    /// Records what the task's operator saw, in order.
+    final class RecordingOperator: StreamOperator, @unchecked Sendable {  // written by the task thread, read after it ended
+        enum Seen: Equatable { case record(String, input: Int), watermark(Int64), finish }
+        var seen: [Seen] = []
+        func open(context: OperatorContext) throws {}
+        func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
+            if case .click(let click) = record { seen.append(.record(click.clickID, input: input)) }
+        }
+        func processWatermark(_ watermark: Int64, output: any RecordOutput) throws { seen.append(.watermark(watermark)) }
+        func finish(output: any RecordOutput) throws { seen.append(.finish) }
+        func close() {}
+    }
+
+    private func buffer(_ ids: [String]) -> ChannelEvent {
+        var writer = BinaryWriter()
+        for id in ids { RecordCodec.encode(.click(Click(clickID: id, userID: 1, productID: "p", eventTime: 0)), into: &writer) }
+        return .buffer(ByteBuffer(bytes: writer.bytes), recordCount: ids.count)
+    }
+
+    @Test func malformedDeploymentsAreRefusedNotTrapped() {
+        var deploy = _ProtoDeployTask()
+        deploy.task.jobID = "job"
+        deploy.task.vertexID = "v"
+        deploy.chain = [_ProtoOperatorSpec()]
+        #expect(throws: DeploymentError.self) { _ = try TaskDescriptor(deploy, eventTime: JobSpec.EventTime()) }  // parallelism 0
+        deploy.parallelism = 2
+        deploy.maxParallelism = 128
+        deploy.task.subtaskIndex = 2
+        #expect(throws: DeploymentError.self) { _ = try TaskDescriptor(deploy, eventTime: JobSpec.EventTime()) }
+        deploy.task.subtaskIndex = 1
+        deploy.keyGroups.start = 100
+        deploy.keyGroups.end = 200
+        #expect(throws: DeploymentError.self) { _ = try TaskDescriptor(deploy, eventTime: JobSpec.EventTime()) }
+        deploy.keyGroups.end = 127
+        #expect(throws: Never.self) { _ = try TaskDescriptor(deploy, eventTime: JobSpec.EventTime()) }
+    }
+
+    @Test func watermarkIsTheMinimumOverOpenInputsAndTheTaskFinishesAfterEveryInputEnded() async throws {
+        let plane = try await DataPlaneHarness.makePlane("tm-task")
+        let op = RecordingOperator()
+        let writer = RecordWriter(edges: [], subtask: 0, maxParallelism: 128)
+        var deploy = _ProtoDeployTask()
+        deploy.task.jobID = "job"
+        deploy.task.vertexID = "attribution"
+        deploy.parallelism = 1
+        deploy.maxParallelism = 128
+        deploy.chain = [_ProtoOperatorSpec()]
+        let descriptor = try TaskDescriptor(deploy, eventTime: JobSpec.EventTime())
+        let task = StreamTask(descriptor: descriptor, chain: OperatorChain(source: nil, operators: [op], writer: writer),
+                              logger: Logger(label: "test.task"))
+        var producers: [OutputChannel] = []
+        for input in 0..<2 {
+            let key = ChannelKey(jobID: "job", attempt: 1, producerVertex: "source-\(input)", producerSubtask: 0,
+                                 consumerVertex: "attribution", consumerSubtask: 0)
+            let channel = try await plane.connectInput(key: key, index: input, producer: nil, sink: task.mailbox,
+                                                       initialCredits: 4, timeout: .seconds(5))
+            task.addInput(channel, logicalInput: input)
+            producers.append(plane.outputChannel(for: key))
+        }
+        let outcome = Mutex<StreamTask.Outcome?>(nil)
+        let thread = Thread { outcome.withLock { $0 = task.run(onRunning: {}) } }
+        thread.start()
+
+        try producers[0].send(buffer(["a"]))
+        try producers[0].send(.watermark(10))
+        try producers[1].send(buffer(["b"]))
+        try producers[1].send(.watermark(5))
+        try producers[1].send(.watermark(20))
+        try producers[0].send(.endOfPartition)   // input 0 ends: only input 1 holds the watermark now
+        try producers[1].send(.watermark(30))
+        try producers[1].send(.endOfPartition)
+        try await waitUntil("the task to end") { outcome.withLock { $0 } != nil }
+
+        guard case .finished? = outcome.withLock({ $0 }) else {
+            Issue.record("task ended \(String(describing: outcome.withLock { $0 }))")
+            return
+        }
+        #expect(op.seen == [.record("a", input: 0), .record("b", input: 1), .watermark(5), .watermark(10),
+                            .watermark(20), .watermark(30), .watermark(.max), .finish])
+        await plane.shutdown()
+    }
+}
