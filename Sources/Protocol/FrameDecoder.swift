@@ -6,7 +6,7 @@ import SwiftProtobuf
 /// Runs on the channel's event loop. Invariant: it never buffers more than `maxFrameBytes + 4`
 /// bytes of one frame — an oversized length prefix is refused as soon as its 4 bytes arrive,
 /// before any payload is read.
-public struct FrameDecoder: ByteToMessageDecoder {
+public struct FrameDecoder: LengthPrefixedFrameDecoder {
     public typealias InboundOut = _ProtoEnvelope
 
     public let maxFrameBytes: Int
@@ -15,22 +15,8 @@ public struct FrameDecoder: ByteToMessageDecoder {
         self.maxFrameBytes = maxFrameBytes
     }
 
-    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let envelope = try Self.decodeFrame(from: &buffer, maxFrameBytes: maxFrameBytes) else {
-            return .needMoreData
-        }
-        context.fireChannelRead(wrapInboundOut(envelope))
-        return .continue
-    }
-
-    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        while try decode(context: context, buffer: &buffer) == .continue {}
-        if buffer.readableBytes > 0 {
-            let buffered = buffer.readableBytes
-            buffer.moveReaderIndex(forwardBy: buffered)
-            throw FrameError.truncated(bufferedBytes: buffered)
-        }
-        return .needMoreData
+    public static func truncated(bufferedBytes: Int) -> any Error {
+        FrameError.truncated(bufferedBytes: bufferedBytes)
     }
 
     /// The pure framing step, shared with tests: consumes one whole frame from `buffer`, or

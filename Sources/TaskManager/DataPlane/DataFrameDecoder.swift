@@ -8,7 +8,7 @@ import SluiceProtocol
 /// until a whole frame is buffered; an oversized length or an unknown kind is refused as soon as
 /// its bytes arrive, before the payload is read; any error is final for the connection (the
 /// handler after this one logs it and closes the connection).
-public struct DataFrameDecoder: ByteToMessageDecoder {
+public struct DataFrameDecoder: LengthPrefixedFrameDecoder {
     public typealias InboundOut = DataFrame
 
     /// The largest accepted value of the length field (kind byte + payload).
@@ -18,22 +18,8 @@ public struct DataFrameDecoder: ByteToMessageDecoder {
         self.maxFrameBytes = maxFrameBytes
     }
 
-    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let frame = try Self.decodeFrame(from: &buffer, maxFrameBytes: maxFrameBytes) else {
-            return .needMoreData
-        }
-        context.fireChannelRead(wrapInboundOut(frame))
-        return .continue
-    }
-
-    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        while try decode(context: context, buffer: &buffer) == .continue {}
-        if buffer.readableBytes > 0 {
-            let buffered = buffer.readableBytes
-            buffer.moveReaderIndex(forwardBy: buffered)
-            throw DataFrameError.truncated(bufferedBytes: buffered)
-        }
-        return .needMoreData
+    public static func truncated(bufferedBytes: Int) -> any Error {
+        DataFrameError.truncated(bufferedBytes: bufferedBytes)
     }
 
     /// The pure framing step, shared with tests: consumes one whole frame from `buffer`, or
