@@ -22,11 +22,22 @@ public struct OperatorContext {
     /// Defaults (Kafka bootstrap, PostgreSQL URL) for operators whose params leave them out.
     public var environment: OperatorEnvironment
     public var logger: Logger
+    /// Stable across restarts and resumes from a checkpoint (the id of the job that first ran
+    /// this pipeline); names external resources that must outlive one job id (sink
+    /// transactions, fences).
+    public var lineage: String
+    /// Whether the job takes checkpoints (exactly-once sinks need them).
+    public var checkpointing: Bool
+    /// This operator's state from the checkpoint being restored; `.none` on a fresh start.
+    public var restored: RestoredOperatorState
+    /// Where operators hear of completed checkpoints (off the task thread).
+    public var checkpointListeners: CheckpointListeners
 
     public init(jobID: String, jobName: String, attempt: UInt32, vertexID: String, operatorID: String, subtask: Int,
                 parallelism: Int, maxParallelism: Int, keyGroups: KeyGroupRange, eventTime: JobSpec.EventTime,
                 params: [String: String], keyedState: (any KeyedStateBackend)?, sideOutputs: any SideOutputs,
-                environment: OperatorEnvironment, logger: Logger) {
+                environment: OperatorEnvironment, logger: Logger, lineage: String? = nil, checkpointing: Bool = false,
+                restored: RestoredOperatorState = .none, checkpointListeners: CheckpointListeners = CheckpointListeners()) {
         self.jobID = jobID
         self.jobName = jobName
         self.attempt = attempt
@@ -42,6 +53,10 @@ public struct OperatorContext {
         self.sideOutputs = sideOutputs
         self.environment = environment
         self.logger = logger
+        self.lineage = lineage ?? jobID
+        self.checkpointing = checkpointing
+        self.restored = restored
+        self.checkpointListeners = checkpointListeners
     }
 
     /// A required parameter, or an error naming it.

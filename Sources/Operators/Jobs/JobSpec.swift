@@ -31,6 +31,8 @@ public struct JobSpec: Sendable, Equatable {
     public var parallelism: Int
     public var maxParallelism: Int
     public var eventTime: EventTime
+    public var checkpoints: CheckpointSettings
+    public var restart: RestartSettings
     /// In topological order: every vertex comes after its inputs.
     public var vertices: [Vertex]
     /// The YAML as submitted, kept for the HA store and the UI.

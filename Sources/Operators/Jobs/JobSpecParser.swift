@@ -13,7 +13,7 @@ public enum JobSpecParser {
         guard let root = document as? [String: Any] else {
             throw JobSpecError("(document)", "must be a mapping with name, sources, operators and sinks")
         }
-        let known: Set<String> = ["name", "parallelism", "max-parallelism", "event-time", "sources", "operators", "sinks"]
+        let known: Set<String> = ["name", "parallelism", "max-parallelism", "event-time", "checkpoints", "restart", "sources", "operators", "sinks"]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw JobSpecError(unknown, "unknown field; expected one of \(known.sorted().joined(separator: ", "))")
         }
@@ -27,6 +27,8 @@ public enum JobSpecParser {
             parallelism = parallelismOverride
         }
         let eventTime = try parseEventTime(root["event-time"])
+        let checkpoints = try parseCheckpoints(root["checkpoints"])
+        let restart = try parseRestart(root["restart"])
         var vertices: [JobSpec.Vertex] = []
         for (section, role) in [("sources", OperatorKind.Role.source), ("operators", .transform), ("sinks", .sink)] {
             guard let value = root[section] else {
@@ -40,7 +42,7 @@ public enum JobSpecParser {
         }
         try validateGraph(vertices)
         return JobSpec(name: name, parallelism: parallelism, maxParallelism: maxParallelism, eventTime: eventTime,
-                       vertices: try topologicallySorted(vertices), source: text)
+                       checkpoints: checkpoints, restart: restart, vertices: try topologicallySorted(vertices), source: text)
     }
 
     private static func parseVertex(_ entry: Any, field: String, role: OperatorKind.Role, maxParallelism: Int) throws -> JobSpec.Vertex {
@@ -119,6 +121,49 @@ public enum JobSpecParser {
         if let v = try integer(map["idle-timeout-ms"], field: "event-time.idle-timeout-ms", range: 0...day) { eventTime.idleTimeoutMillis = Int64(v) }
         if let v = try integer(map["allowed-lateness-ms"], field: "event-time.allowed-lateness-ms", range: 0...day) { eventTime.allowedLatenessMillis = Int64(v) }
         return eventTime
+    }
+
+    private static func parseCheckpoints(_ value: Any?) throws -> CheckpointSettings {
+        var settings = CheckpointSettings()
+        let map = try section(value, "checkpoints", fields: ["interval-ms", "timeout-ms", "min-pause-ms", "max-concurrent", "retained"])
+        let day = 86_400_000
+        if let v = try integer(map["interval-ms"], field: "checkpoints.interval-ms", range: 0...day) { settings.intervalMillis = Int64(v) }
+        if let v = try integer(map["timeout-ms"], field: "checkpoints.timeout-ms", range: 100...day) { settings.timeoutMillis = Int64(v) }
+        if let v = try integer(map["min-pause-ms"], field: "checkpoints.min-pause-ms", range: 0...day) { settings.minPauseMillis = Int64(v) }
+        if let v = try integer(map["max-concurrent"], field: "checkpoints.max-concurrent", range: 1...16) { settings.maxConcurrent = v }
+        if let v = try integer(map["retained"], field: "checkpoints.retained", range: 1...100) { settings.retained = v }
+        return settings
+    }
+
+    private static func parseRestart(_ value: Any?) throws -> RestartSettings {
+        var settings = RestartSettings()
+        let map = try section(value, "restart", fields: ["initial-backoff-ms", "max-backoff-ms", "multiplier", "reset-after-ms", "max-attempts"])
+        let day = 86_400_000
+        if let v = try integer(map["initial-backoff-ms"], field: "restart.initial-backoff-ms", range: 0...day) { settings.initialBackoffMillis = Int64(v) }
+        if let v = try integer(map["max-backoff-ms"], field: "restart.max-backoff-ms", range: 0...day) { settings.maxBackoffMillis = Int64(v) }
+        if let v = try integer(map["reset-after-ms"], field: "restart.reset-after-ms", range: 0...day) { settings.resetAfterMillis = Int64(v) }
+        if let v = try integer(map["max-attempts"], field: "restart.max-attempts", range: 0...1_000_000) { settings.maxAttempts = v }
+        if let raw = map["multiplier"] {
+            guard let number = (raw as? Double) ?? (raw as? Int).map(Double.init) ?? (raw as? String).flatMap(Double.init),
+                  (1...100).contains(number) else {
+                throw JobSpecError("restart.multiplier", "must be a number in 1...100, got \(raw)")
+            }
+            settings.multiplier = number
+        }
+        guard settings.maxBackoffMillis >= settings.initialBackoffMillis else {
+            throw JobSpecError("restart.max-backoff-ms", "must be at least initial-backoff-ms (\(settings.initialBackoffMillis))")
+        }
+        return settings
+    }
+
+    /// A mapping section whose keys are all in `fields`; empty when absent.
+    private static func section(_ value: Any?, _ name: String, fields: [String]) throws -> [String: Any] {
+        guard let value else { return [:] }
+        guard let map = value as? [String: Any] else { throw JobSpecError(name, "must be a mapping") }
+        if let unknown = map.keys.sorted().first(where: { !fields.contains($0) }) {
+            throw JobSpecError("\(name).\(unknown)", "unknown field; expected one of \(fields.joined(separator: ", "))")
+        }
+        return map
     }
 
     private static func integer(_ value: Any?, field: String, range: ClosedRange<Int>) throws -> Int? {

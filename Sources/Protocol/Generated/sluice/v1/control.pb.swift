@@ -881,6 +881,9 @@ public nonisolated struct _ProtoStateHandle: Sendable {
   /// small operator state kept in the metadata
   public var inlineData: Data = Data()
 
+  /// the subtask that wrote it (old parallelism on a rescaled restore)
+  public var subtaskIndex: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -970,6 +973,18 @@ public nonisolated struct _ProtoDeployTask: @unchecked Sendable {
   public var allowedLatenessMs: Int64 {
     get {_storage._allowedLatenessMs}
     set {_uniqueStorage()._allowedLatenessMs = newValue}
+  }
+
+  /// Stable across restarts and resumes (the id of the job that first ran this pipeline);
+  /// names sink transactions and fences.
+  public var lineage: String {
+    get {_storage._lineage}
+    set {_uniqueStorage()._lineage = newValue}
+  }
+
+  public var checkpointing: Bool {
+    get {_storage._checkpointing}
+    set {_uniqueStorage()._checkpointing = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -2461,7 +2476,7 @@ nonisolated extension _ProtoKeyGroupRange: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension _ProtoStateHandle: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StateHandle"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}operator_id\0\u{1}kind\0\u{1}path\0\u{3}size_bytes\0\u{3}key_groups\0\u{3}shared_files\0\u{3}inline_data\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}operator_id\0\u{1}kind\0\u{1}path\0\u{3}size_bytes\0\u{3}key_groups\0\u{3}shared_files\0\u{3}inline_data\0\u{3}subtask_index\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2476,6 +2491,7 @@ nonisolated extension _ProtoStateHandle: SwiftProtobuf.Message, SwiftProtobuf._M
       case 5: try { try decoder.decodeSingularMessageField(value: &self._keyGroups) }()
       case 6: try { try decoder.decodeRepeatedStringField(value: &self.sharedFiles) }()
       case 7: try { try decoder.decodeSingularBytesField(value: &self.inlineData) }()
+      case 8: try { try decoder.decodeSingularUInt32Field(value: &self.subtaskIndex) }()
       default: break
       }
     }
@@ -2507,6 +2523,9 @@ nonisolated extension _ProtoStateHandle: SwiftProtobuf.Message, SwiftProtobuf._M
     if !self.inlineData.isEmpty {
       try visitor.visitSingularBytesField(value: self.inlineData, fieldNumber: 7)
     }
+    if self.subtaskIndex != 0 {
+      try visitor.visitSingularUInt32Field(value: self.subtaskIndex, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2518,6 +2537,7 @@ nonisolated extension _ProtoStateHandle: SwiftProtobuf.Message, SwiftProtobuf._M
     if lhs._keyGroups != rhs._keyGroups {return false}
     if lhs.sharedFiles != rhs.sharedFiles {return false}
     if lhs.inlineData != rhs.inlineData {return false}
+    if lhs.subtaskIndex != rhs.subtaskIndex {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2525,7 +2545,7 @@ nonisolated extension _ProtoStateHandle: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension _ProtoDeployTask: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DeployTask"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}parallelism\0\u{3}max_parallelism\0\u{3}job_name\0\u{1}chain\0\u{1}inputs\0\u{1}outputs\0\u{3}key_groups\0\u{1}restore\0\u{3}restore_checkpoint_id\0\u{3}checkpoint_storage\0\u{3}out_of_orderness_ms\0\u{3}idle_timeout_ms\0\u{3}allowed_lateness_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}parallelism\0\u{3}max_parallelism\0\u{3}job_name\0\u{1}chain\0\u{1}inputs\0\u{1}outputs\0\u{3}key_groups\0\u{1}restore\0\u{3}restore_checkpoint_id\0\u{3}checkpoint_storage\0\u{3}out_of_orderness_ms\0\u{3}idle_timeout_ms\0\u{3}allowed_lateness_ms\0\u{1}lineage\0\u{1}checkpointing\0")
 
   fileprivate class _StorageClass {
     var _task: _ProtoTaskId? = nil
@@ -2542,6 +2562,8 @@ nonisolated extension _ProtoDeployTask: SwiftProtobuf.Message, SwiftProtobuf._Me
     var _outOfOrdernessMs: Int64 = 0
     var _idleTimeoutMs: Int64 = 0
     var _allowedLatenessMs: Int64 = 0
+    var _lineage: String = String()
+    var _checkpointing: Bool = false
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2566,6 +2588,8 @@ nonisolated extension _ProtoDeployTask: SwiftProtobuf.Message, SwiftProtobuf._Me
       _outOfOrdernessMs = source._outOfOrdernessMs
       _idleTimeoutMs = source._idleTimeoutMs
       _allowedLatenessMs = source._allowedLatenessMs
+      _lineage = source._lineage
+      _checkpointing = source._checkpointing
     }
   }
 
@@ -2598,6 +2622,8 @@ nonisolated extension _ProtoDeployTask: SwiftProtobuf.Message, SwiftProtobuf._Me
         case 12: try { try decoder.decodeSingularInt64Field(value: &_storage._outOfOrdernessMs) }()
         case 13: try { try decoder.decodeSingularInt64Field(value: &_storage._idleTimeoutMs) }()
         case 14: try { try decoder.decodeSingularInt64Field(value: &_storage._allowedLatenessMs) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._lineage) }()
+        case 16: try { try decoder.decodeSingularBoolField(value: &_storage._checkpointing) }()
         default: break
         }
       }
@@ -2652,6 +2678,12 @@ nonisolated extension _ProtoDeployTask: SwiftProtobuf.Message, SwiftProtobuf._Me
       if _storage._allowedLatenessMs != 0 {
         try visitor.visitSingularInt64Field(value: _storage._allowedLatenessMs, fieldNumber: 14)
       }
+      if !_storage._lineage.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._lineage, fieldNumber: 15)
+      }
+      if _storage._checkpointing != false {
+        try visitor.visitSingularBoolField(value: _storage._checkpointing, fieldNumber: 16)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2675,6 +2707,8 @@ nonisolated extension _ProtoDeployTask: SwiftProtobuf.Message, SwiftProtobuf._Me
         if _storage._outOfOrdernessMs != rhs_storage._outOfOrdernessMs {return false}
         if _storage._idleTimeoutMs != rhs_storage._idleTimeoutMs {return false}
         if _storage._allowedLatenessMs != rhs_storage._allowedLatenessMs {return false}
+        if _storage._lineage != rhs_storage._lineage {return false}
+        if _storage._checkpointing != rhs_storage._checkpointing {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -3293,7 +3293,7 @@ const ProtobufCMessageDescriptor sluice__v1__key_group_range__descriptor =
   (ProtobufCMessageInit) sluice__v1__key_group_range__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sluice__v1__state_handle__field_descriptors[7] =
+static const ProtobufCFieldDescriptor sluice__v1__state_handle__field_descriptors[8] =
 {
   {
     "operator_id",
@@ -3379,6 +3379,18 @@ static const ProtobufCFieldDescriptor sluice__v1__state_handle__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "subtask_index",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__StateHandle, subtask_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__v1__state_handle__field_indices_by_name[] = {
   6,   /* field[6] = inline_data */
@@ -3388,11 +3400,12 @@ static const unsigned sluice__v1__state_handle__field_indices_by_name[] = {
   2,   /* field[2] = path */
   5,   /* field[5] = shared_files */
   3,   /* field[3] = size_bytes */
+  7,   /* field[7] = subtask_index */
 };
 static const ProtobufCIntRange sluice__v1__state_handle__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor sluice__v1__state_handle__descriptor =
 {
@@ -3402,14 +3415,14 @@ const ProtobufCMessageDescriptor sluice__v1__state_handle__descriptor =
   "Sluice__V1__StateHandle",
   "sluice.v1",
   sizeof(Sluice__V1__StateHandle),
-  7,
+  8,
   sluice__v1__state_handle__field_descriptors,
   sluice__v1__state_handle__field_indices_by_name,
   1,  sluice__v1__state_handle__number_ranges,
   (ProtobufCMessageInit) sluice__v1__state_handle__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sluice__v1__deploy_task__field_descriptors[14] =
+static const ProtobufCFieldDescriptor sluice__v1__deploy_task__field_descriptors[16] =
 {
   {
     "task",
@@ -3579,15 +3592,41 @@ static const ProtobufCFieldDescriptor sluice__v1__deploy_task__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "lineage",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__DeployTask, lineage),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "checkpointing",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__DeployTask, checkpointing),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__v1__deploy_task__field_indices_by_name[] = {
   13,   /* field[13] = allowed_lateness_ms */
   4,   /* field[4] = chain */
   10,   /* field[10] = checkpoint_storage */
+  15,   /* field[15] = checkpointing */
   12,   /* field[12] = idle_timeout_ms */
   5,   /* field[5] = inputs */
   3,   /* field[3] = job_name */
   7,   /* field[7] = key_groups */
+  14,   /* field[14] = lineage */
   2,   /* field[2] = max_parallelism */
   11,   /* field[11] = out_of_orderness_ms */
   6,   /* field[6] = outputs */
@@ -3599,7 +3638,7 @@ static const unsigned sluice__v1__deploy_task__field_indices_by_name[] = {
 static const ProtobufCIntRange sluice__v1__deploy_task__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 14 }
+  { 0, 16 }
 };
 const ProtobufCMessageDescriptor sluice__v1__deploy_task__descriptor =
 {
@@ -3609,7 +3648,7 @@ const ProtobufCMessageDescriptor sluice__v1__deploy_task__descriptor =
   "Sluice__V1__DeployTask",
   "sluice.v1",
   sizeof(Sluice__V1__DeployTask),
-  14,
+  16,
   sluice__v1__deploy_task__field_descriptors,
   sluice__v1__deploy_task__field_indices_by_name,
   1,  sluice__v1__deploy_task__number_ranges,

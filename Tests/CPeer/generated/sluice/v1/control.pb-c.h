@@ -513,10 +513,14 @@ struct  Sluice__V1__StateHandle
    * small operator state kept in the metadata
    */
   ProtobufCBinaryData inline_data;
+  /*
+   * the subtask that wrote it (old parallelism on a rescaled restore)
+   */
+  uint32_t subtask_index;
 };
 #define SLUICE__V1__STATE_HANDLE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__state_handle__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, NULL, 0,NULL, {0,NULL} }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, NULL, 0,NULL, {0,NULL}, 0 }
 
 
 struct  Sluice__V1__DeployTask
@@ -543,10 +547,16 @@ struct  Sluice__V1__DeployTask
   int64_t out_of_orderness_ms;
   int64_t idle_timeout_ms;
   int64_t allowed_lateness_ms;
+  /*
+   * Stable across restarts and resumes (the id of the job that first ran this pipeline);
+   * names sink transactions and fences.
+   */
+  char *lineage;
+  protobuf_c_boolean checkpointing;
 };
 #define SLUICE__V1__DEPLOY_TASK__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__deploy_task__descriptor) \
-    , NULL, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0,NULL, NULL, 0,NULL, 0, (char *)protobuf_c_empty_string, 0, 0, 0 }
+    , NULL, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0,NULL, NULL, 0,NULL, 0, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Sluice__V1__TaskStateChanged
