@@ -31,12 +31,17 @@ public final class RocksDBStateBackend: KeyedStateBackend {
     private var keyBuffer = StateKey(bytes: [])
 
     public init(path: String, keyGroups: KeyGroupRange, capacity: Int = 300_000, dirtyLimit: Int = 300_000) throws {
-        database = try RocksDatabase.open(path: path, createIfMissing: true, parallelism: 1,
-                                          writeBufferSize: 16 << 20, writeAheadLog: false)
+        database = try Self.openDatabase(path: path, createIfMissing: true)
         self.keyGroups = keyGroups
         self.capacity = capacity
         self.dirtyLimit = dirtyLimit
         try loadTimers()
+    }
+
+    /// Opens a state database with the backend's settings (WAL off; restores use it too).
+    static func openDatabase(path: String, createIfMissing: Bool) throws -> RocksDatabase {
+        try RocksDatabase.open(path: path, createIfMissing: createIfMissing, parallelism: 1,
+                               writeBufferSize: 16 << 20, writeAheadLog: false)
     }
 
     public func value(keyGroup: Int, state: UInt8, key: [UInt8]) throws -> [UInt8]? {
@@ -124,8 +129,16 @@ public final class RocksDBStateBackend: KeyedStateBackend {
         keyBuffer.bytes.append(contentsOf: key)
     }
 
+    /// The two bytes every key of `keyGroup` starts with (values and timers): the group's data is
+    /// the key range `keyGroupPrefix(g)..<keyGroupPrefix(g + 1)`, which snapshots and rescaling use.
+    static func keyGroupPrefix(_ keyGroup: Int) -> [UInt8] {
+        [UInt8(truncatingIfNeeded: keyGroup >> 8), UInt8(truncatingIfNeeded: keyGroup)]
+    }
+
     static func timerKey(_ timer: TimerKey) -> [UInt8] {
-        var bytes: [UInt8] = [UInt8(truncatingIfNeeded: timer.keyGroup >> 8), UInt8(truncatingIfNeeded: timer.keyGroup), timerState]
+        var bytes = keyGroupPrefix(timer.keyGroup)
+        bytes.reserveCapacity(11 + timer.key.count)
+        bytes.append(timerState)
         // Flipping the sign bit makes big-endian byte order equal numeric order for negatives too.
         let ordered = UInt64(bitPattern: timer.timestamp) ^ (1 << 63)
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: ordered >> UInt64(shift))) }
@@ -136,8 +149,7 @@ public final class RocksDBStateBackend: KeyedStateBackend {
     private func loadTimers() throws {
         guard !keyGroups.isEmpty else { return }
         for group in keyGroups.start...keyGroups.end {
-            let prefix: [UInt8] = [UInt8(truncatingIfNeeded: group >> 8), UInt8(truncatingIfNeeded: group), Self.timerState]
-            let iterator = database.makeIterator(prefix: prefix)
+            let iterator = database.makeIterator(prefix: Self.keyGroupPrefix(group) + [Self.timerState])
             iterator.seekToFirst()
             while iterator.isValid {
                 let key = iterator.key
