@@ -55,5 +55,10 @@ public final class JobManagerMetrics: Sendable {
         (rejections[reason] ?? rejections["protocol_violation"])?.increment()
     }
 
+    /// The checkpoint series of job `job` (made on first use; the same series on every call).
+    public func checkpoints(job: String) -> CheckpointMetrics {
+        CheckpointMetrics(registry: registry, job: job)
+    }
+
     public func render() -> String { registry.emitToString() }
 }

@@ -1,0 +1,50 @@
+/// What `CheckpointCoordinatorState` decided and `CheckpointCoordinator` must carry out.
+///
+/// Plain values, computed under the coordinator's lock and performed outside it.
+enum CheckpointDecision {
+    /// Send `TriggerCheckpoint` once to each TaskManager hosting a source task of the attempt.
+    struct Trigger: Sendable, Equatable {
+        var checkpointID: UInt64
+        var attempt: UInt32
+        var timestamp: Int64
+        var isFinal: Bool
+        var sourceTaskManagers: [String]
+    }
+
+    /// Tell the attempt's TaskManagers, delete `chk-<n>`, count a failure.
+    struct Abort: Sendable {
+        var checkpointID: UInt64
+        var attempt: UInt32
+        var taskManagers: [String]
+        var reason: String
+        var isFinal: Bool
+        var stats: CheckpointStats
+    }
+
+    /// Discard what was subsumed, report the checkpoint, notify the attempt's TaskManagers.
+    struct Completion: Sendable {
+        var checkpoint: CompletedCheckpoint
+        var attempt: UInt32
+        var taskManagers: [String]
+        var subsumed: [CompletedCheckpoint]
+        /// Still-pending older checkpoints, aborted because this one subsumes them.
+        var abortedOlder: [Abort]
+        /// The checkpoints kept after this completion (shared files they reference survive).
+        var retained: [CheckpointMetadata]
+        var isLatest: Bool
+        var stats: CheckpointStats
+    }
+
+    /// The outcome of one acknowledgement.
+    enum Acknowledgement {
+        case ignored(reason: String)
+        case recorded
+        case complete(PendingCheckpoint)
+    }
+
+    /// Checkpoints that timed out, and possibly a new one to trigger.
+    struct Tick: Sendable {
+        var expired: [Abort] = []
+        var trigger: Trigger?
+    }
+}
