@@ -26,6 +26,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case postgresURL = "postgres.url"
     case postgresURLFile = "postgres.url-file"
     case restRefreshInterval = "rest.refresh-interval-ms"
+    case checkpointsDirectory = "checkpoints.dir"
+    case highAvailabilityDirectory = "high-availability.dir"
     case logLevel = "log.level"
 
     /// The value used when neither the file, the environment nor a flag sets the key.
@@ -35,6 +37,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .clusterSecret, .clusterSecretFile, .taskManagerHost, .kafkaBootstrap, .kafkaBootstrapFile,
              .postgresURL, .postgresURLFile: nil
         case .taskManagerWorkDirectory: "/tmp/sluice-taskmanager"
+        case .checkpointsDirectory: "/tmp/sluice-checkpoints"
+        case .highAvailabilityDirectory: "/tmp/sluice-ha"
         case .jobManagerBind, .taskManagerBind: "127.0.0.1"
         case .jobManagerAddress: "127.0.0.1:6123"
         case .jobManagerRPCPort: "6123"

@@ -43,6 +43,14 @@ public struct SluiceConfig: Sendable {
         }
     }
 
+    /// Durable directories of the JobManager (DESIGN.md §5–§6).
+    public struct Durability: Sendable {
+        /// Checkpoint storage: one directory per job lineage (a shared filesystem across hosts).
+        public var checkpointsDirectory: String
+        /// Job specs and completed-checkpoint pointers, read back by a restarted JobManager.
+        public var highAvailabilityDirectory: String
+    }
+
     public struct TaskManager: Sendable {
         public var workDirectory: String
         public var slots: Int
@@ -62,6 +70,7 @@ public struct SluiceConfig: Sendable {
     public var rpc: RPC
     public var taskManager: TaskManager
     public var connectors: Connectors
+    public var durability: Durability
     public var logLevel: Logger.Level
 
     public init(_ source: ConfigSource) throws {
@@ -90,6 +99,9 @@ public struct SluiceConfig: Sendable {
             dataPort: try source.int(.taskManagerDataPort, in: 0...65535),
             reconnectInitial: .milliseconds(try source.int(.reconnectInitial, in: 1...60_000)),
             reconnectMaximum: .milliseconds(try source.int(.reconnectMaximum, in: 1...600_000)))
+        durability = Durability(
+            checkpointsDirectory: Self.absolute(source.path(.checkpointsDirectory) ?? "/tmp/sluice-checkpoints"),
+            highAvailabilityDirectory: Self.absolute(source.path(.highAvailabilityDirectory) ?? "/tmp/sluice-ha"))
         let level = source.string(.logLevel) ?? "info"
         guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
             throw ConfigError.invalidValue(key: ConfigKey.logLevel.rawValue, value: level,
@@ -118,6 +130,11 @@ public struct SluiceConfig: Sendable {
     public func requireSecret() throws -> String {
         guard let secret = clusterSecret, !secret.isEmpty else { throw ConfigError.missingSecret }
         return secret
+    }
+
+    /// Task managers get the checkpoint directory over the wire, so it must not depend on a working directory.
+    private static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
     private static func resolveSecret(_ source: ConfigSource) throws -> String? {

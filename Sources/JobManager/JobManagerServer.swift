@@ -16,7 +16,11 @@ public struct JobManagerServer {
         logger[metadataKey: "jobmanager"] = "\(serverID)"
         let metrics = JobManagerMetrics()
         let membership = Membership(heartbeatTimeout: config.heartbeat.timeout, metrics: metrics, logger: logger)
-        let jobs = JobRegistry(membership: membership, logger: logger)
+        let highAvailability = try HighAvailabilityStore(directory: config.durability.highAvailabilityDirectory, logger: logger)
+        let jobs = JobRegistry(services: .init(membership: membership, metrics: metrics, highAvailability: highAvailability,
+                                               checkpointsDirectory: config.durability.checkpointsDirectory),
+                               logger: logger)
+        jobs.recover()
         let rpc = RPCServer(
             settings: .init(bind: config.jobManager.bind, port: config.jobManager.rpcPort, clusterID: config.clusterID,
                             secret: secret, serverID: serverID, maxFrameBytes: config.rpc.maxFrameBytes,

@@ -58,7 +58,7 @@ struct TaskManagerSession {
                     try await outbound.write(.with(.disconnect(disconnect)))
                     return
                 }
-                jobs.heartbeat(heartbeat.tasks)
+                jobs.heartbeat(heartbeat.tasks, from: heartbeat.taskManagerID)
                 var ack = _ProtoHeartbeatAck()
                 ack.receivedAtMs = UInt64(Membership.epochMillis())
                 try await outbound.write(.with(.heartbeatAck(ack)))
@@ -67,6 +67,10 @@ struct TaskManagerSession {
                 return
             case .taskStateChanged(let change)? where registeredID != nil:
                 jobs.taskStateChanged(change)
+            case .acknowledgeCheckpoint(let ack)? where registeredID != nil:
+                await jobs.acknowledge(ack)
+            case .declineCheckpoint(let decline)? where registeredID != nil:
+                await jobs.decline(decline)
             case .clusterStatusRequest?:
                 try await outbound.write(.with(.clusterStatus(status())))
             default:

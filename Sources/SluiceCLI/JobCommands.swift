@@ -5,25 +5,47 @@ import Foundation
 struct Submit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Submit a job spec (YAML); prints the job id.",
-        discussion: "The JobManager validates the spec and answers with the offending field when it is wrong.")
+        discussion: """
+            The JobManager validates the spec and answers with the offending field when it is wrong.
+            With --from-checkpoint the job resumes a checkpoint (e.g. the one `sluice stop` printed): its keyed \
+            state, Kafka offsets and pending sink transactions; the spec argument may then be left out (the \
+            checkpoint holds the spec), and --parallelism may differ from the original (key groups are redistributed).
+            """)
 
     @Argument(help: "The job spec, e.g. jobs/checkout-attribution.yaml.")
-    var spec: String
+    var spec: String?
 
     @Option(name: .long, help: "Override the spec's parallelism.")
     var parallelism: Int?
 
+    @Option(name: .customLong("from-checkpoint"), help: "Resume from this checkpoint (a chk-N directory or its _metadata file).")
+    var fromCheckpoint: String?
+
     @OptionGroup var options: RESTOptions
 
+    func validate() throws {
+        if spec == nil && fromCheckpoint == nil { throw ValidationError("give a job spec file, or --from-checkpoint PATH") }
+    }
+
     func run() async throws {
-        let yaml: String
-        do {
-            yaml = try String(contentsOfFile: spec, encoding: .utf8)
-        } catch {
-            throw ValidationError("cannot read \(spec): \(error.localizedDescription)")
+        var yaml = ""
+        if let spec {
+            do {
+                yaml = try String(contentsOfFile: spec, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read \(spec): \(error.localizedDescription)")
+            }
         }
-        let path = parallelism.map { "/jobs?parallelism=\($0)" } ?? "/jobs"
-        let body = try await options.client.send("POST", path, body: Data(yaml.utf8))
+        var query: [URLQueryItem] = []
+        if let parallelism { query.append(URLQueryItem(name: "parallelism", value: "\(parallelism)")) }
+        if let fromCheckpoint {
+            let absolute = fromCheckpoint.hasPrefix("/") ? fromCheckpoint : FileManager.default.currentDirectoryPath + "/" + fromCheckpoint
+            query.append(URLQueryItem(name: "fromCheckpoint", value: absolute))
+        }
+        var components = URLComponents()
+        components.path = "/jobs"
+        components.queryItems = query.isEmpty ? nil : query
+        let body = try await options.client.send("POST", components.string ?? "/jobs", body: Data(yaml.utf8))
         let reply = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
         print(reply?["jobid"] as? String ?? body)
     }
@@ -67,12 +89,35 @@ struct Status: AsyncParsableCommand {
             print(body)
             return
         }
-        print("\(details["name"] ?? "?") (\(details["jid"] ?? job)): \(details["state"] ?? "?"), attempt \(details["attempt"] ?? 1)")
+        print("\(details["name"] ?? "?") (\(details["jid"] ?? job)): \(details["state"] ?? "?"), attempt \(details["attempt"] ?? 1), restarts \(details["numRestarts"] ?? 0)")
         if let cause = details["failure-cause"] as? String { print("  failure: \(cause)") }
         for vertex in details["vertices"] as? [[String: Any]] ?? [] {
             let metrics = vertex["metrics"] as? [String: Any] ?? [:]
             print("  \(vertex["name"] ?? "?") ×\(vertex["parallelism"] ?? "?"): \(vertex["status"] ?? "?"), in \(metrics["read-records"] ?? 0), out \(metrics["write-records"] ?? 0)")
         }
+    }
+}
+
+/// `sluice stop JOB`: stop-with-checkpoint.
+struct Stop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Stop a job with a final checkpoint; prints where to resume from.",
+        discussion: "Resume later with: sluice submit --from-checkpoint PATH [--parallelism N]")
+
+    @Argument(help: "The job id (see sluice list).")
+    var job: String
+
+    @OptionGroup var options: RESTOptions
+
+    func run() async throws {
+        let body = try await options.client.send("POST", "/jobs/\(job)/stop", body: nil)
+        let reply = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        guard let path = reply?["location"] as? String else {
+            print(body)
+            return
+        }
+        print("stopped \(job) with checkpoint \(reply?["checkpoint-id"] ?? "?")")
+        print(path)
     }
 }
 

@@ -92,6 +92,9 @@ public struct JobManagerConnector: Service {
             }
             guard ack.accepted else { throw ConnectorError.registrationRefused(ack.message) }
             onRegistered()
+            // Tasks belong to the JobManager session that deployed them; when it ends they are
+            // cancelled, and the JobManager redeploys them as a new attempt from a checkpoint.
+            defer { executor.cancelAll(reason: "lost the connection to the JobManager") }
             let interval = ack.heartbeatIntervalMs > 0 ? Duration.milliseconds(ack.heartbeatIntervalMs) : settings.heartbeatInterval
             let timeout = ack.heartbeatTimeoutMs > 0 ? Duration.milliseconds(ack.heartbeatTimeoutMs) : interval * 5
             logger.info("registered with JobManager", metadata: [
@@ -130,6 +133,14 @@ public struct JobManagerConnector: Service {
                     Task { [executor] in await executor.deploy(deployment) }
                 case .cancelTask(let cancellation)?:
                     executor.cancel(cancellation)
+                case .triggerCheckpoint(let trigger)?:
+                    executor.triggerCheckpoint(trigger)
+                case .notifyCheckpointComplete(let notice)?:
+                    executor.checkpointCompleted(notice)
+                case .notifyCheckpointAborted(let notice)?:
+                    // Tasks keep no per-checkpoint resources beyond alignment, which the next barrier supersedes.
+                    logger.debug("checkpoint aborted", metadata: ["job": "\(notice.jobID)", "checkpoint": "\(notice.checkpointID)",
+                                                                  "reason": "\(notice.reason)"])
                 default:
                     throw ConnectorError.unexpectedMessage(envelope.bodyName)
                 }

@@ -27,7 +27,7 @@ public struct TaskManagerServer {
         let reports = TaskReportQueue()
         let workDirectory = "\(config.taskManager.workDirectory)/\(identity.id.replacingOccurrences(of: ":", with: "_"))"
         let executor = TaskExecutor(dataPlane: dataServer, workDirectory: workDirectory, connectors: config.connectors,
-                                    slots: config.taskManager.slots, logger: logger, report: reports.report)
+                                    slots: config.taskManager.slots, logger: logger, send: reports.send)
         let connector = JobManagerConnector(
             settings: .init(jobManager: jobManager, clusterID: config.clusterID, secret: secret,
                             maxFrameBytes: config.rpc.maxFrameBytes, handshakeTimeout: config.rpc.handshakeTimeout,

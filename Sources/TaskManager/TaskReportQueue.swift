@@ -13,7 +13,8 @@ public final class TaskReportQueue: Sendable {
         (stream, continuation) = AsyncStream.makeStream(of: _ProtoEnvelope.self, bufferingPolicy: .bufferingNewest(capacity))
     }
 
-    public func report(_ change: _ProtoTaskStateChanged) {
-        continuation.yield(.with(.taskStateChanged(change)))
+    /// Queues a message for the JobManager (task state changes, checkpoint acks and declines).
+    public func send(_ envelope: _ProtoEnvelope) {
+        continuation.yield(envelope)
     }
 }

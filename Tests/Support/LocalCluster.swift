@@ -17,6 +17,8 @@ public final class LocalCluster: @unchecked Sendable {  // mutated only by the o
 
     public var rest: RESTProbe { RESTProbe(port: restPort) }
     public var rpcAddress: String { "127.0.0.1:\(rpcPort)" }
+    /// Where the JobManager keeps checkpoints (`<dir>/<lineage>/chk-N`).
+    public var checkpointsDirectory: String { environment["SLUICE_CHECKPOINTS_DIR"] ?? "" }
 
     /// `settings` are extra `SLUICE_*` variables (e.g. a shorter heartbeat timeout).
     public init(name: String, settings: [String: String] = [:]) throws {
@@ -27,7 +29,10 @@ public final class LocalCluster: @unchecked Sendable {  // mutated only by the o
         logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-\(name)-\(UUID().uuidString.prefix(6))")
         environment = ["SLUICE_CLUSTER_SECRET": secret, "SLUICE_CLUSTER_ID": clusterID,
                        "SLUICE_JOBMANAGER_RPC_PORT": "\(rpcPort)", "SLUICE_JOBMANAGER_REST_PORT": "\(restPort)",
-                       "SLUICE_JOBMANAGER_ADDRESS": "127.0.0.1:\(rpcPort)"].merging(settings) { _, new in new }
+                       "SLUICE_JOBMANAGER_ADDRESS": "127.0.0.1:\(rpcPort)",
+                       // Per cluster, so no test resumes another test's jobs or checkpoints.
+                       "SLUICE_CHECKPOINTS_DIR": logDirectory.appendingPathComponent("checkpoints").path,
+                       "SLUICE_HIGH_AVAILABILITY_DIR": logDirectory.appendingPathComponent("ha").path].merging(settings) { _, new in new }
     }
 
     /// Starts (or restarts) the JobManager and waits until its REST API answers.

@@ -25,13 +25,21 @@ public struct DeploymentPlanner {
     public let attempt: UInt32
     /// Index = shared slot = subtask index; the TaskManager hosting it.
     public let slots: [Host]
+    public var lineage: String
+    /// The job's checkpoint directory; empty when the job takes no checkpoints.
+    public var checkpointStorage: String
+    public var restore: RestorePoint?
 
-    public init(jobID: String, spec: JobSpec, graph: JobGraph, attempt: UInt32, slots: [Host]) {
+    public init(jobID: String, spec: JobSpec, graph: JobGraph, attempt: UInt32, slots: [Host], lineage: String? = nil,
+                checkpointStorage: String = "", restore: RestorePoint? = nil) {
         self.jobID = jobID
         self.spec = spec
         self.graph = graph
         self.attempt = attempt
         self.slots = slots
+        self.lineage = lineage ?? jobID
+        self.checkpointStorage = checkpointStorage
+        self.restore = restore
     }
 
     public func deployments() -> [(key: TaskKey, taskManager: String, message: _ProtoDeployTask)] {
@@ -65,6 +73,13 @@ public struct DeploymentPlanner {
         message.outOfOrdernessMs = spec.eventTime.outOfOrdernessMillis
         message.idleTimeoutMs = spec.eventTime.idleTimeoutMillis
         message.allowedLatenessMs = spec.eventTime.allowedLatenessMillis
+        message.lineage = lineage
+        message.checkpointing = spec.checkpoints.isEnabled && !checkpointStorage.isEmpty
+        message.checkpointStorage = checkpointStorage
+        if let restore {
+            message.restoreCheckpointID = restore.checkpointID
+            message.restore = restore.handles(for: Set(chain.operators.map(\.id)))
+        }
         message.inputs = chain.inputs.map { input in
             var edge = _ProtoInputEdge()
             edge.sourceVertexID = input.chainID

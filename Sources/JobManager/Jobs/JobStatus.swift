@@ -7,6 +7,8 @@ public enum JobStatus: String, Sendable, Codable, CaseIterable {
     case cancelling = "CANCELLING"
     case canceled = "CANCELED"
     case finished = "FINISHED"
+    /// Failed over: the attempt's tasks are being cancelled, then redeployed from the latest checkpoint.
+    case restarting = "RESTARTING"
 
     public var isTerminal: Bool { self == .failed || self == .canceled || self == .finished }
 }

@@ -57,6 +57,13 @@ struct SubmitResponse: ResponseEncodable {
 
 struct EmptyResponse: ResponseEncodable {}
 
+/// The answer to `POST /jobs/:id/stop`: where to resume from.
+struct StopResponse: ResponseEncodable {
+    var checkpointID: UInt64
+    var path: String
+    enum CodingKeys: String, CodingKey { case checkpointID = "checkpoint-id", path = "location" }
+}
+
 /// `GET /jobs/:id`, in Flink's shape: vertices with task counts and I/O metrics, and the plan.
 struct JobDetails: ResponseEncodable {
     struct Vertex: Codable {
@@ -116,17 +123,21 @@ struct JobDetails: ResponseEncodable {
     var statusCounts: [String: Int]
     var plan: Plan
     var attempt: UInt32
+    var numRestarts: Int
+    var lineage: String
+    var restoredFrom: UInt64?
     var failureCause: String?
 
     enum CodingKeys: String, CodingKey {
-        case jid, name, isStoppable, state, duration, maxParallelism, now, timestamps, vertices, plan, attempt
+        case jid, name, isStoppable, state, duration, maxParallelism, now, timestamps, vertices, plan, attempt, numRestarts, lineage
+        case restoredFrom = "restored-checkpoint"
         case startTime = "start-time", endTime = "end-time", statusCounts = "status-counts", failureCause = "failure-cause"
     }
 
     init(_ job: JobMaster.Snapshot, now: Int64) {
         jid = job.id
         name = job.spec.name
-        isStoppable = false
+        isStoppable = job.status == .running && job.spec.checkpoints.isEnabled
         state = job.status.rawValue
         startTime = job.startTime
         endTime = job.endTime
@@ -135,6 +146,9 @@ struct JobDetails: ResponseEncodable {
         self.now = now
         timestamps = Dictionary(uniqueKeysWithValues: job.statusTimestamps.map { ($0.key.rawValue, $0.value) })
         attempt = job.attempt
+        numRestarts = job.numRestarts
+        lineage = job.lineage
+        restoredFrom = job.restoredFrom
         failureCause = job.failureCause
         vertices = job.graph.chains.map { chain in
             let executions = (0..<chain.parallelism).compactMap { job.executions[TaskKey(vertex: chain.id, subtask: $0)] }

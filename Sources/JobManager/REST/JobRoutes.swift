@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import SluiceOperators
 
-/// Routes about jobs: submit (`POST /jobs`, YAML body, `?parallelism=N`), list, overview,
-/// details and cancel (`PATCH /jobs/:id?mode=cancel`, as Flink).
+/// Routes about jobs: submit (`POST /jobs`, YAML body, `?parallelism=N`, `?fromCheckpoint=PATH`),
+/// list, overview, details, cancel (`PATCH /jobs/:id?mode=cancel`, as Flink) and
+/// stop-with-checkpoint (`POST /jobs/:id/stop`, answered once the final checkpoint completed).
 struct JobRoutes<Context: RequestContext> {
     let jobs: JobRegistry
     static var maxSpecBytes: Int { 1 << 20 }
@@ -12,7 +13,8 @@ struct JobRoutes<Context: RequestContext> {
         router.post("/jobs") { request, _ -> EditedResponse<SubmitResponse> in
             let body = try await request.body.collect(upTo: Self.maxSpecBytes)
             let yaml = String(buffer: body)
-            guard !yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            let fromCheckpoint = request.uri.queryParameters["fromCheckpoint"].map(String.init)
+            guard fromCheckpoint != nil || !yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw RESTError(.badRequest, "the request body must be a job spec in YAML (see jobs/checkout-attribution.yaml)")
             }
             var parallelism: Int?
@@ -23,10 +25,12 @@ struct JobRoutes<Context: RequestContext> {
                 parallelism = value
             }
             do {
-                let job = try jobs.submit(yaml: yaml, parallelism: parallelism)
+                let job = try jobs.submit(yaml: yaml, parallelism: parallelism, fromCheckpoint: fromCheckpoint)
                 return EditedResponse(status: .accepted, response: SubmitResponse(jobid: job.id))
             } catch let error as JobSpecError {
                 throw RESTError(.badRequest, "invalid job spec: \(error)")
+            } catch let error as CheckpointStorageError {
+                throw RESTError(.badRequest, "fromCheckpoint: \(error)")
             }
         }
         router.get("/jobs") { _, _ in
@@ -47,6 +51,17 @@ struct JobRoutes<Context: RequestContext> {
             }
             Task { await job.cancel() }
             return EditedResponse(status: .accepted, response: EmptyResponse())
+        }
+        router.post("/jobs/:id/stop") { _, context -> StopResponse in
+            let job = try job(context)
+            do {
+                let completed = try await job.stop()
+                return StopResponse(checkpointID: completed.id, path: completed.externalPath)
+            } catch let error as JobMasterError {
+                throw RESTError(.conflict, "cannot stop job \(job.id): \(error)")
+            } catch {
+                throw RESTError(.internalServerError, "the final checkpoint of job \(job.id) failed: \(error); the job keeps running")
+            }
         }
     }
 

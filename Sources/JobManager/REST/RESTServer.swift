@@ -25,6 +25,7 @@ public struct RESTServer: Service {
         router.add(middleware: JSONErrorMiddleware())
         ClusterRoutes(membership: membership, jobCounts: { jobs.counts() }, refreshInterval: refreshInterval).register(on: router)
         JobRoutes(jobs: jobs).register(on: router)
+        CheckpointRoutes(lookup: { id in jobs.job(id)?.checkpointStats() }).register(on: router)
         MetricsRoute(render: metrics.render).register(on: router)
         return router
     }

@@ -20,12 +20,17 @@ public protocol StreamOperator: AnyObject {
     /// Called every few milliseconds of processing time, so operators that batch (sinks,
     /// lookups) can flush when the stream pauses; most operators need nothing here.
     func onTick(output: any RecordOutput) throws
+    /// Checkpoint `checkpointID` is about to be taken (its barrier reached the task): emit what
+    /// is buffered (pending lookups, batches), so it belongs to this checkpoint's epoch. Called
+    /// in chain order, before any operator's `CheckpointedOperator.snapshotState`.
+    func prepareSnapshot(checkpointID: UInt64, output: any RecordOutput) throws
     /// Release resources; called once, also after failures.
     func close()
 }
 
 extension StreamOperator {
     public func onTick(output: any RecordOutput) throws {}
+    public func prepareSnapshot(checkpointID: UInt64, output: any RecordOutput) throws {}
 }
 
 /// What a source's `poll` found.

@@ -15,4 +15,12 @@ public enum BuiltInOperators {
         case .blackholeSink: .operator(BlackholeSinkOperator())
         }
     }
+
+    /// The instance's checkpoint hook, if it keeps state of its own.
+    public static func checkpointed(_ instance: Instance) -> (any CheckpointedOperator)? {
+        switch instance {
+        case .source(let op): op as? any CheckpointedOperator
+        case .operator(let op): op as? any CheckpointedOperator
+        }
+    }
 }

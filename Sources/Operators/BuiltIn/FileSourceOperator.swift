@@ -5,7 +5,11 @@ import Logging
 /// whose number modulo n is i. Always bounded: at the end of the file it emits the final
 /// watermark. Malformed lines go to the dead-letter side output (topic `file:PATH`, offset =
 /// line number). Lines are decoded in place from the read buffer. Runs on the task thread.
-public final class FileSourceOperator: SourceOperator {
+///
+/// Checkpointed state: the file position and line number after the barrier, so a restore goes
+/// on from the next line. The line-to-subtask split depends on the parallelism, so a restore
+/// must use the parallelism of the checkpoint (a rescale is refused with that advice).
+public final class FileSourceOperator: SourceOperator, CheckpointedOperator {
     private var file: UnsafeMutablePointer<FILE>?
     private var path = ""
     private var kind = EventKind.click
@@ -37,6 +41,42 @@ public final class FileSourceOperator: SourceOperator {
         // Idleness means nothing for a file: it never pauses.
         tracker = WatermarkTracker(outOfOrderness: context.eventTime.outOfOrdernessMillis, idleTimeout: 0)
         tracker.addPartition(0, now: 0)
+        try restore(context.restored, operatorID: context.operatorID)
+    }
+
+    public func snapshotState(checkpointID: UInt64) throws -> [UInt8]? {
+        guard let file else { return nil }
+        try sideOutputs?.flush()
+        var writer = BinaryWriter(capacity: 32)
+        writer.write(Self.stateVersion)
+        writer.write(varint: UInt64(parallelism))
+        writer.write(varint: UInt64(subtask))
+        writer.write(signed: Int64(ftello(file)))
+        writer.write(signed: lineNumber)
+        return writer.bytes
+    }
+
+    static let stateVersion: UInt8 = 1
+
+    private func restore(_ restored: RestoredOperatorState, operatorID: String) throws {
+        guard !restored.states.isEmpty, let file else { return }
+        for state in restored.states {
+            let (oldParallelism, oldSubtask, position, line) = try state.withUnsafeBytes { bytes in
+                var reader = BinaryReader(bytes)
+                guard try reader.readByte() == Self.stateVersion else {
+                    throw OperatorError.configuration(operatorID, "the checkpointed file position has an unknown format")
+                }
+                return (Int(try reader.readVarint()), Int(try reader.readVarint()), try reader.readSigned(), try reader.readSigned())
+            }
+            guard oldParallelism == parallelism else {
+                throw OperatorError.configuration(operatorID, "a file source splits lines by parallelism; resume with --parallelism \(oldParallelism) (the checkpoint's), not \(parallelism)")
+            }
+            guard oldSubtask == subtask else { continue }
+            guard fseeko(file, off_t(position), SEEK_SET) == 0 else {
+                throw OperatorError.external(operatorID, "cannot seek \(path) to \(position): \(String(cString: strerror(errno))) (was the file replaced?)")
+            }
+            lineNumber = line
+        }
     }
 
     public func poll(output: any SourceOutput, maxRecords: Int) throws -> SourceStatus {

@@ -68,6 +68,11 @@ public final class FirstClickAttributionOperator: StreamOperator {
         try sideOutputs?.flush()
     }
 
+    public func prepareSnapshot(checkpointID: UInt64, output: any RecordOutput) throws {
+        // Late events handled before the barrier are not replayed after a restore: write them now.
+        try sideOutputs?.flush()
+    }
+
     public func finish(output: any RecordOutput) throws {
         try backend?.flush()
         try sideOutputs?.flush()

@@ -9,7 +9,13 @@ import SluiceKafka
 /// group: offsets belong to Sluice's checkpoints). Unbounded by default; `bounded: true` stops
 /// at the end offsets seen at start (or `end-offsets: "0:120,1:98"`), then emits the final
 /// watermark. Malformed records go to the dead-letter side output. Runs on the task thread.
-public final class KafkaSourceOperator: SourceOperator {
+///
+/// Checkpointed state: per partition the next offset to read and the bounded end offset, so a
+/// restored subtask resumes exactly after the barrier and stops where the original run would
+/// have. On a rescaled restore every subtask sees all old subtasks' offsets and takes its own
+/// partitions. `max-records-per-second` (per subtask) throttles reading, e.g. to replay a topic
+/// at production pace.
+public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator {
     private var consumer: KafkaConsumer?
     private var topic = ""
     private var kind = EventKind.click
@@ -19,6 +25,9 @@ public final class KafkaSourceOperator: SourceOperator {
     private var endOffsets: [Int32: Int64] = [:]
     private var finished: Set<Int32> = []
     private var bounded = false
+    /// Next offset to read, by partition number (-1 = nothing read yet).
+    private var nextOffsets: [Int64] = []
+    private var rateLimit: RateLimiter?
     private var sideOutputs: (any SideOutputs)?
     private var logger = Logger(label: "sluice.kafka-source")
     public private(set) var recordsRead: UInt64 = 0
@@ -33,6 +42,9 @@ public final class KafkaSourceOperator: SourceOperator {
         logger = context.logger
         sideOutputs = context.sideOutputs
         let maxBytes = try context.integer("max-record-bytes", default: 64 * 1024, range: 256...16 << 20)
+        let rate = try context.integer("max-records-per-second", default: 0, range: 0...100_000_000)
+        rateLimit = rate > 0 ? RateLimiter(perSecond: rate) : nil
+        let restored = try KafkaSourceState.merge(context.restored.states, operatorID: context.operatorID)
         clicks = ClickDecoder(maxRecordBytes: maxBytes)
         checkouts = CheckoutDecoder(maxRecordBytes: maxBytes)
         guard let bootstrap = context.params["bootstrap"] ?? context.environment.kafkaBootstrap else {
@@ -49,25 +61,38 @@ public final class KafkaSourceOperator: SourceOperator {
         tracker = WatermarkTracker(outOfOrderness: context.eventTime.outOfOrdernessMillis, idleTimeout: context.eventTime.idleTimeoutMillis)
         let now = Self.now()
         let explicitEnds = try Self.parseEndOffsets(context.params["end-offsets"], operatorID: context.operatorID)
+        nextOffsets = Array(repeating: -1, count: partitions)
         for partition in mine {
             tracker.addPartition(partition, now: now)
+            if let offsets = restored[partition] { nextOffsets[Int(partition)] = offsets.next }
             if bounded {
-                let end = try explicitEnds[partition] ?? consumer.watermarks(topic: topic, partition: partition).high
+                // A restored run keeps the end offsets of the original one, or it would read further.
+                let end = try restored[partition]?.end ?? explicitEnds[partition] ?? consumer.watermarks(topic: topic, partition: partition).high
                 endOffsets[partition] = end
                 let low = try consumer.watermarks(topic: topic, partition: partition).low
-                if end <= low { markFinished(partition) }
+                if end <= max(low, nextOffsets[Int(partition)]) { markFinished(partition) }
             }
         }
-        try consumer.assign(mine.map { KafkaPartitionAssignment(topic: topic, partition: $0, start: .beginning) })
+        try consumer.assign(mine.map { partition in
+            let next = nextOffsets[Int(partition)]
+            return KafkaPartitionAssignment(topic: topic, partition: partition, start: next >= 0 ? .offset(next) : .beginning)
+        })
         self.consumer = consumer
-        logger.info("reading \(topic)", metadata: ["partitions": "\(mine)", "bounded": "\(bounded)"])
+        logger.info("reading \(topic)", metadata: ["partitions": "\(mine)", "bounded": "\(bounded)",
+                                                   "restored-from": "\(context.restored.checkpointID.map(String.init) ?? "none")"])
     }
 
     public func poll(output: any SourceOutput, maxRecords: Int) throws -> SourceStatus {
         guard let consumer else { return .finished }
         let now = Self.now()
         var delivered = 0
-        let batch = try consumer.pollEach(maxMessages: maxRecords, timeout: .milliseconds(20)) { message in
+        var budget = maxRecords
+        if let rateLimit {
+            budget = min(budget, rateLimit.available())
+            if budget == 0 { return .idle }
+        }
+        let batch = try consumer.pollEach(maxMessages: budget, timeout: .milliseconds(20)) { message in
+            if Int(message.partition) < nextOffsets.count { nextOffsets[Int(message.partition)] = message.offset + 1 }
             if bounded, let end = endOffsets[message.partition], message.offset >= end { return }
             delivered += 1
             recordsRead += 1
@@ -85,6 +110,7 @@ public final class KafkaSourceOperator: SourceOperator {
         for (partition, offset) in batch.endOfPartition where bounded {
             if let end = endOffsets[partition.partition], offset >= end { markFinished(partition.partition) }
         }
+        rateLimit?.spend(delivered)
         for error in batch.errors {
             logger.warning("Kafka consumer error", metadata: ["error": "\(error)"])
         }
@@ -102,6 +128,16 @@ public final class KafkaSourceOperator: SourceOperator {
 
     public func close() {
         consumer = nil
+    }
+
+    public func snapshotState(checkpointID: UInt64) throws -> [UInt8]? {
+        // Dead letters of records before the barrier are not read again after a restore: write them now.
+        try sideOutputs?.flush()
+        var state: [Int32: KafkaSourceState.Offsets] = [:]
+        for (partition, next) in nextOffsets.enumerated() where next >= 0 || endOffsets[Int32(partition)] != nil {
+            state[Int32(partition)] = .init(next: next, end: endOffsets[Int32(partition)])
+        }
+        return KafkaSourceState.encode(state)
     }
 
     private func markFinished(_ partition: Int32) {

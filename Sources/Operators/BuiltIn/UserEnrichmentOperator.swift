@@ -57,6 +57,11 @@ public final class UserEnrichmentOperator: StreamOperator {
         try resolve(output: output)
     }
 
+    public func prepareSnapshot(checkpointID: UInt64, output: any RecordOutput) throws {
+        // Rows waiting for their lookup were received before the barrier: they must leave before it.
+        try resolve(output: output)
+    }
+
     public func finish(output: any RecordOutput) throws {
         try resolve(output: output)
     }

@@ -27,7 +27,7 @@ public enum OperatorKind: String, Sendable, CaseIterable, Codable {
     public var parameters: (required: Set<String>, optional: Set<String>) {
         switch self {
         case .kafkaSource:
-            (["topic", "event"], ["bootstrap", "bounded", "end-offsets", "max-record-bytes", "poll-batch"])
+            (["topic", "event"], ["bootstrap", "bounded", "end-offsets", "max-record-bytes", "max-records-per-second", "poll-batch"])
         case .fileSource:
             (["path", "event"], ["bounded"])
         case .firstClickAttribution:

@@ -56,6 +56,13 @@ final class OperatorChain {
         }
     }
 
+    /// Lets every operator emit what it buffered before checkpoint `id`'s snapshot.
+    func prepareSnapshot(_ id: UInt64) throws {
+        for (index, op) in operators.enumerated() {
+            try op.prepareSnapshot(checkpointID: id, output: outputs[index])
+        }
+    }
+
     func finish() throws {
         for (index, op) in operators.enumerated() {
             try op.finish(output: outputs[index])

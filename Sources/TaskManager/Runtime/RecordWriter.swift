@@ -74,6 +74,11 @@ final class RecordWriter: RecordOutput {
         try broadcast(.watermark(watermark))
     }
 
+    /// Checkpoint barrier `id` after every record emitted so far, on every channel.
+    func emitBarrier(_ id: UInt64) throws {
+        try broadcast(.barrier(checkpointID: id))
+    }
+
     func finish() throws {
         try broadcast(.endOfPartition)
     }

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Logging
 import NIOCore
@@ -35,8 +36,15 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
     private var endedChannels: Set<Int> = []
     private var inputChannels: [InputChannel] = []
     private var currentWatermark: Int64 = .min
+    private var aligner = BarrierAligner(channels: [])
+    /// Events of channels blocked by barrier alignment, in arrival order per channel.
+    private var stashed: [Int: Deque<ChannelEvent>] = [:]
+    /// Events released by alignment, processed before the mailbox (they arrived earlier).
+    private var replay = Deque<(ChannelEvent, InputChannel)>()
     /// Opens the chain's operators on the task thread (connections, RocksDB); set before `run`.
     var openOperators: () throws -> Void = {}
+    /// Snapshots the chain at barriers; set before `run`.
+    var checkpointer: TaskCheckpointer?
 
     init(descriptor: TaskDescriptor, chain: OperatorChain, logger: Logger) {
         self.descriptor = descriptor
@@ -66,6 +74,7 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
         }
         do {
             try openOperators()
+            aligner = BarrierAligner(channels: inputChannels.map(\.index))
             onRunning()
             if chain.source != nil {
                 try runSource()
@@ -113,7 +122,9 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
             return
         }
         while true {
-            if let mail = mailbox.take(until: chain.writer.nextFlush) {
+            if let (event, channel) = replay.popFirst() {
+                if try handle(event, from: channel) { return }
+            } else if let mail = mailbox.take(until: chain.writer.nextFlush) {
                 switch mail {
                 case .channel(let event, let channel):
                     if try handle(event, from: channel) { return }
@@ -141,6 +152,11 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
 
     /// Returns true when the last input ended and the chain finished.
     private func handle(_ event: ChannelEvent, from channel: InputChannel) throws -> Bool {
+        if aligner.isBlocked(channel.index) {
+            // After barrier n on this channel, nothing of it may reach the operators before the snapshot of n.
+            stashed[channel.index, default: []].append(event)
+            return false
+        }
         switch event {
         case .buffer(let buffer, let count):
             let input = logicalInput[channel.index] ?? 0
@@ -157,10 +173,11 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
         case .watermark(let watermark):
             if watermark > channelWatermarks[channel.index] ?? .min { channelWatermarks[channel.index] = watermark }
             try advanceWatermark()
-        case .barrier:
-            break  // aligned checkpoints arrive with the checkpoint coordinator
+        case .barrier(let id):
+            try settle(aligner.barrier(id, on: channel.index), alignmentStartedAt: aligner.startedAt)
         case .endOfPartition:
             endedChannels.insert(channel.index)
+            try settle(aligner.channelEnded(channel.index), alignmentStartedAt: aligner.startedAt)
             if endedChannels.count == inputChannels.count {
                 if currentWatermark < .max { try chain.processWatermark(.max) }
                 try chain.finish()
@@ -169,6 +186,34 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
             try advanceWatermark()
         }
         return false
+    }
+
+    /// Acts on an alignment decision: snapshot when aligned, then give blocked channels' events back.
+    private func settle(_ decision: BarrierAligner.Decision, alignmentStartedAt: ContinuousClock.Instant?) throws {
+        if case .aligned(let id) = decision {
+            let alignment = alignmentStartedAt.map { ContinuousClock.now - $0 } ?? .zero
+            try checkpoint(id, alignment: alignment)
+        }
+        releaseUnblocked()
+    }
+
+    /// Moves stashed events of channels that are no longer blocked to the front of the replay
+    /// queue: they arrived before anything still queued for their channel.
+    private func releaseUnblocked() {
+        for (index, events) in stashed where !aligner.isBlocked(index) && !events.isEmpty {
+            guard let channel = inputChannels.first(where: { $0.index == index }) else { continue }
+            replay.insert(contentsOf: events.map { ($0, channel) }, at: 0)
+            stashed[index] = nil
+        }
+    }
+
+    /// Snapshot of checkpoint `id`, then its barrier downstream.
+    private func checkpoint(_ id: UInt64, alignment: Duration) throws {
+        if let checkpointer {
+            try checkpointer.checkpoint(id, alignment: alignment)
+        } else {
+            try chain.writer.emitBarrier(id)
+        }
     }
 
     private func advanceWatermark() throws {
@@ -186,6 +231,8 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
             throw DataPlaneInputFailure(channel: channel.key.description, underlying: error)
         case .channel:
             break  // sources have no inputs
+        case .triggerCheckpoint(let id, _):
+            try checkpoint(id, alignment: .zero)
         }
     }
 }

@@ -1,4 +1,5 @@
 import SluiceOperators
+import Foundation
 import SluiceProtocol
 
 /// What a TaskManager needs to run one subtask, decoded from `DeployTask`.
@@ -15,6 +16,13 @@ struct TaskDescriptor: Sendable {
     var inputs: [_ProtoInputEdge]
     var outputs: [_ProtoOutputEdge]
     var eventTime: JobSpec.EventTime
+    var lineage: String
+    var checkpointing: Bool
+    /// The job's checkpoint directory (`<checkpoints.dir>/<lineage>`); empty without checkpointing.
+    var checkpointStorage: String
+    /// State to restore: keyed handles of the vertex, operator states of the chain's operators.
+    var restore: [_ProtoStateHandle]
+    var restoreCheckpointID: UInt64?
 
     /// Validates `deploy` first: a malformed deployment fails its task with the reason, it never
     /// traps the TaskManager.
@@ -47,9 +55,33 @@ struct TaskDescriptor: Sendable {
         inputs = deploy.inputs
         outputs = deploy.outputs
         self.eventTime = eventTime
+        lineage = deploy.lineage.isEmpty ? deploy.task.jobID : deploy.lineage
+        checkpointing = deploy.checkpointing
+        guard !deploy.checkpointing || deploy.checkpointStorage.hasPrefix("/") else {
+            throw .invalid("checkpoint storage must be an absolute path, got '\(deploy.checkpointStorage)'")
+        }
+        checkpointStorage = deploy.checkpointStorage
+        restore = deploy.restore
+        restoreCheckpointID = deploy.restoreCheckpointID > 0 ? deploy.restoreCheckpointID : nil
+    }
+
+    /// What operator `operatorID` gets back from the restored checkpoint (every old subtask's state).
+    func restoredState(of operatorID: String) -> RestoredOperatorState {
+        guard let restoreCheckpointID else { return .none }
+        let states = restore.filter { $0.kind == StateHandleKind.operatorState && $0.operatorID == operatorID }
+            .sorted { $0.subtaskIndex < $1.subtaskIndex }
+            .map { [UInt8]($0.inlineData) }
+        return RestoredOperatorState(checkpointID: restoreCheckpointID, states: states)
+    }
+
+    var keyedRestoreHandles: [_ProtoStateHandle] {
+        restore.filter { $0.kind == StateHandleKind.keyedRocksDB }
     }
 
     var name: String { "\(vertexID)[\(subtask)]#\(attempt)" }
+
+    /// The task's directory name in checkpoint storage (`chk-<n>/<vertex>-<subtask>`).
+    var storageName: String { "\(vertexID)-\(subtask)" }
 
     var protoID: _ProtoTaskId {
         var id = _ProtoTaskId()

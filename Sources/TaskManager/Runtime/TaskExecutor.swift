@@ -8,14 +8,17 @@ import Synchronization
 
 /// Runs the subtasks the JobManager deploys to this TaskManager.
 ///
-/// Thread-safe: deploy/cancel arrive from the JobManager connection's task; each subtask then
-/// runs on its own thread. Reports every state change through `report` (the connector sends
-/// it to the JobManager; heartbeats carry the full list, so a change lost with a connection is
-/// reconciled). Invariant: a task is reported exactly once as FINISHED, CANCELED or FAILED.
+/// Thread-safe: deploy/cancel/checkpoint messages arrive from the JobManager connection's task;
+/// each subtask then runs on its own thread. Sends every state change and checkpoint ack through
+/// `send` (the connector forwards it to the JobManager; heartbeats carry the full task list, so a
+/// change lost with a connection is reconciled). Invariant: a task is reported exactly once as
+/// FINISHED, CANCELED or FAILED; checkpoint messages reach only tasks of the attempt they name.
 public final class TaskExecutor: Sendable {
     private struct Running {
         var task: StreamTask?
         var state: _ProtoExecutionState
+        var listeners: CheckpointListeners
+        var isSource: Bool
         var descriptor: TaskDescriptor
         /// The counters as the task left them, kept after it ended.
         var finalCounters: _ProtoTaskStatus?
@@ -26,17 +29,17 @@ public final class TaskExecutor: Sendable {
     private let connectors: SluiceConfig.Connectors
     private let slots: Int
     private let logger: Logger
-    private let report: @Sendable (_ProtoTaskStateChanged) -> Void
+    private let send: @Sendable (_ProtoEnvelope) -> Void
     private let tasks = Mutex<[String: Running]>([:])
 
     public init(dataPlane: DataPlane, workDirectory: String, connectors: SluiceConfig.Connectors, slots: Int, logger: Logger,
-                report: @escaping @Sendable (_ProtoTaskStateChanged) -> Void) {
+                send: @escaping @Sendable (_ProtoEnvelope) -> Void) {
         self.dataPlane = dataPlane
         self.workDirectory = workDirectory
         self.connectors = connectors
         self.slots = slots
         self.logger = logger
-        self.report = report
+        self.send = send
     }
 
     /// Slots not used by a running job: with slot sharing, subtask i of every chain of a job
@@ -72,7 +75,7 @@ public final class TaskExecutor: Sendable {
             message.state = .failed
             message.failureCause = "\(error)"
             message.timestampMs = UInt64(Date().timeIntervalSince1970 * 1000)
-            report(message)
+            send(.with(.taskStateChanged(message)))
             return
         }
         var logger = self.logger
@@ -80,10 +83,15 @@ public final class TaskExecutor: Sendable {
         logger[metadataKey: "vertex"] = "\(descriptor.vertexID)"
         logger[metadataKey: "subtask"] = "\(descriptor.subtask)"
         logger[metadataKey: "attempt"] = "\(descriptor.attempt)"
-        tasks.withLock { $0[descriptor.name] = Running(task: nil, state: .deploying, descriptor: descriptor, finalCounters: nil) }
+        let listeners = CheckpointListeners()
+        let isSource = descriptor.chain.first.flatMap { OperatorKind(rawValue: $0.kind) }?.role == .source
+        tasks.withLock {
+            $0[descriptor.name] = Running(task: nil, state: .deploying, listeners: listeners, isSource: isSource,
+                                          descriptor: descriptor, finalCounters: nil)
+        }
         setState(descriptor, .deploying, logger: logger)
         do {
-            let task = try makeTask(descriptor, logger: logger)
+            let task = try makeTask(descriptor, listeners: listeners, logger: logger)
             tasks.withLock { $0[descriptor.name]?.task = task }
             try await connectInputs(of: task, descriptor: descriptor)
             let stateDirectory = self.stateDirectory(descriptor)
@@ -91,9 +99,10 @@ public final class TaskExecutor: Sendable {
                 let outcome = task.run(onRunning: {
                     self.setState(descriptor, .running, logger: logger)
                 })
-                // run() closed the operators and with them the RocksDB instance. Without
-                // checkpoints the state has no later use; keeping it would fill the disk.
+                // run() closed the operators and with them the RocksDB instance. The local copy has
+                // no later use (a restart restores from checkpoint storage); keeping it would fill the disk.
                 try? FileManager.default.removeItem(atPath: stateDirectory)
+                try? FileManager.default.removeItem(atPath: stateDirectory + ".checkpoints")
                 switch outcome {
                 case .finished: self.setState(descriptor, .finished, logger: logger)
                 case .cancelled: self.setState(descriptor, .canceled, logger: logger)
@@ -121,14 +130,44 @@ public final class TaskExecutor: Sendable {
         for task in running { task.cancel(reason: reason) }
     }
 
-    private func makeTask(_ descriptor: TaskDescriptor, logger: Logger) throws -> StreamTask {
+    /// Cancels every task: the JobManager that deployed them is gone, and the one that comes back
+    /// redeploys its jobs from their checkpoints as a new attempt (DESIGN.md §6), so these could
+    /// only waste slots.
+    public func cancelAll(reason: String) {
+        let running = tasks.withLock { $0.values.compactMap(\.task) }
+        if !running.isEmpty { logger.warning("cancelling all tasks", metadata: ["tasks": "\(running.count)", "reason": "\(reason)"]) }
+        for task in running { task.cancel(reason: reason) }
+    }
+
+    /// Starts checkpoint `message.checkpointID` in every source task of the job attempt here.
+    public func triggerCheckpoint(_ message: _ProtoTriggerCheckpoint) {
+        let sources = tasks.withLock { running in
+            running.values.filter { $0.isSource && $0.descriptor.jobID == message.jobID && $0.descriptor.attempt == message.attempt }
+                .compactMap(\.task)
+        }
+        for task in sources { task.mailbox.put(.triggerCheckpoint(id: message.checkpointID, timestampMillis: message.timestampMs)) }
+    }
+
+    /// Tells the operators of the job attempt's tasks that a checkpoint completed (off their threads,
+    /// see `CheckpointListeners`).
+    public func checkpointCompleted(_ message: _ProtoNotifyCheckpointComplete) {
+        let listeners = tasks.withLock { running in
+            running.values.filter { $0.descriptor.jobID == message.jobID && $0.descriptor.attempt == message.attempt }.map(\.listeners)
+        }
+        for listener in listeners { listener.checkpointCompleted(message.checkpointID) }
+    }
+
+    private func makeTask(_ descriptor: TaskDescriptor, listeners: CheckpointListeners, logger: Logger) throws -> StreamTask {
         var source: (any SourceOperator)?
         var operators: [any StreamOperator] = []
         let environment = OperatorEnvironment(kafkaBootstrap: connectors.resolvedKafkaBootstrap(),
                                               postgresURL: connectors.resolvedPostgresURL())
         let sideOutputs = PostgresSideOutputs(url: environment.postgresURL, logger: logger)
         var stateBackend: RocksDBStateBackend?
+        var keyedOperatorID: String?
+        var reusable: [String: String] = [:]
         var contexts: [(OperatorContext, Any)] = []
+        var checkpointed: [(id: String, instance: any CheckpointedOperator)] = []
         for spec in descriptor.chain {
             guard let kind = OperatorKind(rawValue: spec.kind) else {
                 throw OperatorError.configuration(spec.id, "unknown operator kind '\(spec.kind)'")
@@ -136,8 +175,16 @@ public final class TaskExecutor: Sendable {
             let instance = BuiltInOperators.instantiate(kind)
             if kind.isKeyed, stateBackend == nil {
                 let path = stateDirectory(descriptor)
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                try? FileManager.default.removeItem(atPath: path)
+                let handles = descriptor.keyedRestoreHandles
+                if handles.isEmpty {
+                    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                } else {
+                    reusable = try KeyedStateRestore.restore(handles: handles, jobRoot: descriptor.checkpointStorage, into: path,
+                                                             keyGroups: descriptor.keyGroups, logger: logger)
+                }
                 stateBackend = try RocksDBStateBackend(path: path, keyGroups: descriptor.keyGroups)
+                keyedOperatorID = spec.id
             }
             var operatorLogger = logger
             operatorLogger[metadataKey: "operator"] = "\(spec.id)"
@@ -146,7 +193,9 @@ public final class TaskExecutor: Sendable {
                 operatorID: spec.id, subtask: descriptor.subtask, parallelism: descriptor.parallelism,
                 maxParallelism: descriptor.maxParallelism, keyGroups: descriptor.keyGroups, eventTime: descriptor.eventTime,
                 params: spec.params, keyedState: kind.isKeyed ? stateBackend : nil, sideOutputs: sideOutputs,
-                environment: environment, logger: operatorLogger)
+                environment: environment, logger: operatorLogger, lineage: descriptor.lineage,
+                checkpointing: descriptor.checkpointing, restored: descriptor.restoredState(of: spec.id),
+                checkpointListeners: listeners)
             switch instance {
             case .source(let op):
                 source = op
@@ -155,6 +204,7 @@ public final class TaskExecutor: Sendable {
                 operators.append(op)
                 contexts.append((context, op))
             }
+            if let op = BuiltInOperators.checkpointed(instance) { checkpointed.append((spec.id, op)) }
         }
         let edges = try descriptor.outputs.map { edge -> RecordWriter.Edge in
             let channels = edge.consumers.sorted { $0.subtaskIndex < $1.subtaskIndex }.map { consumer in
@@ -168,6 +218,21 @@ public final class TaskExecutor: Sendable {
         let writer = RecordWriter(edges: edges, subtask: descriptor.subtask, maxParallelism: descriptor.maxParallelism)
         let chain = OperatorChain(source: source, operators: operators, writer: writer)
         let task = StreamTask(descriptor: descriptor, chain: chain, logger: logger)
+        if descriptor.checkpointing {
+            var keyed: TaskCheckpointer.Keyed?
+            if let stateBackend, let keyedOperatorID {
+                let snapshotter = KeyedStateSnapshotter(jobRoot: descriptor.checkpointStorage, taskName: descriptor.storageName,
+                                                        subtask: descriptor.subtask, reusable: reusable, logger: logger)
+                let scratch = stateDirectory(descriptor) + ".checkpoints"
+                try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+                keyed = .init(backend: stateBackend, operatorID: keyedOperatorID, snapshotter: snapshotter, scratchDirectory: scratch)
+                // SST files of a checkpoint are referenced by later ones only once it completed (an
+                // aborted checkpoint's files may be deleted by the JobManager).
+                listeners.onComplete { snapshotter.checkpointCompleted($0) }
+            }
+            task.checkpointer = TaskCheckpointer(task: descriptor.protoID, operators: checkpointed, keyed: keyed,
+                                                 chain: chain, send: send, logger: logger)
+        }
         task.openOperators = {
             for (context, instance) in contexts {
                 if let op = instance as? any SourceOperator { try op.open(context: context) }
@@ -212,7 +277,7 @@ public final class TaskExecutor: Sendable {
         message.state = state
         message.failureCause = cause
         message.timestampMs = UInt64(Date().timeIntervalSince1970 * 1000)
-        report(message)
+        send(.with(.taskStateChanged(message)))
         if state == .canceled || state == .failed {
             // Finished channels are closed by their consumers after END; a cancelled or failed
             // attempt may leave senders blocked on credit, so tear its channels down.
