@@ -35,6 +35,7 @@ logs="$cluster_dir/logs"
 export SLUICE_KAFKA_BOOTSTRAP_FILE="$cluster_dir/kafka.bootstrap"
 export SLUICE_POSTGRES_URL_FILE="$cluster_dir/postgres.url"
 export SLUICE_TASKMANAGER_WORK_DIR="$cluster_dir/taskmanager"
+export SLUICE_CHECKPOINTS_DIR="$cluster_dir/checkpoints" SLUICE_HIGH_AVAILABILITY_DIR="$cluster_dir/ha"
 
 # shellcheck source=cluster/lib.sh
 source "$here/lib.sh"
@@ -152,6 +153,9 @@ down() {
   fi
   bash "$here/devbroker.sh" stop
   bash "$here/postgres.sh" stop
+  # The dev broker keeps its topics in memory only: checkpointed offsets and the JobManager's
+  # HA records would point past the end of the next broker's empty topics, so they go too.
+  rm -rf "$cluster_dir/ha" "$cluster_dir/checkpoints"
 }
 
 rest_url() { echo "http://127.0.0.1:$rest_port"; }
@@ -159,7 +163,7 @@ rest_url() { echo "http://127.0.0.1:$rest_port"; }
 # The id of a job named NAME that is not finished, failed or cancelled, if any.
 active_job() {
   "$SLUICE_BIN_DIR/sluice" list --rest "$(rest_url)" 2>/dev/null \
-    | awk -v name="$1" '$3 == name && ($2 == "RUNNING" || $2 == "CREATED") { print $1; exit }'
+    | awk -v name="$1" '$3 == name && ($2 == "RUNNING" || $2 == "CREATED" || $2 == "RESTARTING") { print $1; exit }'
 }
 
 pipeline() {
