@@ -47,4 +47,28 @@ Eager emit mode, parallelism 2, ${SLUICE_BENCH_LATENCY_RATE} events/s generated 
 clock, no disorder; latency = row first written (\`attributed_at\`) − checkout event time.
 
 $(awk -F'\t' '$1 ~ /^latency/ { printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }' "$results" | sed '1i | run | rows | p50 | p99 |\n|---|---|---|---|')
+
+## Checkpoints
+
+The Kafka run at parallelism 2 (checkpoint interval 2 s, exactly-once sink): every completed
+checkpoint of its history (the last 10), in order. State = all keyed state and operator state the
+checkpoint references; uploaded = bytes written by that checkpoint (RocksDB SST files already in
+storage are referenced, not copied again).
+
+| checkpoint | state (KiB) | uploaded (KiB) | end-to-end (ms) |
+|---:|---:|---:|---:|
+$(awk -F'\t' '{ printf "| %s | %d | %d | %s |\n", $1, $2 / 1024, $3 / 1024, $4 }' "${SLUICE_BENCH_CHECKPOINTS:-/dev/null}")
+
+## Recovery
+
+A TaskManager hosting tasks of the running attribution job (parallelism 2, 3 TaskManagers, so one
+spare) is SIGKILLed ${SLUICE_BENCH_KILLS:-5} times, each time after a checkpoint completed; measured from the kill.
+Target: RUNNING again within 3 s.
+
+| kill | job RUNNING again (ms) | first new row committed (ms) |
+|---:|---:|---:|
+$(awk -F'\t' '{ printf "| %s | %s | %s |\n", $1, $2, $3 }' "${SLUICE_BENCH_RECOVERY:-/dev/null}")
+
+Median: **$(cut -f2 "${SLUICE_BENCH_RECOVERY:-/dev/null}" | sort -n | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : "?") }') ms** to RUNNING,
+**$(cut -f3 "${SLUICE_BENCH_RECOVERY:-/dev/null}" | sort -n | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : "?") }') ms** to the first new committed row.
 MD

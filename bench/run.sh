@@ -7,6 +7,9 @@
 #   2. the attribution job from JSONL files at parallelism 1 and 2
 #   3. the attribution job from the dev broker (bounded Kafka sources) at parallelism 1 and 2
 #   4. end-to-end latency (checkout event time -> row committed) in eager mode at a fixed rate
+#   5. checkpoint duration, state size and uploaded (incremental) bytes of the Kafka p=2 run
+#   6. recovery time: SIGKILL of a TaskManager (a spare one available) -> job RUNNING again and
+#      -> first new row committed, SLUICE_BENCH_KILLS times (default 5)
 # plus the peak resident memory of the TaskManagers in each run.
 #
 # Environment: SLUICE_BENCH_EVENTS (default 1000000), SLUICE_BENCH_LATENCY_RATE (events/s, 2000),
@@ -17,12 +20,15 @@ cd "$root"
 events="${SLUICE_BENCH_EVENTS:-1000000}"
 latency_rate="${SLUICE_BENCH_LATENCY_RATE:-2000}"
 latency_seconds="${SLUICE_BENCH_LATENCY_SECONDS:-60}"
+kills="${SLUICE_BENCH_KILLS:-5}"
 export SLUICE_CLUSTER_DIR="$root/.cluster/bench"
 export SLUICE_JOBMANAGER_RPC_PORT=16300 SLUICE_JOBMANAGER_REST_PORT=18300 SLUICE_PG_PORT=54330
 export SLUICE_KAFKA_TOPICS="clicks:32,checkouts:16"
 rest="http://127.0.0.1:$SLUICE_JOBMANAGER_REST_PORT"
 input="$SLUICE_CLUSTER_DIR/input"
 results="$SLUICE_CLUSTER_DIR/results.tsv"
+checkpoints="$SLUICE_CLUSTER_DIR/checkpoints.tsv"
+recovery="$SLUICE_CLUSTER_DIR/recovery.tsv"
 
 echo "== Building release binaries (swift build -c release)"
 swift build -c release --scratch-path .build-release 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" | tail -n 3
@@ -67,6 +73,7 @@ run_job() {
   sample_rss "$rss" & local sampler=$!
   local job state details
   job="$(printf '%s' "$spec" | curl -fsS -X POST --data-binary @- "$rest/jobs?parallelism=$parallelism" | sed -E 's/.*"jobid":"([^"]+)".*/\1/')"
+  last_job="$job"
   while true; do
     details="$(curl -fsS "$rest/jobs/$job")"
     state="$(printf '%s' "$details" | python3 -c 'import json, sys; print(json.load(sys.stdin)["state"])')"
@@ -121,6 +128,12 @@ for p in 1 2; do
   psql -q "$pg" -c "TRUNCATE commerce.attributed_checkouts" >/dev/null
   run_job "attribution, Kafka source, p=$p" "$p" "$(kafka_spec)"
 done
+# The checkpoints of the last run (p=2): id, state bytes, uploaded bytes, end-to-end ms.
+curl -fsS "$rest/jobs/$last_job/checkpoints" | python3 -c '
+import json, sys
+for c in reversed(json.load(sys.stdin)["history"]):
+    if c["status"] == "COMPLETED":
+        print("%d\t%d\t%d\t%d" % (c["id"], c["state_size"], c["checkpointed_size"], c["end_to_end_duration"]))' > "$checkpoints"
 
 echo "== Latency: eager mode, $latency_rate events/s for $latency_seconds s"
 bash cluster/devbroker.sh stop >/dev/null && rm -f "$SLUICE_CLUSTER_DIR/kafka.bootstrap" && bash cluster/devbroker.sh start >/dev/null
@@ -141,6 +154,20 @@ latency="$(psql -tA -F' ' "$pg" -c "
 read -r latency_rows p50 p99 <<< "$latency"
 printf 'latency, eager, p=2\t%s rows\tp50 %s ms\tp99 %s ms\n' "$latency_rows" "$p50" "$p99" | tee -a "$results"
 
+echo "== Recovery: SIGKILL of a TaskManager, $kills times, a spare TaskManager available"
+export SLUICE_TASKMANAGERS=3
+bash cluster/cluster.sh up >/dev/null
+psql -q "$pg" -c "TRUNCATE commerce.attributed_checkouts" >/dev/null
+# A live stream (event time = wall clock), as in production: rows keep coming while it runs.
+"$sluice" datagen --postgres "$pg" --kafka "$kafka" --skip-users --events 0 --rate 2000 --disorder-ms 0 \
+  --malformed-share 0 --seed 9 >/dev/null 2>&1 & stream=$!
+job="$(sed -e 's/interval-ms: 2000/interval-ms: 1000/' jobs/checkout-attribution.yaml \
+  | curl -fsS -X POST --data-binary @- "$rest/jobs?parallelism=2" | sed -E 's/.*"jobid":"([^"]+)".*/\1/')"
+python3 bench/recovery.py "$rest" "$job" "$pg" "$kills" | tee "$recovery"
+curl -fsS -X PATCH "$rest/jobs/$job?mode=cancel" >/dev/null
+kill "$stream" 2>/dev/null || true
+
 echo "== Writing BENCHMARKS.md"
-SLUICE_BENCH_EVENTS="$events" SLUICE_BENCH_LATENCY_RATE="$latency_rate" SLUICE_BENCH_INPUT="$input" bash bench/report.sh "$results" > BENCHMARKS.md
+SLUICE_BENCH_EVENTS="$events" SLUICE_BENCH_LATENCY_RATE="$latency_rate" SLUICE_BENCH_INPUT="$input" \
+  SLUICE_BENCH_CHECKPOINTS="$checkpoints" SLUICE_BENCH_RECOVERY="$recovery" bash bench/report.sh "$results" > BENCHMARKS.md
 cat BENCHMARKS.md

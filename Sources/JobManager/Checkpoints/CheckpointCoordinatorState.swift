@@ -131,7 +131,8 @@ struct CheckpointCoordinatorState: Sendable {
         guard var checkpoint = pending[message.checkpointID] else {
             return .ignored(reason: "checkpoint \(message.checkpointID) is not pending (already ended or never triggered)")
         }
-        guard checkpoint.acknowledge(task, handles: message.state, reportedSize: message.stateSizeBytes, at: now) else {
+        guard checkpoint.acknowledge(task, handles: message.state, reportedSize: message.stateSizeBytes,
+                                     uploadedSize: message.uploadedBytes, at: now) else {
             return .ignored(reason: "\(task) is not a task of the attempt or already acknowledged")
         }
         stats.acknowledged(checkpoint)

@@ -14,6 +14,9 @@ public struct CheckpointStats: Sendable, Equatable {
     public var triggerTimestamp: Int64
     public var latestAckTimestamp: Int64
     public var stateSize: UInt64
+    /// Bytes written to storage by this checkpoint (Flink's "checkpointed size"): with
+    /// incremental RocksDB snapshots, only SST files no earlier checkpoint uploaded.
+    public var uploadedSize: UInt64 = 0
     public var numSubtasks: Int
     public var numAcknowledgedSubtasks: Int
     /// The `chk-<n>` directory of a completed checkpoint.

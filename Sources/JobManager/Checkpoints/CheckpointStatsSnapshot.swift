@@ -36,6 +36,7 @@ public struct CheckpointStatsSnapshot: Sendable, Equatable {
 
     public var counts = Counts()
     public var stateSize = Summary()
+    public var uploadedSize = Summary()
     public var endToEndDuration = Summary()
     public var latestCompleted: CheckpointStats?
     public var latestFailed: CheckpointStats?

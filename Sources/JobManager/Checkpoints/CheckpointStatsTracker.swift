@@ -20,6 +20,7 @@ struct CheckpointStatsTracker: Sendable {
         update(pending.id) { stats in
             stats.latestAckTimestamp = pending.latestAckTimestamp
             stats.stateSize = pending.stateSize
+            stats.uploadedSize = pending.uploadedSize
             stats.numAcknowledgedSubtasks = pending.acknowledged.count
         }
     }
@@ -31,10 +32,12 @@ struct CheckpointStatsTracker: Sendable {
         stats.status = .completed
         stats.latestAckTimestamp = pending.latestAckTimestamp
         stats.stateSize = pending.stateSize
+        stats.uploadedSize = pending.uploadedSize
         stats.numAcknowledgedSubtasks = pending.acknowledged.count
         stats.externalPath = externalPath
         store(stats)
         snapshot.stateSize.add(Int64(clamping: stats.stateSize))
+        snapshot.uploadedSize.add(Int64(clamping: stats.uploadedSize))
         snapshot.endToEndDuration.add(stats.endToEndDuration)
         if stats.id >= snapshot.latestCompleted?.id ?? 0 { snapshot.latestCompleted = stats }
         return stats

@@ -63,7 +63,7 @@ struct CheckpointingStatisticsResponse: ResponseEncodable {
             triggerTimestamp = stats.triggerTimestamp
             latestAckTimestamp = stats.latestAckTimestamp
             stateSize = stats.stateSize
-            checkpointedSize = stats.stateSize
+            checkpointedSize = stats.uploadedSize
             endToEndDuration = stats.endToEndDuration
             numSubtasks = stats.numSubtasks
             numAcknowledgedSubtasks = stats.numAcknowledgedSubtasks
@@ -117,7 +117,7 @@ struct CheckpointingStatisticsResponse: ResponseEncodable {
         counts = Counts(restored: snapshot.counts.restored, total: snapshot.counts.total, inProgress: snapshot.counts.inProgress,
                         completed: snapshot.counts.completed, failed: snapshot.counts.failed)
         let size = MinMaxAvg(snapshot.stateSize)
-        summary = Summary(stateSize: size, checkpointedSize: size, endToEndDuration: MinMaxAvg(snapshot.endToEndDuration))
+        summary = Summary(stateSize: size, checkpointedSize: MinMaxAvg(snapshot.uploadedSize), endToEndDuration: MinMaxAvg(snapshot.endToEndDuration))
         latest = Latest(completed: snapshot.latestCompleted.map(Checkpoint.init), savepoint: nil,
                         failed: snapshot.latestFailed.map(Checkpoint.init),
                         restored: snapshot.latestRestored.map {
