@@ -6,7 +6,12 @@ import Logging
 /// logic, store the state back (or delete it once empty), and move the key's timer to the
 /// logic's `nextTimer`. On each watermark, due timers fire `onWatermark` for their keys. Late
 /// records go to the late-events side output. Runs on the task thread.
-public final class FirstClickAttributionOperator: StreamOperator {
+///
+/// Checkpointed: keyed state and timers live in the backend (snapshotted by the runtime); the
+/// operator adds its watermark, so a restored subtask judges lateness from where the checkpoint
+/// was (the lowest watermark of the old subtasks) instead of accepting everything until the
+/// first new watermark.
+public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOperator {
     static let stateID: UInt8 = 1
     public static let keyFields = ["user_id", "product_id"]
 
@@ -37,6 +42,19 @@ public final class FirstClickAttributionOperator: StreamOperator {
         self.backend = backend
         assigner = KeyGroupAssigner(maxParallelism: context.maxParallelism)
         sideOutputs = context.sideOutputs
+        let restored = try context.restored.states.map { state in
+            try state.withUnsafeBytes { bytes in
+                var reader = BinaryReader(bytes)
+                return try reader.readSigned()
+            }
+        }
+        if let lowest = restored.min() { watermark = lowest }
+    }
+
+    public func snapshotState(checkpointID: UInt64) throws -> [UInt8]? {
+        var writer = BinaryWriter(capacity: 10)
+        writer.write(signed: watermark)
+        return writer.bytes
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
@@ -55,7 +73,7 @@ public final class FirstClickAttributionOperator: StreamOperator {
     }
 
     public func processWatermark(_ watermark: Int64, output: any RecordOutput) throws {
-        self.watermark = watermark
+        self.watermark = max(self.watermark, watermark)  // never behind the restored one
         guard let backend else { return }
         for timer in try backend.popTimers(upTo: watermark) {
             var state = try load(timer.keyGroup, timer.key)
