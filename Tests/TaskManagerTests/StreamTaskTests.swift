@@ -23,6 +23,26 @@ import Testing
         func close() {}
     }
 
+    /// Also records the checkpoints it snapshots, in the same sequence as the records.
+    final class CheckpointedRecordingOperator: StreamOperator, CheckpointedOperator, @unchecked Sendable {  // as above
+        let recording = RecordingOperator()
+        var seen: [RecordingOperator.Seen] { recording.seen }
+        var snapshots: [(checkpoint: UInt64, after: Int)] = []
+        func open(context: OperatorContext) throws {}
+        func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
+            try recording.processRecord(record, input: input, output: output)
+        }
+        func processWatermark(_ watermark: Int64, output: any RecordOutput) throws {
+            try recording.processWatermark(watermark, output: output)
+        }
+        func finish(output: any RecordOutput) throws { try recording.finish(output: output) }
+        func close() {}
+        func snapshotState(checkpointID: UInt64) throws -> [UInt8]? {
+            snapshots.append((checkpointID, recording.seen.count))
+            return [UInt8(checkpointID)]
+        }
+    }
+
     private func buffer(_ ids: [String]) -> ChannelEvent {
         var writer = BinaryWriter()
         for id in ids { RecordCodec.encode(.click(Click(clickID: id, userID: 1, productID: "p", eventTime: 0)), into: &writer) }
@@ -89,6 +109,64 @@ import Testing
         }
         #expect(op.seen == [.record("a", input: 0), .record("b", input: 1), .watermark(5), .watermark(10),
                             .watermark(20), .watermark(30), .watermark(.max), .finish])
+        await plane.shutdown()
+    }
+
+    /// Aligned barriers: after barrier n arrived on one input, that input's later records wait
+    /// until n arrived on every input; the snapshot sees exactly the records before the barriers.
+    @Test func barriersAlignAcrossInputsAndTheSnapshotSeesExactlyTheRecordsBeforeThem() async throws {
+        let plane = try await DataPlaneHarness.makePlane("tm-align")
+        let op = CheckpointedRecordingOperator()
+        let writer = RecordWriter(edges: [], subtask: 0, maxParallelism: 128)
+        var deploy = _ProtoDeployTask()
+        deploy.task.jobID = "job"
+        deploy.task.attempt = 1
+        deploy.task.vertexID = "attribution"
+        deploy.parallelism = 1
+        deploy.maxParallelism = 128
+        deploy.chain = [_ProtoOperatorSpec()]
+        let descriptor = try TaskDescriptor(deploy, eventTime: JobSpec.EventTime())
+        let chain = OperatorChain(source: nil, operators: [op], writer: writer)
+        let task = StreamTask(descriptor: descriptor, chain: chain, logger: Logger(label: "test.task"))
+        let sent = Mutex<[_ProtoEnvelope]>([])
+        task.checkpointer = TaskCheckpointer(task: descriptor.protoID, operators: [("attribution", op)], keyed: nil, chain: chain,
+                                             send: { envelope in sent.withLock { $0.append(envelope) } },
+                                             logger: Logger(label: "test.checkpointer"))
+        var producers: [OutputChannel] = []
+        for input in 0..<2 {
+            let key = ChannelKey(jobID: "job", attempt: 1, producerVertex: "source-\(input)", producerSubtask: 0,
+                                 consumerVertex: "attribution", consumerSubtask: 0)
+            let channel = try await plane.connectInput(key: key, index: input, producer: nil, sink: task.mailbox,
+                                                       initialCredits: 4, timeout: .seconds(5))
+            task.addInput(channel, logicalInput: input)
+            producers.append(plane.outputChannel(for: key))
+        }
+        let outcome = Mutex<StreamTask.Outcome?>(nil)
+        let thread = Thread { outcome.withLock { $0 = task.run(onRunning: {}) } }
+        thread.start()
+
+        try producers[0].send(buffer(["a"]))
+        try producers[0].send(.barrier(checkpointID: 1))
+        try producers[0].send(buffer(["c"]))          // after barrier 1 on input 0: must wait for the snapshot
+        try producers[1].send(buffer(["b"]))
+        try producers[1].send(.barrier(checkpointID: 1))
+        try producers[1].send(buffer(["d"]))
+        try producers[0].send(.endOfPartition)
+        try producers[1].send(.endOfPartition)
+        try await waitUntil("the task to end") { outcome.withLock { $0 } != nil }
+        try await waitUntil("the acknowledgement") { !sent.withLock { $0 }.isEmpty }
+
+        #expect(op.seen == [.record("a", input: 0), .record("b", input: 1), .record("c", input: 0), .record("d", input: 1),
+                            .watermark(.max), .finish])
+        #expect(op.snapshots.map(\.checkpoint) == [1])
+        #expect(op.snapshots.first?.after == 2, "the snapshot of checkpoint 1 saw a and b, nothing after the barriers")
+        guard case .acknowledgeCheckpoint(let ack)? = sent.withLock({ $0 }).first?.body else {
+            Issue.record("expected an acknowledgement, got \(sent.withLock { $0 })")
+            return
+        }
+        #expect(ack.checkpointID == 1)
+        #expect(ack.state.map(\.operatorID) == ["attribution"])
+        #expect(ack.state.first?.inlineData == Data([1]))
         await plane.shutdown()
     }
 }
