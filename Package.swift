@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["SluiceKafka", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "RocksDBTests", dependencies: ["SluiceRocksDB", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "ToolsTests", dependencies: ["SluiceTools", "SluiceTestSupport"], swiftSettings: strictSwift),
-        .testTarget(name: "PostgresTests", dependencies: ["SluicePostgres", "SluiceTestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "PostgresTests", dependencies: ["SluicePostgres", "SluiceOperators", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["SluiceTestSupport", "SluiceProtocol", "SluiceCore", "SluicePostgres", "SluiceKafka",

@@ -91,3 +91,15 @@ CREATE TABLE IF NOT EXISTS commerce.late_events (
     recorded_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
     PRIMARY KEY (kind, event_id)
 );
+
+-- Fences of the exactly-once PostgreSQL sink, one row per (job lineage, sink operator): the
+-- newest job attempt allowed to commit. Every sink transaction reads its row FOR SHARE before
+-- it is prepared or committed; a restarted attempt raises it, so tasks of older attempts
+-- (zombies) can never make rows visible. Sinks create it when missing.
+CREATE SCHEMA IF NOT EXISTS sluice;
+CREATE TABLE IF NOT EXISTS sluice.sink_fences (
+    lineage   TEXT NOT NULL,
+    operator  TEXT NOT NULL,
+    attempt   BIGINT NOT NULL,
+    PRIMARY KEY (lineage, operator)
+);

@@ -2,18 +2,21 @@ import Foundation
 import Logging
 import SluicePostgres
 
-/// Writes `AttributedCheckout` rows into a PostgreSQL table, batched, as idempotent upserts on
-/// `checkout_id` (at-least-once delivery then yields each checkout once).
+/// Writes `AttributedCheckout` rows into a PostgreSQL table, batched, as upserts on
+/// `checkout_id`, exactly once or at least once (`delivery`, see `SinkDelivery`).
 ///
-/// Owns one connection, used on the task thread. Flushes when a batch is full, when
-/// `flush-interval-ms` passed (checked on ticks and watermarks), and at the end of input.
-public final class PostgresSinkOperator: StreamOperator {
+/// Runs on the task thread. Owns the pending batch and a `SinkWriter` that owns the
+/// connections: `TwoPhaseCommitSink` (exactly-once, the default when the job checkpoints: rows
+/// become visible when their checkpoint completes) or `AutocommitSinkWriter` (at-least-once:
+/// visible at once, replays are idempotent). Flushes when a batch is full, when
+/// `flush-interval-ms` passed (checked on ticks and watermarks), at each barrier (so the
+/// checkpoint covers every row before it) and at the end of input.
+public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
     static let columns = ["checkout_id", "user_name", "click_id", "product_id", "payment_method", "total_amount",
                           "shipping_address", "billing_address", "user_agent", "ip_address", "checkout_time",
                           "click_time", "user_id"]
 
-    private var connection: PostgresConnection?
-    private var retry = PostgresRetry(logger: Logger(label: "sluice.sink"))
+    private var writer: (any SinkWriter)?
     private var table = "commerce.attributed_checkouts"
     private var batchSize = 500
     private var flushInterval: TimeInterval = 0.2
@@ -36,9 +39,19 @@ public final class PostgresSinkOperator: StreamOperator {
         batchSize = try context.integer("batch-size", default: 500, range: 1...5_000)
         flushInterval = Double(try context.integer("flush-interval-ms", default: 200, range: 1...60_000)) / 1000
         maxRowsPerSecond = try context.integer("max-rows-per-second", default: 0, range: 0...10_000_000)
-        retry.logger = context.logger
-        connection = try PostgresConnection.connect(url: url, logger: context.logger)
+        let requested = context.params[SinkDelivery.parameter]
+        let delivery = try SinkDelivery.resolve(requested, checkpointing: context.checkpointing, operatorID: context.operatorID)
         statement = Self.upsertStatement(table: table, rows: batchSize)
+        switch delivery {
+        case .exactlyOnce:
+            writer = try TwoPhaseCommitSink(url: url, context: context)
+        case .atLeastOnce:
+            if requested == nil {
+                context.logger.info("the job takes no checkpoints: sink delivers at-least-once (idempotent upserts, visible at once)",
+                                    metadata: ["table": "\(table)"])
+            }
+            writer = try AutocommitSinkWriter(url: url, table: table, logger: context.logger)
+        }
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
@@ -52,15 +65,23 @@ public final class PostgresSinkOperator: StreamOperator {
     }
 
     public func onTick(output: any RecordOutput) throws {
+        try writer?.throwIfFailed()
         try flushIfDue()
+    }
+
+    public func snapshotState(checkpointID: UInt64) throws -> [UInt8]? {
+        try flush()
+        return try writer?.snapshot(checkpointID: checkpointID)
     }
 
     public func finish(output: any RecordOutput) throws {
         try flush()
+        try writer?.finish()
     }
 
     public func close() {
-        connection = nil
+        writer?.close()
+        writer = nil
     }
 
     private func flushIfDue() throws {
@@ -69,7 +90,7 @@ public final class PostgresSinkOperator: StreamOperator {
 
     private func flush() throws {
         lastFlush = Date()
-        guard let connection, !pending.isEmpty else { return }
+        guard let writer, !pending.isEmpty else { return }
         // Within one statement a checkout may appear twice (an eager-mode correction): keep the last.
         var latest: [String: Int] = [:]
         for (index, row) in pending.enumerated() { latest[row.checkout.checkoutID] = index }
@@ -80,8 +101,7 @@ public final class PostgresSinkOperator: StreamOperator {
             if wait > 0 { sleepSeconds(wait) }
             nextWriteAllowed = max(nextWriteAllowed, Date()).addingTimeInterval(Double(rows.count) / Double(maxRowsPerSecond))
         }
-        let parameters = rows.flatMap(Self.parameters)
-        _ = try retry.run(connection, "upsert \(rows.count) rows into \(table)") { try $0.execute(sql, parameters) }
+        try writer.write(sql, parameters: rows.flatMap(Self.parameters), rows: rows.count)
         rowsWritten += rows.count
         pending.removeAll(keepingCapacity: true)
     }

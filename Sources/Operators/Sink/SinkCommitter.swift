@@ -1,0 +1,91 @@
+import Dispatch
+import Logging
+import SluicePostgres
+import Synchronization
+
+/// Commits the sink's prepared transactions when their checkpoint completes.
+///
+/// Owns a connection of its own, used only on its serial queue — never on the task thread:
+/// in eager mode the task's next epoch may upsert a row the prepared transaction still locks,
+/// and then the task thread waits for that lock until this committer releases it. Completion
+/// notices arrive on the TaskManager's network thread; `checkpointCompleted` only enqueues.
+///
+/// `@unchecked Sendable`: the connection (not thread-safe) is touched only on `queue`; the
+/// other state is immutable or behind a mutex. Invariants: transactions are committed oldest
+/// first and leave `pending` only once committed (or found gone); a commit that still fails
+/// after the retries is kept pending and recorded, and the task fails at its next call
+/// (`throwIfFailed`), so recovery commits it from the checkpoint.
+final class SinkCommitter: @unchecked Sendable {
+    private struct State {
+        var closed = false
+        var failure: ExactlyOnceSinkError?
+    }
+
+    private let queue: DispatchQueue
+    private let connection: PostgresConnection
+    private let pending: PendingTransactions
+    private let retry: PostgresRetry
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(connection: PostgresConnection, pending: PendingTransactions, label: String, logger: Logger) {
+        self.queue = DispatchQueue(label: "sluice.sink-committer.\(label)")
+        self.connection = connection
+        self.pending = pending
+        self.retry = PostgresRetry(logger: logger)
+        self.logger = logger
+    }
+
+    /// Checkpoint `checkpointID` completed: commit its transaction and older ones. Never blocks.
+    func checkpointCompleted(_ checkpointID: UInt64) {
+        queue.async { [self] in
+            guard !state.withLock({ $0.closed }) else { return }
+            do throws(ExactlyOnceSinkError) {
+                try commit(pending.through(checkpointID: checkpointID))
+            } catch {
+                logger.error("committing the sink's prepared transactions failed; the task fails and recovery commits them",
+                             metadata: ["checkpoint": "\(checkpointID)", "error": "\(error)"])
+                state.withLock { $0.failure = $0.failure ?? error }
+            }
+        }
+    }
+
+    /// Commits everything pending and returns when done (end of a bounded input; task thread).
+    func commitAll() throws {
+        try queue.sync { try commit(pending.all) }
+    }
+
+    /// Rethrows a commit failure of an earlier completion notice (on the task thread).
+    func throwIfFailed() throws {
+        if let failure = state.withLock({ $0.failure }) { throw failure }
+    }
+
+    /// Stops committing (the task ends); a notice still queued is ignored.
+    func close() {
+        state.withLock { $0.closed = true }
+    }
+
+    /// On `queue`.
+    private func commit(_ transactions: [SinkTransactionID]) throws(ExactlyOnceSinkError) {
+        for transaction in transactions {
+            let gid = transaction.gid
+            let outcome: PostgresConnection.PreparedTransactionOutcome
+            do {
+                outcome = try retry.run(connection, "COMMIT PREPARED '\(gid)'") { try $0.commitPrepared(gid) }
+            } catch {
+                throw .commitFailed(gid: gid, reason: "\(error)")
+            }
+            switch outcome {
+            case .finished, .notFound:
+                // notFound: a retry after a lost connection, or a restoring attempt, committed it first.
+                pending.remove(transaction)
+                logger.debug("committed sink transaction", metadata: ["gid": "\(gid)", "outcome": "\(outcome)"])
+            case .busy:
+                // Another session is committing it right now (a restoring attempt); it stays pending and
+                // the next notice looks again. Later transactions wait, so commits stay in order.
+                logger.info("sink transaction is being committed elsewhere", metadata: ["gid": "\(gid)"])
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/// How the PostgreSQL sink's batched upserts reach the table: the delivery guarantee's part of
+/// the sink, while `PostgresSinkOperator` keeps batching, de-duplication and rate limiting.
+///
+/// Called on the task thread only, in the order of the operator's lifecycle.
+protocol SinkWriter: AnyObject {
+    /// Runs one upsert statement of `rows` rows.
+    func write(_ sql: String, parameters: [String?], rows: Int) throws
+    /// Barrier `checkpointID`: every row before it was written. Returns the state to checkpoint.
+    func snapshot(checkpointID: UInt64) throws -> [UInt8]?
+    /// Bounded input ended and everything was written: make it visible.
+    func finish() throws
+    /// Surfaces a failure that happened off the task thread (on a tick, when no rows flow).
+    func throwIfFailed() throws
+    /// Releases connections; called once, also after failures.
+    func close()
+}

@@ -1,0 +1,138 @@
+import Logging
+import SluicePostgres
+
+/// Exactly-once delivery (DESIGN.md §6): the rows between barrier n−1 and barrier n ("epoch n")
+/// go into one transaction, prepared at barrier n (`PREPARE TRANSACTION`) and committed by the
+/// `SinkCommitter` when checkpoint n completes, so they become visible exactly then.
+///
+/// Owns the task's connection (used on the task thread only) and the committer (its own
+/// connection and queue). Invariants:
+/// - at most one epoch transaction is open, begun lazily by the epoch's first write (an epoch
+///   without rows prepares nothing and adds nothing to the state);
+/// - an epoch transaction checks the fence when it begins (a zombie fails fast) and takes it
+///   `FOR SHARE` right before it is prepared or committed (the guarantee: a newer attempt's
+///   fence either waits for it or it sees the newer attempt). Only then is the fence row held,
+///   so a zombie's open transaction never blocks the newer attempt's fence;
+/// - a broken connection in an open epoch fails the task (`transactionLost`): its rows left
+///   with the transaction and only a replay from the last checkpoint brings them back;
+/// - an upsert waits at most `lock-timeout-ms` for a row lock (`rowLockTimeout`): in eager
+///   mode a correction waits for the prepared transaction of the previous epoch, which only a
+///   completion notice commits; if that checkpoint was aborted, the task could not reach the
+///   next barrier and would wait forever, so it fails instead and recovery sorts it out;
+/// - the checkpointed state lists every prepared transaction not yet known committed.
+final class TwoPhaseCommitSink: SinkWriter {
+    private let connection: PostgresConnection
+    private let fence: SinkFence
+    private let subtask: Int
+    private let pending = PendingTransactions()
+    private let committer: SinkCommitter
+    private let retry: PostgresRetry
+    private let logger: Logger
+    private let lockTimeoutMillis: Int
+    private var inTransaction = false
+
+    /// Checks the server, recovers what earlier attempts left (`SinkRecovery`), raises the
+    /// fence and registers for completion notices.
+    init(url: String, context: OperatorContext) throws {
+        logger = context.logger
+        subtask = context.subtask
+        lockTimeoutMillis = try context.integer(Self.lockTimeoutParameter, default: 120_000, range: 1...3_600_000)
+        fence = SinkFence(lineage: context.lineage, operatorID: context.operatorID, attempt: context.attempt)
+        let longest = SinkTransactionID.longestGIDBytes(lineage: context.lineage, operatorID: context.operatorID, subtask: subtask)
+        guard longest <= SinkTransactionID.maxBytes else {
+            throw ExactlyOnceSinkError.transactionIDTooLong(operatorID: context.operatorID, bytes: longest)
+        }
+        let restored = try context.restored.states.flatMap { try SinkStateCodec.decode($0) }
+        connection = try PostgresConnection.connect(url: url, logger: logger)
+        retry = PostgresRetry(logger: logger)
+        let setting = try connection.execute("SHOW max_prepared_transactions").value(row: 0, column: 0) ?? "unknown"
+        guard let slots = Int(setting), slots > 0 else { throw ExactlyOnceSinkError.preparedTransactionsDisabled(setting: setting) }
+        try SinkFence.ensureTable(on: connection)
+        try SinkRecovery(connection: connection, fence: fence, logger: logger).run(restored: restored)
+        committer = SinkCommitter(connection: try PostgresConnection.connect(url: url, logger: logger), pending: pending,
+                                  label: "\(context.operatorID).\(subtask)", logger: logger)
+        context.checkpointListeners.onComplete { [weak committer] checkpointID in committer?.checkpointCompleted(checkpointID) }
+        logger.info("exactly-once sink ready: rows become visible when their checkpoint completes", metadata: [
+            "lineage": "\(context.lineage)", "fenceAttempt": "\(context.attempt)"])
+    }
+
+    static let lockTimeoutParameter = "lock-timeout-ms"
+
+    func write(_ sql: String, parameters: [String?], rows: Int) throws {
+        try committer.throwIfFailed()
+        if !inTransaction { try begin() }
+        try inEpoch { try $0.execute(sql, parameters) }
+    }
+
+    func snapshot(checkpointID: UInt64) throws -> [UInt8]? {
+        try committer.throwIfFailed()
+        if inTransaction {
+            let transaction = SinkTransactionID(lineage: fence.lineage, operatorID: fence.operatorID, attempt: fence.attempt,
+                                                subtask: subtask, checkpointID: checkpointID)
+            try inEpoch { connection in
+                try fence.check(on: connection, lock: true)
+                try connection.prepareTransaction(transaction.gid)
+            }
+            inTransaction = false
+            pending.append(transaction)
+            logger.debug("prepared sink transaction", metadata: ["gid": "\(transaction.gid)"])
+        }
+        return SinkStateCodec.encode(pending.all)
+    }
+
+    /// Bounded input ended: commits the prepared transactions and the open one now, without
+    /// waiting for a last checkpoint. Trade-off: a bounded job ends when its input does, not
+    /// one checkpoint later (which may never be triggered), and its table is complete when it
+    /// reports finished. The price is that rows of uncompleted checkpoints become visible before
+    /// the job's final state is durable: if the job failed after this point, it would replay
+    /// from its last completed checkpoint and upsert the same `checkout_id`s again — still one
+    /// row per checkout, but rows visible a moment earlier than their checkpoint.
+    func finish() throws {
+        try committer.commitAll()
+        guard inTransaction else { return }
+        try inEpoch { connection in
+            try fence.check(on: connection, lock: true)
+            let result = try connection.simpleQuery("COMMIT")
+            guard result.commandTag == "COMMIT" else {
+                throw PostgresError.invalidState(message: "the final transaction was rolled back (a statement in it failed)", context: "COMMIT")
+            }
+        }
+        inTransaction = false
+        logger.info("sink input ended: committed the last transactions")
+    }
+
+    func throwIfFailed() throws {
+        try committer.throwIfFailed()
+    }
+
+    /// An open epoch transaction ends with the connection (PostgreSQL rolls it back); prepared
+    /// ones stay for the committer of the next attempt's recovery.
+    func close() {
+        committer.close()
+    }
+
+    private func begin() throws {
+        _ = try retry.run(connection, "BEGIN") { try $0.simpleQuery("BEGIN") }
+        inTransaction = true
+        try inEpoch { connection in
+            try connection.simpleQuery("SET LOCAL lock_timeout = \(lockTimeoutMillis)")
+            try fence.check(on: connection, lock: false)
+        }
+    }
+
+    /// Runs a statement of the open epoch transaction. Any failure ends the epoch: the task
+    /// fails, and the transaction is rolled back (it is never prepared after an error).
+    private func inEpoch(_ body: (PostgresConnection) throws -> Void) throws {
+        do {
+            try body(connection)
+        } catch {
+            inTransaction = false
+            if connection.isConnected, connection.transactionStatus != .idle { _ = try? connection.simpleQuery("ROLLBACK") }
+            if let error = error as? PostgresError, error.isConnectionError { throw ExactlyOnceSinkError.transactionLost(error) }
+            if let error = error as? PostgresError, error.sqlState == "55P03" {
+                throw ExactlyOnceSinkError.rowLockTimeout(millis: lockTimeoutMillis)
+            }
+            throw error
+        }
+    }
+}
