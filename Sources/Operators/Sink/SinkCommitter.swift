@@ -60,9 +60,11 @@ final class SinkCommitter: @unchecked Sendable {
         if let failure = state.withLock({ $0.failure }) { throw failure }
     }
 
-    /// Stops committing (the task ends); a notice still queued is ignored.
+    /// Stops committing once the notices already queued are done (the task ends). Those commits
+    /// must still run: after stop-with-checkpoint the final checkpoint's notice is followed at
+    /// once by the cancellation, and its rows belong in the table.
     func close() {
-        state.withLock { $0.closed = true }
+        queue.async { [self] in state.withLock { $0.closed = true } }
     }
 
     /// On `queue`.
