@@ -118,7 +118,7 @@ public struct JobManagerConnector: Service {
                 }
             }
             group.addTask { [reports] in
-                for await report in reports.stream { try await outbound.write(report) }
+                while let report = await reports.next() { try await outbound.write(report) }
             }
             defer { group.cancelAll() }
             while let envelope = try await inbound.next() {

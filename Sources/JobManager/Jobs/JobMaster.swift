@@ -233,22 +233,34 @@ public final class JobMaster: Sendable {
         if let finalStatus { ended(finalStatus) }
     }
 
-    /// Per-task counters from a TaskManager heartbeat; returns false when the task belongs to an
-    /// older attempt (the caller cancels it: it is a leftover of a failover).
+    /// Per-task counters and state from a TaskManager heartbeat; returns false when the task
+    /// belongs to an older attempt (the caller cancels it: it is a leftover of a failover). A
+    /// state change the heartbeat shows but no report delivered (lost with a connection) is
+    /// applied as if reported.
     @discardableResult
     public func update(_ status: _ProtoTaskStatus) -> Bool {
         let key = TaskKey(vertex: status.task.vertexID, subtask: Int(status.task.subtaskIndex))
-        return state.withLock { state in
-            guard status.task.attempt == state.attempt, state.executions[key] != nil else {
-                return status.task.attempt > state.attempt
+        let (current, missedChange) = state.withLock { state -> (Bool, Bool) in
+            guard status.task.attempt == state.attempt, let execution = state.executions[key] else {
+                return (status.task.attempt > state.attempt, false)
             }
             state.executions[key]!.recordsIn = status.recordsIn
             state.executions[key]!.recordsOut = status.recordsOut
             state.executions[key]!.bytesIn = status.bytesIn
             state.executions[key]!.bytesOut = status.bytesOut
             state.executions[key]!.watermark = status.watermarkMs
-            return true
+            let advanced = status.state == .running || status.state.isTerminal
+            return (true, !execution.state.isTerminal && advanced && execution.state != status.state)
         }
+        if missedChange {
+            var message = _ProtoTaskStateChanged()
+            message.task = status.task
+            message.state = status.state
+            message.failureCause = status.state == .failed ? "failed (reported by heartbeat; the cause was lost with a connection)" : ""
+            message.timestampMs = UInt64(Self.now())
+            taskStateChanged(message)
+        }
+        return current
     }
 
     /// The TaskManager hosting some of this job's subtasks is gone: they failed with it.
