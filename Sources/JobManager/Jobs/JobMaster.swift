@@ -29,7 +29,11 @@ public final class JobMaster: Sendable {
         public var executions: [TaskKey: Execution]
         public var failureCause: String?
         public var restoredFrom: UInt64?
+        /// Task failures, newest first (at most `JobMaster.exceptionHistorySize`).
+        public var exceptions: [JobException]
     }
+
+    static let exceptionHistorySize = 50
 
     /// What a job needs from its JobManager.
     public struct Services: Sendable {
@@ -59,6 +63,7 @@ public final class JobMaster: Sendable {
         var statusTimestamps: [JobStatus: Int64]
         var executions: [TaskKey: Execution] = [:]
         var failureCause: String?
+        var exceptions: [JobException] = []
         var numRestarts = 0
         var consecutiveRestarts = 0
         /// When the current attempt had all its tasks running (resets the restart back-off).
@@ -123,7 +128,8 @@ public final class JobMaster: Sendable {
             Snapshot(id: id, lineage: lineage, spec: spec, graph: graph, status: state.status, attempt: state.attempt,
                      numRestarts: state.numRestarts, startTime: state.startTime, endTime: state.endTime,
                      lastModification: state.lastModification, statusTimestamps: state.statusTimestamps,
-                     executions: state.executions, failureCause: state.failureCause, restoredFrom: state.restore?.checkpointID)
+                     executions: state.executions, failureCause: state.failureCause, restoredFrom: state.restore?.checkpointID,
+                     exceptions: state.exceptions)
         }
     }
 
@@ -219,7 +225,12 @@ public final class JobMaster: Sendable {
             let now = Int64(message.timestampMs)
             if message.state == .running { execution.startTime = now }
             if message.state.isTerminal { execution.endTime = now }
-            if message.state == .failed { execution.failureCause = message.failureCause }
+            if message.state == .failed {
+                execution.failureCause = message.failureCause
+                state.exceptions.insert(JobException(timestamp: now > 0 ? now : Self.now(), task: key, attempt: message.task.attempt,
+                                                     taskManager: execution.taskManager, cause: message.failureCause), at: 0)
+                if state.exceptions.count > Self.exceptionHistorySize { state.exceptions.removeLast() }
+            }
             state.executions[key] = execution
             state.lastModification = Self.now()
             if message.state == .running, state.attemptRunningSince == nil,

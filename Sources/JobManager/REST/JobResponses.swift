@@ -198,3 +198,52 @@ struct JobDetails: ResponseEncodable {
         }
     }
 }
+
+/// `GET /jobs/:id/exceptions` in Flink's shape: the latest failure as `root-exception`, every
+/// remembered one in `all-exceptions` and `exceptionHistory.entries` (newest first).
+struct JobExceptionsResponse: ResponseEncodable {
+    struct Entry: Codable {
+        var exception: String
+        var task: String
+        var location: String
+        var timestamp: Int64
+        var attempt: UInt32
+    }
+
+    struct HistoryEntry: Codable {
+        var exceptionName: String
+        var stacktrace: String
+        var timestamp: Int64
+        var taskName: String
+        var location: String
+    }
+
+    struct History: Codable {
+        var entries: [HistoryEntry]
+        var truncated: Bool
+    }
+
+    var rootException: String?
+    var timestamp: Int64?
+    var allExceptions: [Entry]
+    var truncated: Bool
+    var exceptionHistory: History
+
+    enum CodingKeys: String, CodingKey {
+        case rootException = "root-exception", timestamp, allExceptions = "all-exceptions", truncated, exceptionHistory
+    }
+
+    init(_ job: JobMaster.Snapshot) {
+        rootException = job.exceptions.first?.cause
+        timestamp = job.exceptions.first?.timestamp
+        allExceptions = job.exceptions.map { failure in
+            Entry(exception: failure.cause, task: "\(failure.task)", location: failure.taskManager ?? "(not deployed)",
+                  timestamp: failure.timestamp, attempt: failure.attempt)
+        }
+        truncated = job.exceptions.count >= JobMaster.exceptionHistorySize
+        exceptionHistory = History(entries: job.exceptions.map { failure in
+            HistoryEntry(exceptionName: "TaskFailure", stacktrace: failure.cause, timestamp: failure.timestamp,
+                         taskName: "\(failure.task) (attempt \(failure.attempt))", location: failure.taskManager ?? "(not deployed)")
+        }, truncated: truncated)
+    }
+}

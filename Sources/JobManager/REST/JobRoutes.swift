@@ -43,6 +43,9 @@ struct JobRoutes<Context: RequestContext> {
         router.get("/jobs/:id") { _, context in
             JobDetails(try job(context).snapshot(), now: JobMaster.now())
         }
+        router.get("/jobs/:id/exceptions") { _, context in
+            JobExceptionsResponse(try job(context).snapshot())
+        }
         router.patch("/jobs/:id") { request, context -> EditedResponse<EmptyResponse> in
             let job = try job(context)
             let mode = request.uri.queryParameters["mode"].map(String.init) ?? "cancel"
