@@ -118,7 +118,14 @@ public struct JobManagerConnector: Service {
                 }
             }
             group.addTask { [reports] in
-                while let report = await reports.next() { try await outbound.write(report) }
+                while let report = await reports.next() {
+                    do {
+                        try await outbound.write(report)
+                    } catch {
+                        reports.putBack(report)  // the next session delivers it
+                        throw error
+                    }
+                }
             }
             defer { group.cancelAll() }
             while let envelope = try await inbound.next() {

@@ -2,14 +2,15 @@ import DequeModule
 import SluiceProtocol
 import Synchronization
 
-/// Messages for the JobManager (task state changes, checkpoint acks and declines), in order.
+/// Task state changes, checkpoint acks and declines on their way to the JobManager, in order.
 ///
-/// Filled from task threads and upload queues; drained by whichever JobManager session is live,
-/// so messages queued while the JobManager is unreachable are delivered after reconnecting.
-/// Unlike an `AsyncStream`, a consumer that is cancelled (its session ended) does not finish the
-/// queue: the next session's consumer picks up where it stopped. Bounded: beyond `capacity` the
-/// oldest messages are dropped (heartbeats carry every task's state, so the JobManager
-/// reconciles, and an unacknowledged checkpoint times out).
+/// Filled from task threads (`send`); drained by whichever JobManager session is live (`next`).
+/// The queue outlives sessions: a session that ends (its drain cancelled) leaves it open, and
+/// a report whose write failed goes back to the front (`putBack`), so reports made while the
+/// JobManager was unreachable are delivered after reconnecting. (An `AsyncStream` would not do:
+/// cancelling the task awaiting it finishes the stream for good, so after the first reconnect
+/// the JobManager would never hear of a task again.) Keeps the newest `capacity` reports;
+/// heartbeats also carry the full task list. Thread-safe (one lock); one drainer at a time.
 public final class TaskReportQueue: Sendable {
     private struct State {
         var buffer = Deque<_ProtoEnvelope>()
@@ -20,10 +21,10 @@ public final class TaskReportQueue: Sendable {
     private let capacity: Int
 
     public init(capacity: Int = 10_000) {
-        self.capacity = capacity
+        self.capacity = max(1, capacity)
     }
 
-    /// Queues a message for the JobManager. Never blocks.
+    /// Queues a message for the JobManager (task state changes, checkpoint acks and declines).
     public func send(_ envelope: _ProtoEnvelope) {
         let waiter = state.withLock { state -> CheckedContinuation<_ProtoEnvelope?, Never>? in
             if let waiter = state.waiter {
@@ -37,16 +38,17 @@ public final class TaskReportQueue: Sendable {
         waiter?.resume(returning: envelope)
     }
 
-    /// The next message, waiting for one; nil when the calling task is cancelled (queued
-    /// messages stay for the next consumer). One consumer at a time.
-    func next() async -> _ProtoEnvelope? {
+    /// The oldest queued report, waiting until there is one; nil when the calling task is
+    /// cancelled (the session ended) — the queue stays open for the next session.
+    public func next() async -> _ProtoEnvelope? {
         await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<_ProtoEnvelope?, Never>) in
+            await withCheckedContinuation { continuation in
                 let ready = state.withLock { state -> _ProtoEnvelope?? in
                     if let first = state.buffer.popFirst() { return .some(first) }
+                    // Checked under the lock: a cancellation after it finds the waiter below.
                     if Task.isCancelled { return .some(nil) }
                     state.waiter = continuation
-                    return nil
+                    return .none
                 }
                 if let ready { continuation.resume(returning: ready) }
             }
@@ -57,5 +59,11 @@ public final class TaskReportQueue: Sendable {
             }
             waiter?.resume(returning: nil)
         }
+    }
+
+    /// Returns a report `next()` handed out but that could not be written, to the front, so
+    /// the next session sends it first.
+    public func putBack(_ envelope: _ProtoEnvelope) {
+        state.withLock { $0.buffer.prepend(envelope) }
     }
 }

@@ -1,11 +1,16 @@
+import Foundation
+
 /// Runs `body` with a started cluster and always stops it, also when the body throws.
+/// `removeFilesOnSuccess` deletes the cluster's folder (logs, checkpoints, HA records) after a
+/// body that returned, for tests whose checkpoints are large; a failure always keeps them.
 public func withLocalCluster<T>(
-    _ name: String, settings: [String: String] = [:], _ body: (LocalCluster) async throws -> T
+    _ name: String, settings: [String: String] = [:], removeFilesOnSuccess: Bool = false, _ body: (LocalCluster) async throws -> T
 ) async throws -> T {
     let cluster = try LocalCluster(name: name, settings: settings)
     do {
         let result = try await body(cluster)
         await cluster.stop()
+        if removeFilesOnSuccess { try? FileManager.default.removeItem(at: cluster.logDirectory) }
         return result
     } catch {
         let logs = cluster.logs()

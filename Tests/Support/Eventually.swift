@@ -11,7 +11,11 @@ public func waitUntil(
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: timeout)
     while true {
-        if (try? await condition()) == true { return }
+        do {
+            if try await condition() { return }
+        } catch let error as any EndsWaiting {
+            throw error
+        } catch {}  // not yet answerable (e.g. the server is still starting): ask again
         if clock.now >= deadline { throw TestSupportError.timedOut(description) }
         try await Task.sleep(for: interval)
     }
@@ -27,8 +31,16 @@ public func waitFor<T>(
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: timeout)
     while true {
-        if let value = try? await probe() { return value }
+        do {
+            if let value = try await probe() { return value }
+        } catch let error as any EndsWaiting {
+            throw error
+        } catch {}  // not yet answerable: ask again
         if clock.now >= deadline { throw TestSupportError.timedOut(description) }
         try await Task.sleep(for: interval)
     }
 }
+
+/// An error that ends `waitUntil`/`waitFor` at once instead of being retried, for outcomes that
+/// can no longer turn into the awaited one (e.g. the job failed while a test waits for FINISHED).
+public protocol EndsWaiting: Error {}

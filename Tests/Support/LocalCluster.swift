@@ -13,6 +13,8 @@ public final class LocalCluster: @unchecked Sendable {  // mutated only by the o
     public let environment: [String: String]
     public private(set) var jobManager: ManagedProcess?
     public private(set) var taskManagers: [ManagedProcess] = []
+    /// JobManager processes replaced by a restart (`startJobManager()` again), kept for their logs.
+    public private(set) var formerJobManagers: [ManagedProcess] = []
     private var started = 0
 
     public var rest: RESTProbe { RESTProbe(port: restPort) }
@@ -35,9 +37,11 @@ public final class LocalCluster: @unchecked Sendable {  // mutated only by the o
                        "SLUICE_HIGH_AVAILABILITY_DIR": logDirectory.appendingPathComponent("ha").path].merging(settings) { _, new in new }
     }
 
-    /// Starts (or restarts) the JobManager and waits until its REST API answers.
+    /// Starts (or restarts, same ports and directories) the JobManager and waits until its REST
+    /// API answers. A previous JobManager process should have been killed or stopped first.
     public func startJobManager() async throws {
         started += 1
+        if let previous = jobManager { formerJobManagers.append(previous) }
         let process = try ManagedProcess(name: "jobmanager-\(started)", executable: try RepositoryLayout.executable("jobmanager"),
                                          arguments: ["start"], environment: environment, logDirectory: logDirectory)
         jobManager = process
@@ -66,13 +70,18 @@ public final class LocalCluster: @unchecked Sendable {  // mutated only by the o
         }
     }
 
+    /// The TaskManager process with OS process id `pid` (as `GET /taskmanagers` reports it).
+    public func taskManager(pid: Int32) -> ManagedProcess? {
+        taskManagers.first { $0.pid == pid }
+    }
+
     public func stop() async {
         for process in taskManagers { await process.stop() }
-        if let jobManager { await jobManager.stop() }
+        for process in formerJobManagers + [jobManager].compactMap({ $0 }) { await process.stop() }
     }
 
     /// All captured output, for failure messages.
     public func logs() -> String {
-        ([jobManager].compactMap { $0 } + taskManagers).map { "=== \($0.name)\n\($0.output())" }.joined(separator: "\n")
+        (formerJobManagers + [jobManager].compactMap { $0 } + taskManagers).map { "=== \($0.name)\n\($0.output())" }.joined(separator: "\n")
     }
 }

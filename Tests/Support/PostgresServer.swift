@@ -43,6 +43,17 @@ public final class PostgresServer: Sendable {
         (try? String(contentsOf: directory.url.appendingPathComponent("logs/postgres.log"), encoding: .utf8)) ?? ""
     }
 
+    /// Stops the server (fast shutdown: open sessions are cut, prepared transactions survive)
+    /// but keeps its data, so `startAgain()` brings the same database back on the same port.
+    public func shutDown() throws {
+        try ShellCommand.run("/bin/bash", [Self.script, "stop"], environment: Self.environment(directory: directory, port: port))
+    }
+
+    /// Starts the server again after `shutDown()`: same data folder, same port, same URL.
+    public func startAgain() throws {
+        try ShellCommand.run("/bin/bash", [Self.script, "start"], environment: Self.environment(directory: directory, port: port))
+    }
+
     /// Stops the server (fast shutdown) and removes its folder.
     public func stop() {
         Self.cleanUp(directory: directory, port: port)

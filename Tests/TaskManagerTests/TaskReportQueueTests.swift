@@ -2,42 +2,54 @@ import SluiceProtocol
 import Testing
 @testable import SluiceTaskManager
 
-/// Reports must survive the end of a JobManager session: the next session delivers them.
+/// Reports must survive JobManager sessions: a session's drain is cancelled when it ends, and
+/// the next session must still receive every report, in order (a regression: the queue was an
+/// AsyncStream, which a cancelled consumer finishes for good, so after one JobManager restart
+/// no task ever reached RUNNING again).
 @Suite struct TaskReportQueueTests {
-    private func report(_ checkpoint: UInt64) -> _ProtoEnvelope {
-        var ack = _ProtoAcknowledgeCheckpoint()
-        ack.checkpointID = checkpoint
-        return .with(.acknowledgeCheckpoint(ack))
-    }
-
-    private func checkpoint(of envelope: _ProtoEnvelope?) -> UInt64? {
-        guard case .acknowledgeCheckpoint(let ack)? = envelope?.body else { return nil }
-        return ack.checkpointID
-    }
-
-    @Test func aCancelledConsumerLeavesTheQueueUsableAndLaterMessagesReachTheNextOne() async {
+    @Test func aCancelledDrainLeavesTheQueueOpenForTheNextSession() async {
         let queue = TaskReportQueue()
-        let first = Task { await queue.next() }
-        first.cancel()
-        #expect(await first.value == nil, "a cancelled session's consumer ends without taking a message")
-        queue.send(report(1))
-        queue.send(report(2))
-        let second = Task { await queue.next() }
-        #expect(checkpoint(of: await second.value) == 1)
-        #expect(checkpoint(of: await queue.next()) == 2)
+        let firstSession = Task { await queue.next() }
+        firstSession.cancel()
+        #expect(await firstSession.value == nil, "a cancelled drain returns nil")
+        queue.send(Self.report(subtask: 1))
+        #expect(await queue.next().map(Self.subtask) == 1)
     }
 
-    @Test func aWaitingConsumerGetsTheNextMessage() async {
+    @Test func aWaitingDrainReceivesTheNextReport() async {
         let queue = TaskReportQueue()
-        let waiting = Task { await queue.next() }
-        queue.send(report(7))
-        #expect(checkpoint(of: await waiting.value) == 7)
+        let session = Task { await queue.next() }
+        queue.send(Self.report(subtask: 7))
+        #expect(await session.value.map(Self.subtask) == 7)
     }
 
-    @Test func beyondCapacityTheOldestMessagesGo() async {
+    @Test func reportsArriveInOrderAndAPutBackReportComesFirst() async throws {
+        let queue = TaskReportQueue()
+        for subtask in 1...3 { queue.send(Self.report(subtask: subtask)) }
+        let unsent = try #require(await queue.next())
+        #expect(Self.subtask(unsent) == 1)
+        queue.putBack(unsent)
+        var received: [Int] = []
+        for _ in 1...3 { received.append(await queue.next().map(Self.subtask) ?? -1) }
+        #expect(received == [1, 2, 3])
+    }
+
+    @Test func beyondCapacityTheOldestReportsGo() async {
         let queue = TaskReportQueue(capacity: 2)
-        for id in 1...3 { queue.send(report(UInt64(id))) }
-        #expect(checkpoint(of: await queue.next()) == 2)
-        #expect(checkpoint(of: await queue.next()) == 3)
+        for subtask in 1...3 { queue.send(Self.report(subtask: subtask)) }
+        #expect(await queue.next().map(Self.subtask) == 2)
+        #expect(await queue.next().map(Self.subtask) == 3)
+    }
+
+    static func report(subtask: Int) -> _ProtoEnvelope {
+        var message = _ProtoTaskStateChanged()
+        message.task.subtaskIndex = UInt32(subtask)
+        message.state = .running
+        return .with(.taskStateChanged(message))
+    }
+
+    static func subtask(_ envelope: _ProtoEnvelope) -> Int {
+        guard case .taskStateChanged(let message)? = envelope.body else { return -1 }
+        return Int(message.task.subtaskIndex)
     }
 }
