@@ -17,7 +17,7 @@ struct PostgresRetry {
                 return try action(connection)
             } catch let error as PostgresError where error.isConnectionError && attempt < attempts {
                 logger.warning("PostgreSQL unavailable; reconnecting", metadata: [
-                    "action": "\(what)", "attempt": "\(attempt)", "error": "\(error)"])
+                    "action": "\(what)", "retry": "\(attempt)", "error": "\(error)"])
                 sleepSeconds(delay)
                 delay = min(delay * 2, 5)
                 attempt += 1
