@@ -64,8 +64,7 @@ public final class JobMaster: Sendable {
         var executions: [TaskKey: Execution] = [:]
         var failureCause: String?
         var exceptions: [JobException] = []
-        var numRestarts = 0
-        var consecutiveRestarts = 0
+        var restarts: RestartStrategy
         /// When the current attempt had all its tasks running (resets the restart back-off).
         var attemptRunningSince: Int64?
         var restore: RestorePoint?
@@ -101,7 +100,8 @@ public final class JobMaster: Sendable {
         self.logger = logger
         let now = Self.now()
         self.submittedAt = submittedAt ?? now
-        var initial = State(attempt: attempt, startTime: now, lastModification: now, statusTimestamps: [.created: now])
+        var initial = State(attempt: attempt, startTime: now, lastModification: now, statusTimestamps: [.created: now],
+                            restarts: RestartStrategy(spec.restart))
         initial.restore = restore
         initial.executions = Self.freshExecutions(graph)
         state = Mutex(initial)
@@ -126,7 +126,7 @@ public final class JobMaster: Sendable {
     public func snapshot() -> Snapshot {
         state.withLock { state in
             Snapshot(id: id, lineage: lineage, spec: spec, graph: graph, status: state.status, attempt: state.attempt,
-                     numRestarts: state.numRestarts, startTime: state.startTime, endTime: state.endTime,
+                     numRestarts: state.restarts.total, startTime: state.startTime, endTime: state.endTime,
                      lastModification: state.lastModification, statusTimestamps: state.statusTimestamps,
                      executions: state.executions, failureCause: state.failureCause, restoredFrom: state.restore?.checkpointID,
                      exceptions: state.exceptions)
@@ -338,21 +338,15 @@ public final class JobMaster: Sendable {
     /// strategy gives up.
     private func failOver(cause: String) {
         enum Decision { case ignore, fail, restart(Duration) }
-        let settings = spec.restart
         let decision = state.withLock { state -> Decision in
             guard state.status == .running, !state.stopping else { return .ignore }
-            let now = Self.now()
-            if let since = state.attemptRunningSince, now - since >= settings.resetAfterMillis { state.consecutiveRestarts = 0 }
             state.failureCause = cause
-            if settings.maxAttempts > 0 && state.consecutiveRestarts >= settings.maxAttempts {
+            guard let backoff = state.restarts.failure(now: Self.now(), runningSince: state.attemptRunningSince) else {
                 Self.set(&state, .failing)
                 return .fail
             }
-            let backoff = Double(settings.initialBackoffMillis) * pow(settings.multiplier, Double(state.consecutiveRestarts))
-            state.consecutiveRestarts += 1
-            state.numRestarts += 1
             Self.set(&state, .restarting)
-            return .restart(.milliseconds(Int64(min(backoff, Double(settings.maxBackoffMillis)))))
+            return .restart(backoff)
         }
         switch decision {
         case .ignore:
