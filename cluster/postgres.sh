@@ -148,6 +148,8 @@ listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$socket_dir'
 max_prepared_transactions = 64
+# Commit times of rows (pg_xact_commit_timestamp): make bench measures latency to visibility.
+track_commit_timestamp = on
 max_connections = 100
 fsync = on
 logging_collector = off
