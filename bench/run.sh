@@ -164,6 +164,8 @@ export SLUICE_TASKMANAGERS=3
 bash cluster/cluster.sh up >/dev/null
 psql -q "$pg" -c "TRUNCATE commerce.attributed_checkouts" >/dev/null
 # A live stream (event time = wall clock), as in production: rows keep coming while it runs.
+# (latency_run ran in a pipeline's subshell: read the current broker's address again.)
+kafka="$(cat "$SLUICE_CLUSTER_DIR/kafka.bootstrap")"
 "$sluice" datagen --postgres "$pg" --kafka "$kafka" --skip-users --events 0 --rate 2000 --disorder-ms 0 \
   --malformed-share 0 --seed 9 >/dev/null 2>&1 & stream=$!
 job="$(sed -e 's/interval-ms: 2000/interval-ms: 1000/' jobs/checkout-attribution.yaml \
