@@ -58,6 +58,8 @@ public struct SluiceConfig: Sendable {
         /// The host other TaskManagers use to reach this one's data port; defaults to `bind`.
         public var host: String?
         public var dataPort: Int
+        /// The port of this TaskManager's Prometheus `/metrics` endpoint (0 = any free port).
+        public var metricsPort: Int
         public var reconnectInitial: Duration
         public var reconnectMaximum: Duration
     }
@@ -97,6 +99,7 @@ public struct SluiceConfig: Sendable {
             bind: source.string(.taskManagerBind) ?? "127.0.0.1",
             host: source.string(.taskManagerHost),
             dataPort: try source.int(.taskManagerDataPort, in: 0...65535),
+            metricsPort: try source.int(.taskManagerMetricsPort, in: 0...65535),
             reconnectInitial: .milliseconds(try source.int(.reconnectInitial, in: 1...60_000)),
             reconnectMaximum: .milliseconds(try source.int(.reconnectMaximum, in: 1...600_000)))
         durability = Durability(

@@ -99,7 +99,8 @@ public struct JobManagerConnector: Service {
             let timeout = ack.heartbeatTimeoutMs > 0 ? Duration.milliseconds(ack.heartbeatTimeoutMs) : interval * 5
             logger.info("registered with JobManager", metadata: [
                 "jobmanager": "\(settings.jobManager)", "jobmanager-id": "\(jobManagerID)",
-                "slots": "\(identity.slots)", "data-port": "\(identity.dataPort)"])
+                "slots": "\(identity.slots)", "data-port": "\(identity.dataPort)",
+                "metrics-port": "\(identity.metricsPort)"])
             try await exchangeHeartbeats(inbound: &iterator, outbound: outbound, interval: interval, timeout: timeout)
         }
     }
@@ -161,6 +162,7 @@ public struct JobManagerConnector: Service {
         message.taskManagerID = identity.id
         message.host = identity.host
         message.dataPort = UInt32(identity.dataPort)
+        message.metricsPort = UInt32(identity.metricsPort)
         message.slots = UInt32(identity.slots)
         message.pid = UInt32(identity.pid)
         message.startedAtMs = UInt64(identity.startedAtEpochMillis)

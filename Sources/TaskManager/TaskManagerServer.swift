@@ -3,10 +3,12 @@ import Logging
 import ServiceLifecycle
 import SluiceCore
 
-/// A TaskManager process: binds the data port, then keeps itself registered with the
-/// JobManager; both run in one service group that stops gracefully on SIGTERM/SIGINT.
+/// A TaskManager process: binds the data port and the metrics port, then keeps itself
+/// registered with the JobManager; all run in one service group that stops gracefully on
+/// SIGTERM/SIGINT.
 public struct TaskManagerServer {
     public let identity: TaskManagerIdentity
+    public let metrics: TaskManagerMetrics
     private let group: ServiceGroup
 
     public init(config: SluiceConfig, jobManager: HostPort, id: String?, logger: Logger) async throws {
@@ -19,15 +21,26 @@ public struct TaskManagerServer {
             bind: config.taskManager.bind, port: config.taskManager.dataPort, advertisedHost: host,
             clusterID: config.clusterID, secret: secret, taskManagerID: provisionalID,
             maxFrameBytes: config.rpc.maxFrameBytes, handshakeTimeout: config.rpc.handshakeTimeout, logger: logger)
+        let taskManagerID = id ?? "\(host):\(dataServer.port)-\(suffix)"
+        let metrics = TaskManagerMetrics(taskManagerID: taskManagerID)
+        let metricsServer: MetricsHTTPServer
+        do {
+            metricsServer = try await MetricsHTTPServer(bind: config.taskManager.bind, port: config.taskManager.metricsPort,
+                                                        logger: logger, render: metrics.render)
+        } catch {
+            await dataServer.shutdown()
+            throw error
+        }
+        self.metrics = metrics
         identity = TaskManagerIdentity(
-            id: id ?? "\(host):\(dataServer.port)-\(suffix)", host: host, dataPort: dataServer.port,
+            id: taskManagerID, host: host, dataPort: dataServer.port, metricsPort: metricsServer.port,
             slots: config.taskManager.slots, pid: Int(ProcessInfo.processInfo.processIdentifier),
             startedAtEpochMillis: Int64(Date().timeIntervalSince1970 * 1000))
         logger[metadataKey: "taskmanager"] = "\(identity.id)"
         let reports = TaskReportQueue()
         let workDirectory = "\(config.taskManager.workDirectory)/\(identity.id.replacingOccurrences(of: ":", with: "_"))"
         let executor = TaskExecutor(dataPlane: dataServer, workDirectory: workDirectory, connectors: config.connectors,
-                                    slots: config.taskManager.slots, logger: logger, send: reports.send)
+                                    slots: config.taskManager.slots, logger: logger, metrics: metrics, send: reports.send)
         let connector = JobManagerConnector(
             settings: .init(jobManager: jobManager, clusterID: config.clusterID, secret: secret,
                             maxFrameBytes: config.rpc.maxFrameBytes, handshakeTimeout: config.rpc.handshakeTimeout,
@@ -35,7 +48,7 @@ public struct TaskManagerServer {
                             reconnectMaximum: config.taskManager.reconnectMaximum),
             identity: identity, executor: executor, reports: reports, logger: logger)
         group = ServiceGroup(configuration: .init(
-            services: [.init(service: dataServer), .init(service: connector)],
+            services: [.init(service: dataServer), .init(service: metricsServer), .init(service: connector)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
     }

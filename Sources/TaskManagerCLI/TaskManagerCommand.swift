@@ -31,6 +31,9 @@ struct Join: AsyncParsableCommand {
     @Option(name: .long, help: "Data port other TaskManagers connect to (default 0 = any free port).")
     var dataPort: Int?
 
+    @Option(name: .long, help: "Port of the Prometheus /metrics endpoint (default 0 = any free port).")
+    var metricsPort: Int?
+
     @Option(name: .long, help: "Address to listen on (default 127.0.0.1).")
     var bind: String?
 
@@ -46,6 +49,9 @@ struct Join: AsyncParsableCommand {
     func validate() throws {
         if let slots, !(1...1024).contains(slots) { throw ValidationError("--slots must be 1...1024, got \(slots)") }
         if let dataPort, !(0...65535).contains(dataPort) { throw ValidationError("--data-port must be 0...65535, got \(dataPort)") }
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be 0...65535, got \(metricsPort)")
+        }
         if let jobmanager, HostPort(parsing: jobmanager) == nil {
             throw ValidationError("--jobmanager must be HOST:PORT, got '\(jobmanager)'")
         }
@@ -59,6 +65,7 @@ struct Join: AsyncParsableCommand {
         var settings = try SluiceConfig.load(file: config)
         if let slots { settings.taskManager.slots = slots }
         if let dataPort { settings.taskManager.dataPort = dataPort }
+        if let metricsPort { settings.taskManager.metricsPort = metricsPort }
         if let bind { settings.taskManager.bind = bind }
         if let host { settings.taskManager.host = host }
         let address = jobmanager ?? settings.jobManager.address
@@ -70,7 +77,8 @@ struct Join: AsyncParsableCommand {
         let server = try await TaskManagerServer(config: settings, jobManager: jobManager, id: id, logger: logger)
         logger.info("TaskManager starting", metadata: [
             "taskmanager": "\(server.identity.id)", "jobmanager": "\(jobManager)",
-            "slots": "\(server.identity.slots)", "data-port": "\(server.identity.dataPort)"])
+            "slots": "\(server.identity.slots)", "data-port": "\(server.identity.dataPort)",
+            "metrics-port": "\(server.identity.metricsPort)"])
         try await server.run()
     }
 }

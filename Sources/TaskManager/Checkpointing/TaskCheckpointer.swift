@@ -30,6 +30,8 @@ final class TaskCheckpointer {
     private let uploads: DispatchQueue
     private let send: @Sendable (_ProtoEnvelope) -> Void
     private let logger: Logger
+    /// Told of every acknowledged checkpoint (on the upload queue); set before the task runs.
+    var metrics: TaskMetrics?
 
     init(task: _ProtoTaskId, operators: [(id: String, instance: any CheckpointedOperator)], keyed: Keyed?, chain: OperatorChain,
          send: @escaping @Sendable (_ProtoEnvelope) -> Void, logger: Logger) {
@@ -68,6 +70,7 @@ final class TaskCheckpointer {
         let operatorHandles = handles
         let send = self.send
         let logger = self.logger
+        let metrics = self.metrics
         uploads.async {
             let uploadStarted = ContinuousClock.now
             var ack = _ProtoAcknowledgeCheckpoint()
@@ -96,6 +99,8 @@ final class TaskCheckpointer {
             ack.syncDurationMs = UInt64(synchronous.milliseconds)
             ack.asyncDurationMs = UInt64((ContinuousClock.now - uploadStarted).milliseconds)
             send(.with(.acknowledgeCheckpoint(ack)))
+            metrics?.checkpointAcknowledged(id: id, alignment: alignment, synchronous: synchronous,
+                                            asynchronous: ContinuousClock.now - uploadStarted, stateBytes: ack.stateSizeBytes)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Synchronization
 
 /// Producer side of one channel: what a producer task calls to send events to one consumer.
 ///
@@ -17,6 +18,8 @@ public final class OutputChannel: @unchecked Sendable {  // state and transport 
     public let key: ChannelKey
     /// The largest `.buffer` payload one frame can carry.
     let maxBufferBytes: Int
+    /// Nanoseconds `send` spent blocked waiting for credit (back-pressure), read by metrics.
+    let backPressuredNanos = Atomic<UInt64>(0)
     private let condition = NSCondition()
     private var state: OutputChannelState
     private var transport: (any OutputTransport)?
@@ -40,9 +43,14 @@ public final class OutputChannel: @unchecked Sendable {  // state and transport 
         }
         condition.lock()
         var decision = state.send(event)
-        while case .waitForCredit = decision {
-            condition.wait()
-            decision = state.send(event)
+        if case .waitForCredit = decision {
+            let blockedSince = ContinuousClock.now
+            while case .waitForCredit = decision {
+                condition.wait()
+                decision = state.send(event)
+            }
+            let (seconds, attoseconds) = (ContinuousClock.now - blockedSince).components
+            backPressuredNanos.add(UInt64(max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)), ordering: .relaxed)
         }
         switch decision {
         case .waitForCredit, .queued:

@@ -45,6 +45,8 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
     var openOperators: () throws -> Void = {}
     /// Snapshots the chain at barriers; set before `run`.
     var checkpointer: TaskCheckpointer?
+    /// Copies operator counters for metrics at each flush; set before `run`.
+    var operatorCounters: OperatorCounters?
 
     init(descriptor: TaskDescriptor, chain: OperatorChain, logger: Logger) {
         self.descriptor = descriptor
@@ -148,6 +150,7 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
         recordsOutCount.store(chain.writer.recordsOut, ordering: .relaxed)
         bytesOutCount.store(chain.writer.bytesOut, ordering: .relaxed)
         watermark.store(chain.writer.lastWatermark, ordering: .relaxed)
+        operatorCounters?.publish()
     }
 
     /// Returns true when the last input ended and the chain finished.

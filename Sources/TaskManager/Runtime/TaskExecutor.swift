@@ -30,10 +30,12 @@ public final class TaskExecutor: Sendable {
     private let slots: Int
     private let logger: Logger
     private let send: @Sendable (_ProtoEnvelope) -> Void
+    private let metrics: TaskManagerMetrics?
     private let tasks = Mutex<[String: Running]>([:])
 
     public init(dataPlane: DataPlane, workDirectory: String, connectors: SluiceConfig.Connectors, slots: Int, logger: Logger,
-                send: @escaping @Sendable (_ProtoEnvelope) -> Void) {
+                metrics: TaskManagerMetrics? = nil, send: @escaping @Sendable (_ProtoEnvelope) -> Void) {
+        self.metrics = metrics
         self.dataPlane = dataPlane
         self.workDirectory = workDirectory
         self.connectors = connectors
@@ -167,6 +169,7 @@ public final class TaskExecutor: Sendable {
         var keyedOperatorID: String?
         var reusable: [String: String] = [:]
         var contexts: [(OperatorContext, Any)] = []
+        var instances: [(id: String, instance: AnyObject)] = []
         var checkpointed: [(id: String, instance: any CheckpointedOperator)] = []
         for spec in descriptor.chain {
             guard let kind = OperatorKind(rawValue: spec.kind) else {
@@ -200,9 +203,11 @@ public final class TaskExecutor: Sendable {
             case .source(let op):
                 source = op
                 contexts.append((context, op))
+                instances.append((spec.id, op))
             case .operator(let op):
                 operators.append(op)
                 contexts.append((context, op))
+                instances.append((spec.id, op))
             }
             if let op = BuiltInOperators.checkpointed(instance) { checkpointed.append((spec.id, op)) }
         }
@@ -233,6 +238,7 @@ public final class TaskExecutor: Sendable {
             task.checkpointer = TaskCheckpointer(task: descriptor.protoID, operators: checkpointed, keyed: keyed,
                                                  chain: chain, send: send, logger: logger)
         }
+        registerMetrics(of: task, descriptor: descriptor, instances: instances, outputs: edges.flatMap(\.channels))
         task.openOperators = {
             for (context, instance) in contexts {
                 if let op = instance as? any SourceOperator { try op.open(context: context) }
@@ -240,6 +246,25 @@ public final class TaskExecutor: Sendable {
             }
         }
         return task
+    }
+
+    /// Series of the task, fed from its atomics at scrape time (nothing per record).
+    private func registerMetrics(of task: StreamTask, descriptor: TaskDescriptor, instances: [(id: String, instance: AnyObject)],
+                                 outputs: [OutputChannel]) {
+        guard let metrics else { return }
+        let counters = OperatorCounters(operators: instances)
+        task.operatorCounters = counters
+        let sources = TaskMetrics.Sources(
+            recordsIn: { task.recordsIn.load(ordering: .relaxed) },
+            recordsOut: { task.recordsOutCount.load(ordering: .relaxed) },
+            bytesIn: { task.bytesIn.load(ordering: .relaxed) },
+            bytesOut: { task.bytesOutCount.load(ordering: .relaxed) },
+            watermarkMillis: { task.watermark.load(ordering: .relaxed) },
+            backPressuredNanos: { outputs.reduce(0) { $0 + $1.backPressuredNanos.load(ordering: .relaxed) } },
+            operatorCounters: counters.snapshot)
+        let taskMetrics = metrics.register(name: descriptor.name, job: descriptor.jobID, vertex: descriptor.vertexID,
+                                           subtask: descriptor.subtask, sources: sources)
+        task.checkpointer?.metrics = taskMetrics
     }
 
     private func stateDirectory(_ descriptor: TaskDescriptor) -> String {
@@ -266,6 +291,7 @@ public final class TaskExecutor: Sendable {
     private func setState(_ descriptor: TaskDescriptor, _ state: _ProtoExecutionState, cause: String = "", logger: Logger) {
         tasks.withLock { running in
             running[descriptor.name]?.state = state
+            if Self.isTerminal(state) { metrics?.forget(name: descriptor.name) }
             if Self.isTerminal(state), let task = running[descriptor.name]?.task {
                 running[descriptor.name]?.finalCounters = Self.counters(of: task)
                 running[descriptor.name]?.task = nil

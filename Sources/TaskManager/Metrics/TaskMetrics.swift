@@ -1,0 +1,118 @@
+import Foundation
+import Prometheus
+import Synchronization
+
+/// The series of one subtask attempt, labelled job, vertex, subtask, taskmanager.
+///
+/// Created at deploy by `TaskManagerMetrics.register`. The hot path never touches it: records
+/// and bytes, the watermark and back-pressured time are atomics the task thread already keeps,
+/// read by `refresh()` on the scraping thread. Checkpoint figures arrive once per checkpoint
+/// from the upload queue (`checkpointAcknowledged`). Thread-safe: the export state is behind a
+/// mutex. A later attempt of the same subtask gets the same Prometheus series (the registry
+/// returns existing metrics per label set), so counters keep growing across restarts.
+final class TaskMetrics: Sendable {
+    /// What the task publishes: read-only views of its atomics.
+    struct Sources: Sendable {
+        var recordsIn: @Sendable () -> UInt64
+        var recordsOut: @Sendable () -> UInt64
+        var bytesIn: @Sendable () -> UInt64
+        var bytesOut: @Sendable () -> UInt64
+        /// Event-time watermark in epoch milliseconds; `.min` before the first, `.max` at end of input.
+        var watermarkMillis: @Sendable () -> Int64
+        var backPressuredNanos: @Sendable () -> UInt64
+        /// Operator counters by (operator id, event), published by the task thread.
+        var operatorCounters: @Sendable () -> [OperatorCounterKey: UInt64]
+    }
+
+    private struct Exported {
+        var recordsIn: ExportedCounter
+        var recordsOut: ExportedCounter
+        var bytesIn: ExportedCounter
+        var bytesOut: ExportedCounter
+        var backPressuredNanos: UInt64 = 0
+        var operators: [OperatorCounterKey: ExportedCounter] = [:]
+    }
+
+    static let checkpointBuckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100),
+                                                .milliseconds(250), .seconds(1), .seconds(2.5), .seconds(10), .seconds(60)]
+
+    let labels: [(String, String)]
+    private let registry: PrometheusCollectorRegistry
+    private let sources: Sources
+    private let exported: Mutex<Exported>
+    private let backPressured: Counter
+    private let watermark: Gauge
+    private let watermarkLag: Gauge
+    private let acknowledged: Counter
+    private let lastCheckpoint: Gauge
+    private let lastCheckpointSize: Gauge
+    private let alignment: DurationHistogram
+    private let synchronous: DurationHistogram
+    private let asynchronous: DurationHistogram
+
+    init(registry: PrometheusCollectorRegistry, labels: [(String, String)], sources: Sources) {
+        self.registry = registry
+        self.labels = labels
+        self.sources = sources
+        exported = Mutex(Exported(
+            recordsIn: .init(registry.makeCounter(descriptor: MetricName.recordsIn, labels: labels)),
+            recordsOut: .init(registry.makeCounter(descriptor: MetricName.recordsOut, labels: labels)),
+            bytesIn: .init(registry.makeCounter(descriptor: MetricName.bytesIn, labels: labels)),
+            bytesOut: .init(registry.makeCounter(descriptor: MetricName.bytesOut, labels: labels))))
+        backPressured = registry.makeCounter(descriptor: MetricName.backPressured, labels: labels)
+        watermark = registry.makeGauge(descriptor: MetricName.watermark, labels: labels)
+        watermarkLag = registry.makeGauge(descriptor: MetricName.watermarkLag, labels: labels)
+        acknowledged = registry.makeCounter(descriptor: MetricName.checkpointsAcknowledged, labels: labels)
+        lastCheckpoint = registry.makeGauge(descriptor: MetricName.lastCheckpoint, labels: labels)
+        lastCheckpointSize = registry.makeGauge(descriptor: MetricName.checkpointSize, labels: labels)
+        alignment = registry.makeDurationHistogram(descriptor: MetricName.alignment, labels: labels, buckets: Self.checkpointBuckets)
+        synchronous = registry.makeDurationHistogram(descriptor: MetricName.synchronous, labels: labels, buckets: Self.checkpointBuckets)
+        asynchronous = registry.makeDurationHistogram(descriptor: MetricName.asynchronous, labels: labels, buckets: Self.checkpointBuckets)
+        watermark.set(.nan)
+        watermarkLag.set(.nan)
+    }
+
+    /// Copies the task's atomics into the series; called right before rendering.
+    func refresh(now: Date = Date()) {
+        let operatorCounters = sources.operatorCounters()
+        exported.withLock { exported in
+            exported.recordsIn.export(sources.recordsIn())
+            exported.recordsOut.export(sources.recordsOut())
+            exported.bytesIn.export(sources.bytesIn())
+            exported.bytesOut.export(sources.bytesOut())
+            let blocked = sources.backPressuredNanos()
+            if blocked > exported.backPressuredNanos {
+                backPressured.increment(by: Double(blocked - exported.backPressuredNanos) / 1e9)
+                exported.backPressuredNanos = blocked
+            }
+            for (key, value) in operatorCounters {
+                if exported.operators[key] == nil {
+                    let labels = self.labels + [("operator", key.operatorID), ("event", key.event)]
+                    exported.operators[key] = ExportedCounter(registry.makeCounter(descriptor: MetricName.operatorCounter, labels: labels))
+                }
+                exported.operators[key]?.export(value)
+            }
+        }
+        let millis = sources.watermarkMillis()
+        switch millis {
+        case .min:
+            break
+        case .max:
+            watermark.set(.infinity)
+            watermarkLag.set(0.0)
+        default:
+            watermark.set(Double(millis) / 1000)
+            watermarkLag.set(now.timeIntervalSince1970 - Double(millis) / 1000)
+        }
+    }
+
+    /// Upload queue of the task, once per acknowledged checkpoint.
+    func checkpointAcknowledged(id: UInt64, alignment: Duration, synchronous: Duration, asynchronous: Duration, stateBytes: UInt64) {
+        acknowledged.increment()
+        lastCheckpoint.set(Double(id))
+        lastCheckpointSize.set(Double(stateBytes))
+        self.alignment.record(alignment)
+        self.synchronous.record(synchronous)
+        self.asynchronous.record(asynchronous)
+    }
+}
