@@ -43,6 +43,45 @@ import Testing
         }
     }
 
+    /// A task of attempt 1 running `op` with two inputs fed by in-process channels; returns the
+    /// producers' ends (input 0, input 1).
+    private func makeTwoInputTask(on plane: DataPlane, operator op: any StreamOperator) async throws
+        -> (StreamTask, OperatorChain, [OutputChannel]) {
+        var deploy = _ProtoDeployTask()
+        deploy.task.jobID = "job"
+        deploy.task.attempt = 1
+        deploy.task.vertexID = "attribution"
+        deploy.parallelism = 1
+        deploy.maxParallelism = 128
+        deploy.chain = [_ProtoOperatorSpec()]
+        let descriptor = try TaskDescriptor(deploy, eventTime: JobSpec.EventTime())
+        let chain = OperatorChain(source: nil, operators: [op], writer: RecordWriter(edges: [], subtask: 0, maxParallelism: 128))
+        let task = StreamTask(descriptor: descriptor, chain: chain, logger: Logger(label: "test.task"))
+        var producers: [OutputChannel] = []
+        for input in 0..<2 {
+            let key = ChannelKey(jobID: "job", attempt: 1, producerVertex: "source-\(input)", producerSubtask: 0,
+                                 consumerVertex: "attribution", consumerSubtask: 0)
+            let channel = try await plane.connectInput(key: key, index: input, producer: nil, sink: task.mailbox,
+                                                       initialCredits: 4, timeout: .seconds(5))
+            task.addInput(channel, logicalInput: input)
+            producers.append(plane.outputChannel(for: key))
+        }
+        return (task, chain, producers)
+    }
+
+    /// How a task started by `start` ended; nil while it runs.
+    final class TaskRun: Sendable {
+        let outcome = Mutex<StreamTask.Outcome?>(nil)
+        var ended: StreamTask.Outcome? { outcome.withLock { $0 } }
+    }
+
+    /// Runs `task` on its own thread, as the TaskExecutor does.
+    private func start(_ task: StreamTask) -> TaskRun {
+        let run = TaskRun()
+        Thread { run.outcome.withLock { $0 = task.run(onRunning: {}) } }.start()
+        return run
+    }
+
     private func buffer(_ ids: [String]) -> ChannelEvent {
         var writer = BinaryWriter()
         for id in ids { RecordCodec.encode(.click(Click(clickID: id, userID: 1, productID: "p", eventTime: 0)), into: &writer) }
@@ -70,28 +109,8 @@ import Testing
     @Test func watermarkIsTheMinimumOverOpenInputsAndTheTaskFinishesAfterEveryInputEnded() async throws {
         let plane = try await DataPlaneHarness.makePlane("tm-task")
         let op = RecordingOperator()
-        let writer = RecordWriter(edges: [], subtask: 0, maxParallelism: 128)
-        var deploy = _ProtoDeployTask()
-        deploy.task.jobID = "job"
-        deploy.task.vertexID = "attribution"
-        deploy.parallelism = 1
-        deploy.maxParallelism = 128
-        deploy.chain = [_ProtoOperatorSpec()]
-        let descriptor = try TaskDescriptor(deploy, eventTime: JobSpec.EventTime())
-        let task = StreamTask(descriptor: descriptor, chain: OperatorChain(source: nil, operators: [op], writer: writer),
-                              logger: Logger(label: "test.task"))
-        var producers: [OutputChannel] = []
-        for input in 0..<2 {
-            let key = ChannelKey(jobID: "job", attempt: 1, producerVertex: "source-\(input)", producerSubtask: 0,
-                                 consumerVertex: "attribution", consumerSubtask: 0)
-            let channel = try await plane.connectInput(key: key, index: input, producer: nil, sink: task.mailbox,
-                                                       initialCredits: 4, timeout: .seconds(5))
-            task.addInput(channel, logicalInput: input)
-            producers.append(plane.outputChannel(for: key))
-        }
-        let outcome = Mutex<StreamTask.Outcome?>(nil)
-        let thread = Thread { outcome.withLock { $0 = task.run(onRunning: {}) } }
-        thread.start()
+        let (task, _, producers) = try await makeTwoInputTask(on: plane, operator: op)
+        let run = start(task)
 
         try producers[0].send(buffer(["a"]))
         try producers[0].send(.watermark(10))
@@ -101,10 +120,10 @@ import Testing
         try producers[0].send(.endOfPartition)   // input 0 ends: only input 1 holds the watermark now
         try producers[1].send(.watermark(30))
         try producers[1].send(.endOfPartition)
-        try await waitUntil("the task to end") { outcome.withLock { $0 } != nil }
+        try await waitUntil("the task to end") { run.ended != nil }
 
-        guard case .finished? = outcome.withLock({ $0 }) else {
-            Issue.record("task ended \(String(describing: outcome.withLock { $0 }))")
+        guard case .finished? = run.ended else {
+            Issue.record("task ended \(String(describing: run.ended))")
             return
         }
         #expect(op.seen == [.record("a", input: 0), .record("b", input: 1), .watermark(5), .watermark(10),
@@ -117,33 +136,12 @@ import Testing
     @Test func barriersAlignAcrossInputsAndTheSnapshotSeesExactlyTheRecordsBeforeThem() async throws {
         let plane = try await DataPlaneHarness.makePlane("tm-align")
         let op = CheckpointedRecordingOperator()
-        let writer = RecordWriter(edges: [], subtask: 0, maxParallelism: 128)
-        var deploy = _ProtoDeployTask()
-        deploy.task.jobID = "job"
-        deploy.task.attempt = 1
-        deploy.task.vertexID = "attribution"
-        deploy.parallelism = 1
-        deploy.maxParallelism = 128
-        deploy.chain = [_ProtoOperatorSpec()]
-        let descriptor = try TaskDescriptor(deploy, eventTime: JobSpec.EventTime())
-        let chain = OperatorChain(source: nil, operators: [op], writer: writer)
-        let task = StreamTask(descriptor: descriptor, chain: chain, logger: Logger(label: "test.task"))
+        let (task, chain, producers) = try await makeTwoInputTask(on: plane, operator: op)
         let sent = Mutex<[_ProtoEnvelope]>([])
-        task.checkpointer = TaskCheckpointer(task: descriptor.protoID, operators: [("attribution", op)], keyed: nil, chain: chain,
+        task.checkpointer = TaskCheckpointer(task: task.descriptor.protoID, operators: [("attribution", op)], keyed: nil, chain: chain,
                                              send: { envelope in sent.withLock { $0.append(envelope) } },
                                              logger: Logger(label: "test.checkpointer"))
-        var producers: [OutputChannel] = []
-        for input in 0..<2 {
-            let key = ChannelKey(jobID: "job", attempt: 1, producerVertex: "source-\(input)", producerSubtask: 0,
-                                 consumerVertex: "attribution", consumerSubtask: 0)
-            let channel = try await plane.connectInput(key: key, index: input, producer: nil, sink: task.mailbox,
-                                                       initialCredits: 4, timeout: .seconds(5))
-            task.addInput(channel, logicalInput: input)
-            producers.append(plane.outputChannel(for: key))
-        }
-        let outcome = Mutex<StreamTask.Outcome?>(nil)
-        let thread = Thread { outcome.withLock { $0 = task.run(onRunning: {}) } }
-        thread.start()
+        let run = start(task)
 
         try producers[0].send(buffer(["a"]))
         try producers[0].send(.barrier(checkpointID: 1))
@@ -153,7 +151,7 @@ import Testing
         try producers[1].send(buffer(["d"]))
         try producers[0].send(.endOfPartition)
         try producers[1].send(.endOfPartition)
-        try await waitUntil("the task to end") { outcome.withLock { $0 } != nil }
+        try await waitUntil("the task to end") { run.ended != nil }
         try await waitUntil("the acknowledgement") { !sent.withLock { $0 }.isEmpty }
 
         #expect(op.seen == [.record("a", input: 0), .record("b", input: 1), .record("c", input: 0), .record("d", input: 1),
