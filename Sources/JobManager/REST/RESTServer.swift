@@ -27,6 +27,7 @@ public struct RESTServer: Service {
         JobRoutes(jobs: jobs).register(on: router)
         CheckpointRoutes(lookup: { id in jobs.job(id)?.checkpointStats() }).register(on: router)
         MetricsRoute(render: metrics.render).register(on: router)
+        PrometheusTargetsRoute(taskManagers: { membership.snapshot().members.map(\.info) }).register(on: router)
         return router
     }
 
