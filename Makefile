@@ -14,12 +14,13 @@ DEB_PACKAGES  = librdkafka-dev librocksdb-dev libpq-dev libssl-dev postgresql pr
 
 export SLUICE_CLUSTER_DIR := $(CLUSTER_DIR)
 
-.PHONY: help setup build test run cluster down clean proto cpeer bench
+.PHONY: help setup build test run cluster down clean proto cpeer bench monitor
 
 help:
 	@echo "make run    start a local cluster (PostgreSQL, dev Kafka broker, JobManager, 2 TaskManagers)"
 	@echo "            plus generated clicks/checkouts and the checkout-attribution job"
 	@echo "make cluster  only the cluster, no data and no job"
+	@echo "make monitor  start Prometheus scraping the running cluster (MONITOR_PORT, default 9090); prints its URL"
 	@echo "make down   stop everything 'make run' started (data stays; 'make clean' removes it)"
 	@echo "make test   build and run the whole test suite"
 	@echo "make proto  regenerate the protobuf code from proto/"
@@ -46,6 +47,9 @@ run: build
 
 cluster: build
 	@SLUICE_BIN_DIR="$(BIN_DIR)" bash cluster/cluster.sh up
+
+monitor:
+	@bash cluster/monitor.sh start
 
 down:
 	@bash cluster/cluster.sh down

@@ -144,6 +144,7 @@ MSG
 
 down() {
   echo "Stopping the local Sluice cluster in $cluster_dir"
+  bash "$here/monitor.sh" stop
   if [ -d "$pids" ]; then
     stop_process datagen
     for file in "$pids"/taskmanager-*.pid; do

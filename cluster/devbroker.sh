@@ -29,14 +29,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 die() { echo "devbroker.sh: $*" >&2; exit 1; }
 
-# Whether process $1 exists and is not a zombie (an exited child nobody has reaped yet).
-alive() {
-  local stat
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-  stat="${stat##*) }"
-  [ "${stat%% *}" != "Z" ]
-}
-
 # Prints the pid of the running devbroker recorded in the pid file; fails when there is none
 # (no file, a dead process, or a pid reused by another program).
 running_pid() {
@@ -48,6 +40,9 @@ running_pid() {
   [ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" = "devbroker" ] || return 1
   echo "$pid"
 }
+
+# Whether the broker runs and has written its bootstrap address.
+started() { [ -s "$bootstrap_file" ] && running_pid > /dev/null; }
 
 log_tail() { [ -f "$log_file" ] && tail -n 20 "$log_file" | sed 's/^/    /' >&2 || true; }
 
@@ -75,36 +70,27 @@ start() {
   mkdir -p "$cluster_dir/pids" "$cluster_dir/logs"
   rm -f "$pid_file" "$bootstrap_file"
   echo "--- devbroker start $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$log_file"
-  # A new session, so a Ctrl-C in the starting terminal does not reach it; the inner shell
-  # records its own pid (setsid may fork) and then becomes devbroker.
-  (
-    close_inherited_fds
-    exec setsid nohup bash -c 'echo $$ > "$0"; exec "$@"' "$pid_file" "$executable" "${args[@]}" \
-      >> "$log_file" 2>&1 < /dev/null
-  ) &
+  start_detached "$pid_file" "$log_file" "$executable" "${args[@]}"
 
-  local deadline=$((SECONDS + start_timeout))
-  while true; do
-    if [ -s "$bootstrap_file" ] && pid="$(running_pid)"; then
-      echo "devbroker started (pid $pid), bootstrap $(cat "$bootstrap_file")"
-      return 0
-    fi
-    # (Checked by pid only: for an instant the recorded process is still the shell, not devbroker.)
-    pid="$(cat "$pid_file" 2>/dev/null || true)"
-    if [[ "$pid" =~ ^[0-9]+$ ]] && ! alive "$pid"; then
+  local outcome=0
+  wait_until_started "$pid_file" "$start_timeout" started || outcome=$?
+  case "$outcome" in
+    0)
+      echo "devbroker started (pid $(running_pid)), bootstrap $(cat "$bootstrap_file")"
+      ;;
+    1)
       echo "devbroker.sh: devbroker exited during start; last lines of $log_file:" >&2
       log_tail
       rm -f "$pid_file"
       exit 1
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
+      ;;
+    *)
       echo "devbroker.sh: devbroker did not write $bootstrap_file within ${start_timeout}s; last lines of $log_file:" >&2
       log_tail
       stop > /dev/null
       exit 1
-    fi
-    sleep 0.1
-  done
+      ;;
+  esac
 }
 
 stop() {
@@ -114,16 +100,7 @@ stop() {
     echo "devbroker not running"
     return 0
   fi
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + 10))
-  while alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
-  if alive "$pid"; then
-    echo "devbroker.sh: devbroker (pid $pid) ignored SIGTERM for 10s; sending SIGKILL" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-    deadline=$((SECONDS + 10))
-    while alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
-    if alive "$pid"; then die "devbroker (pid $pid) survived SIGKILL"; fi
-  fi
+  stop_pid devbroker "$pid" || die "devbroker (pid $pid) survived SIGKILL"
   rm -f "$pid_file" "$bootstrap_file"
   echo "devbroker stopped (pid $pid)"
 }
