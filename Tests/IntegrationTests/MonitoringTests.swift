@@ -103,6 +103,12 @@ extension IntegrationSuite {
             try await waitUntil("prometheus (pid \(pid)) to exit") { !Self.alive(pid) }
             #expect(monitor.pid == nil, "the pid file is gone")
             #expect((try? await prometheus.get("/-/ready")) == nil, "nothing answers on port \(monitor.port) any more")
+
+            // 5. `make down` (cluster.sh down, same cluster folder) stops a running one too.
+            try monitor.run("start")
+            let restarted = try #require(monitor.pid)
+            try ShellCommand.run("/bin/bash", [RepositoryLayout.clusterScript("cluster.sh").path, "down"], environment: monitor.environment)
+            try await waitUntil("prometheus (pid \(restarted)) to exit after cluster.sh down") { !Self.alive(restarted) }
         }
 
         /// `cluster/monitor.sh` with a private cluster folder (`SLUICE_CLUSTER_DIR`), the test cluster's
