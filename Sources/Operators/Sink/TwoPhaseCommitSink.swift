@@ -82,7 +82,10 @@ final class TwoPhaseCommitSink: SinkWriter {
             }
             inTransaction = false
             committer.prepared(transaction, eventTimes: epochEventTimes)
+            // The array went to the committer; the next epoch likely has as many rows.
+            let capacity = epochEventTimes.count
             epochEventTimes = []
+            epochEventTimes.reserveCapacity(capacity)
             pending.append(transaction)
             logger.debug("prepared sink transaction", metadata: ["gid": "\(transaction.gid)"])
         }
