@@ -147,6 +147,13 @@ extension IntegrationSuite {
             let outcomes = Self.sum("sluice_operator_events_total", attribution.merging(["event": "attributed"]) { $1 }, in: after)
                 + Self.sum("sluice_operator_events_total", attribution.merging(["event": "unattributed"]) { $1 }, in: after)
             #expect(outcomes > 0, "attributed + unattributed checkouts")
+            for (operatorID, event) in [("attribution", "late"), ("clicks", "dead_lettered"), ("checkouts", "dead_lettered")] {
+                let labels = job.merging(["operator": operatorID, "event": event]) { $1 }
+                #expect(after.contains { !$0.samples("sluice_operator_events_total", where: labels).isEmpty }, "\(operatorID) counts \(event)")
+            }
+            let ratios = after.flatMap { $0.samples("sluice_user_cache_hit_ratio", where: job) }
+            #expect(ratios.allSatisfy { $0.value.isNaN || (0...1).contains($0.value) }, "a ratio, or NaN before a subtask's first lookup: \(ratios)")
+            #expect(ratios.contains { (0...1).contains($0.value) }, "committed rows were enriched, so users were looked up: \(ratios)")
             #expect(Self.sum("sluice_sink_batch_rows_count", job, in: after) > 0)
             #expect(Self.sum("sluice_sink_commit_seconds_count", job, in: after) > 0)
             #expect(Self.sum("sluice_end_to_end_latency_seconds_count", job, in: after) > 0)
