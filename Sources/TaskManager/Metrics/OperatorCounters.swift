@@ -17,8 +17,8 @@ final class OperatorCounters: Sendable {
     /// `operators`: the chain's operator instances with their ids, source first.
     init(operators: [(id: String, instance: AnyObject)]) {
         readers = operators.compactMap { Self.reader(id: $0.id, instance: $0.instance) }
-        live = operators.compactMap { operator_ in
-            guard let sink = operator_.instance as? PostgresSinkOperator else { return nil }
+        live = operators.compactMap { entry in
+            guard let sink = entry.instance as? PostgresSinkOperator else { return nil }
             let metrics = sink.metrics
             return { $0.sink = metrics.snapshot() }
         }
