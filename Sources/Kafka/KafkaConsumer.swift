@@ -141,6 +141,17 @@ public final class KafkaConsumer: @unchecked Sendable {  // rd_kafka_t is docume
         try RDKafkaQueries.watermarks(handle: handle, topic: topic, partition: partition, timeout: timeout)
     }
 
+    /// The low and high watermark of a partition as this consumer last saw them, without asking
+    /// the broker (never blocks): the high one is updated with every fetch response, the low one
+    /// only with statistics. An offset not known yet is -1; nil when the partition is unknown to
+    /// this consumer (not assigned, or nothing fetched). Cheap enough for a metrics refresh.
+    public func cachedWatermarks(topic: String, partition: Int32) -> KafkaWatermarks? {
+        var low: Int64 = -1
+        var high: Int64 = -1
+        guard rd_kafka_get_watermark_offsets(handle, topic, partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
+        return KafkaWatermarks(low: max(low, -1), high: max(high, -1))
+    }
+
     /// The number of partitions of `topic`, from the cluster's metadata (blocks up to `timeout`).
     public func partitionCount(topic: String, timeout: Duration = .seconds(10)) throws -> Int {
         guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else {

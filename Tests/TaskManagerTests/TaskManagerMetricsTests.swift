@@ -16,7 +16,7 @@ import Testing
             .init(recordsIn: { self.recordsIn.load(ordering: .relaxed) }, recordsOut: { 7 },
                   bytesIn: { self.bytesIn.load(ordering: .relaxed) }, bytesOut: { 70 },
                   watermarkMillis: { self.watermark.load(ordering: .relaxed) }, backPressuredNanos: { 1_500_000_000 },
-                  operatorCounters: { [OperatorCounterKey(operatorID: "attribution", event: "attributed"): 3] })
+                  operatorFigures: { OperatorFigures(counters: [OperatorCounterKey(operatorID: "attribution", event: "attributed"): 3]) })
         }
     }
 

@@ -1,7 +1,8 @@
 import Prometheus
 
 /// One job's checkpoint series, labelled `job`: completed and failed counts, duration
-/// histogram, and the last completed checkpoint's duration and size.
+/// histogram, and the last completed checkpoint's id, duration and size. All exist (at 0) from
+/// the moment the job is created, so dashboards and alerts see them before the first checkpoint.
 ///
 /// Thread-safe (Prometheus metrics are). Made once per job by `JobManagerMetrics.checkpoints(job:)`;
 /// names and help texts live only here, so every job registers them identically.
@@ -14,6 +15,7 @@ public struct CheckpointMetrics: Sendable {
     private let duration: DurationHistogram
     private let lastDuration: Gauge
     private let lastSize: Gauge
+    private let lastCompletedID: Gauge
 
     init(registry: PrometheusCollectorRegistry, job: String) {
         let labels = [("job", job)]
@@ -34,6 +36,15 @@ public struct CheckpointMetrics: Sendable {
             labels: labels)
         lastSize = registry.makeGauge(
             descriptor: name("checkpoint_last_size", "bytes", "State size of the latest completed checkpoint."), labels: labels)
+        lastCompletedID = registry.makeGauge(
+            descriptor: name("checkpoint_last_completed_id", "",
+                             "Id of the latest completed checkpoint (the restored one after a recovery; 0 before any)."),
+            labels: labels)
+    }
+
+    /// The job starts from checkpoint `id` (a resume, or a JobManager restart): ids continue after it.
+    func restored(from id: UInt64) {
+        lastCompletedID.set(Double(id))
     }
 
     func checkpointCompleted(_ stats: CheckpointStats) {
@@ -41,6 +52,7 @@ public struct CheckpointMetrics: Sendable {
         duration.record(.milliseconds(stats.endToEndDuration))
         lastDuration.set(Double(stats.endToEndDuration) / 1000)
         lastSize.set(Double(stats.stateSize))
+        lastCompletedID.set(Double(stats.id))
     }
 
     func checkpointFailed() {

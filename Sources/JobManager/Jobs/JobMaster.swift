@@ -120,6 +120,8 @@ public final class JobMaster: Sendable {
             checkpointStorage = ""
             checkpoints = nil
         }
+        services.metrics.jobRegistered(job: id)
+        if let restore { checkpoints?.metrics?.restored(from: restore.checkpointID) }
         owner.job = self
     }
 
@@ -240,7 +242,7 @@ public final class JobMaster: Sendable {
             if message.state == .failed, state.status == .running, !state.stopping { failed = true }
             finalStatus = Self.settle(&state)
         }
-        if failed { failOver(cause: "\(key) failed: \(message.failureCause)") }
+        if failed { failOver(task: key, attempt: message.task.attempt, cause: "\(key) failed: \(message.failureCause)") }
         if let finalStatus { ended(finalStatus) }
     }
 
@@ -335,8 +337,8 @@ public final class JobMaster: Sendable {
     // MARK: Failover
 
     /// Restarts the job from its latest completed checkpoint, or fails it when the restart
-    /// strategy gives up.
-    private func failOver(cause: String) {
+    /// strategy gives up. `task` (of `attempt`) is the subtask whose failure caused it.
+    private func failOver(task: TaskKey, attempt: UInt32, cause: String) {
         enum Decision { case ignore, fail, restart(Duration) }
         let decision = state.withLock { state -> Decision in
             guard state.status == .running, !state.stopping else { return .ignore }
@@ -353,7 +355,9 @@ public final class JobMaster: Sendable {
             return
         case .fail:
             checkpoints?.stop(reason: "job failing: \(cause)")
-            logger.error("task failed and the restart strategy gave up; failing the job", metadata: ["cause": "\(cause)"])
+            var metadata = TaskLogMetadata.of(job: id, vertex: task.vertex, subtask: task.subtask, attempt: attempt)
+            metadata["cause"] = "\(cause)"
+            logger.error("task failed and the restart strategy gave up; failing the job", metadata: metadata)
             Task {
                 await cancelTasks(reason: "another task of the job failed")
                 settleNow()
@@ -361,7 +365,10 @@ public final class JobMaster: Sendable {
         case .restart(let delay):
             checkpoints?.stop(reason: "job failing over: \(cause)")
             services.metrics.jobRestarted(job: id)
-            logger.warning("task failed; restarting the job", metadata: ["cause": "\(cause)", "backoff": "\(delay)"])
+            var metadata = TaskLogMetadata.of(job: id, vertex: task.vertex, subtask: task.subtask, attempt: attempt)
+            metadata["cause"] = "\(cause)"
+            metadata["backoff"] = "\(delay)"
+            logger.warning("task failed; restarting the job", metadata: metadata)
             Task { await restart(after: delay) }
         }
     }

@@ -32,6 +32,12 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator {
     private var logger = Logger(label: "sluice.kafka-source")
     public private(set) var recordsRead: UInt64 = 0
     public private(set) var deadLettered: UInt64 = 0
+    /// Lag of each assigned partition whose lag is known, refreshed at most once per
+    /// `lagRefreshMillis` on the task thread (never per record).
+    public private(set) var consumerLag: [KafkaPartitionLag] = []
+    private var assigned: [Int32] = []
+    private var lagRefreshedAt: Int64 = 0
+    static let lagRefreshMillis: Int64 = 1_000
 
     public init() {}
 
@@ -78,6 +84,7 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator {
             return KafkaPartitionAssignment(topic: topic, partition: partition, start: next >= 0 ? .offset(next) : .beginning)
         })
         self.consumer = consumer
+        assigned = mine
         logger.info("reading \(topic)", metadata: ["partitions": "\(mine)", "bounded": "\(bounded)",
                                                    "restored-from": "\(context.restored.checkpointID.map(String.init) ?? "none")"])
     }
@@ -115,7 +122,9 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator {
             logger.warning("Kafka consumer error", metadata: ["error": "\(error)"])
         }
         if let watermark = tracker.advance(now: now) { try output.emitWatermark(watermark) }
+        if now - lagRefreshedAt >= Self.lagRefreshMillis { refreshLag(consumer, now: now) }
         if bounded && finished.count == endOffsets.count {
+            refreshLag(consumer, now: now)
             try sideOutputs?.flush()
             return .finished
         }
@@ -138,6 +147,18 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator {
             state[Int32(partition)] = .init(next: next, end: endOffsets[Int32(partition)])
         }
         return KafkaSourceState.encode(state)
+    }
+
+    /// Recomputes `consumerLag` from the consumer's cached watermarks (no broker round trip).
+    private func refreshLag(_ consumer: KafkaConsumer, now: Int64) {
+        lagRefreshedAt = now
+        consumerLag = assigned.compactMap { partition in
+            let next = Int(partition) < nextOffsets.count ? nextOffsets[Int(partition)] : -1
+            let cached = consumer.cachedWatermarks(topic: topic, partition: partition)
+            let records = KafkaPartitionLag.records(next: next, low: cached?.low ?? -1, high: cached?.high ?? -1,
+                                                    end: endOffsets[partition], finished: finished.contains(partition))
+            return records.map { KafkaPartitionLag(topic: topic, partition: partition, records: $0) }
+        }
     }
 
     private func markFinished(_ partition: Int32) {

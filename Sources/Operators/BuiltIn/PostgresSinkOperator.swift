@@ -28,6 +28,9 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
     private var maxRowsPerSecond = 0
     private var nextWriteAllowed = Date.distantPast
     public private(set) var rowsWritten = 0
+    /// Batch sizes, commit latencies and end-to-end latency of committed rows; read by the
+    /// TaskManager's scraper from any thread.
+    public let metrics = SinkMetrics()
 
     public init() {}
 
@@ -44,13 +47,13 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
         statement = Self.upsertStatement(table: table, rows: batchSize)
         switch delivery {
         case .exactlyOnce:
-            writer = try TwoPhaseCommitSink(url: url, context: context)
+            writer = try TwoPhaseCommitSink(url: url, context: context, metrics: metrics)
         case .atLeastOnce:
             if requested == nil {
                 context.logger.info("the job takes no checkpoints: sink delivers at-least-once (idempotent upserts, visible at once)",
                                     metadata: ["table": "\(table)"])
             }
-            writer = try AutocommitSinkWriter(url: url, table: table, logger: context.logger)
+            writer = try AutocommitSinkWriter(url: url, table: table, metrics: metrics, logger: context.logger)
         }
     }
 
@@ -101,7 +104,7 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
             if wait > 0 { sleepSeconds(wait) }
             nextWriteAllowed = max(nextWriteAllowed, Date()).addingTimeInterval(Double(rows.count) / Double(maxRowsPerSecond))
         }
-        try writer.write(sql, parameters: rows.flatMap(Self.parameters), rows: rows.count)
+        try writer.write(sql, parameters: rows.flatMap(Self.parameters), eventTimes: rows.map(\.checkout.eventTime))
         rowsWritten += rows.count
         pending.removeAll(keepingCapacity: true)
     }

@@ -30,6 +30,8 @@ public final class UserEnrichmentOperator: StreamOperator {
     public private(set) var unknownUsers = 0
     public private(set) var cacheHits = 0
     public private(set) var cacheMisses = 0
+    /// Share of user lookups the cache answered; NaN before the first lookup.
+    public var cacheHitRatio: Double { Self.hitRatio(hits: cacheHits, misses: cacheMisses) }
 
     public init() {}
 
@@ -68,6 +70,12 @@ public final class UserEnrichmentOperator: StreamOperator {
 
     public func close() {
         connection = nil
+    }
+
+    /// hits / (hits + misses), NaN when there was no lookup (a ratio of nothing is undefined, not 0).
+    static func hitRatio(hits: Int, misses: Int) -> Double {
+        let lookups = hits + misses
+        return lookups > 0 ? Double(hits) / Double(lookups) : .nan
     }
 
     private func resolve(output: any RecordOutput) throws {

@@ -14,11 +14,16 @@ import Synchronization
 /// other state is immutable or behind a mutex. Invariants: transactions are committed oldest
 /// first and leave `pending` only once committed (or found gone); a commit that still fails
 /// after the retries is kept pending and recorded, and the task fails at its next call
-/// (`throwIfFailed`), so recovery commits it from the checkpoint.
+/// (`throwIfFailed`), so recovery commits it from the checkpoint. Each commit of a transaction
+/// this attempt prepared is measured once (`SinkMetrics`); transactions recovered from an older
+/// attempt have no event times here and are not measured.
 final class SinkCommitter: @unchecked Sendable {
     private struct State {
         var closed = false
         var failure: ExactlyOnceSinkError?
+        /// Transactions prepared by this attempt and not yet committed: rows' event times and
+        /// when the PREPARE finished.
+        var prepared: [SinkTransactionID: (eventTimes: [Int64], at: ContinuousClock.Instant)] = [:]
     }
 
     private let queue: DispatchQueue
@@ -26,14 +31,22 @@ final class SinkCommitter: @unchecked Sendable {
     private let pending: PendingTransactions
     private let retry: PostgresRetry
     private let logger: Logger
+    private let metrics: SinkMetrics
     private let state = Mutex(State())
 
-    init(connection: PostgresConnection, pending: PendingTransactions, label: String, logger: Logger) {
+    init(connection: PostgresConnection, pending: PendingTransactions, metrics: SinkMetrics, label: String, logger: Logger) {
         self.queue = DispatchQueue(label: "sluice.sink-committer.\(label)")
         self.connection = connection
         self.pending = pending
         self.retry = PostgresRetry(logger: logger)
         self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// The task thread prepared `transaction` with rows of these checkout event times (Unix ms).
+    func prepared(_ transaction: SinkTransactionID, eventTimes: [Int64]) {
+        let now = ContinuousClock.now
+        state.withLock { $0.prepared[transaction] = (eventTimes, now) }
     }
 
     /// Checkpoint `checkpointID` completed: commit its transaction and older ones. Never blocks.
@@ -67,11 +80,20 @@ final class SinkCommitter: @unchecked Sendable {
         queue.async { [self] in state.withLock { $0.closed = true } }
     }
 
+    /// On `queue`: `transaction` is committed; counts its rows once.
+    private func measure(_ transaction: SinkTransactionID, commitStarted: ContinuousClock.Instant) {
+        guard let epoch = state.withLock({ $0.prepared.removeValue(forKey: transaction) }) else { return }
+        let now = ContinuousClock.now
+        metrics.committed(eventTimesMillis: epoch.eventTimes, commitSeconds: (now - commitStarted) / .seconds(1),
+                          preparedToCommitSeconds: (now - epoch.at) / .seconds(1))
+    }
+
     /// On `queue`.
     private func commit(_ transactions: [SinkTransactionID]) throws(ExactlyOnceSinkError) {
         for transaction in transactions {
             let gid = transaction.gid
             let outcome: PostgresConnection.PreparedTransactionOutcome
+            let started = ContinuousClock.now
             do {
                 outcome = try retry.run(connection, "COMMIT PREPARED '\(gid)'") { try $0.commitPrepared(gid) }
             } catch {
@@ -81,6 +103,7 @@ final class SinkCommitter: @unchecked Sendable {
             case .finished, .notFound:
                 // notFound: a retry after a lost connection, or a restoring attempt, committed it first.
                 pending.remove(transaction)
+                measure(transaction, commitStarted: started)
                 logger.debug("committed sink transaction", metadata: ["gid": "\(gid)", "outcome": "\(outcome)"])
             case .busy:
                 // Another session is committing it right now (a restoring attempt); it stays pending and

@@ -3,8 +3,10 @@
 ///
 /// Called on the task thread only, in the order of the operator's lifecycle.
 protocol SinkWriter: AnyObject {
-    /// Runs one upsert statement of `rows` rows.
-    func write(_ sql: String, parameters: [String?], rows: Int) throws
+    /// Runs one upsert statement of `eventTimes.count` rows; `eventTimes` are the rows'
+    /// checkout event times (Unix ms), kept until the rows are committed to measure end-to-end
+    /// latency (`SinkMetrics`).
+    func write(_ sql: String, parameters: [String?], eventTimes: [Int64]) throws
     /// Barrier `checkpointID`: every row before it was written. Returns the state to checkpoint.
     func snapshot(checkpointID: UInt64) throws -> [UInt8]?
     /// Bounded input ended and everything was written: make it visible.

@@ -19,7 +19,9 @@ import SluicePostgres
 ///   mode a correction waits for the prepared transaction of the previous epoch, which only a
 ///   completion notice commits; if that checkpoint was aborted, the task could not reach the
 ///   next barrier and would wait forever, so it fails instead and recovery sorts it out;
-/// - the checkpointed state lists every prepared transaction not yet known committed.
+/// - the checkpointed state lists every prepared transaction not yet known committed;
+/// - the open epoch's event times are kept (one array per epoch, handed to the committer at
+///   PREPARE) so each row's end-to-end latency is measured when it becomes visible.
 final class TwoPhaseCommitSink: SinkWriter {
     private let connection: PostgresConnection
     private let fence: SinkFence
@@ -29,12 +31,16 @@ final class TwoPhaseCommitSink: SinkWriter {
     private let retry: PostgresRetry
     private let logger: Logger
     private let lockTimeoutMillis: Int
+    private let metrics: SinkMetrics
     private var inTransaction = false
+    /// Checkout event times of the open epoch's rows.
+    private var epochEventTimes: [Int64] = []
 
     /// Checks the server, recovers what earlier attempts left (`SinkRecovery`), raises the
     /// fence and registers for completion notices.
-    init(url: String, context: OperatorContext) throws {
+    init(url: String, context: OperatorContext, metrics: SinkMetrics) throws {
         logger = context.logger
+        self.metrics = metrics
         subtask = context.subtask
         lockTimeoutMillis = try context.integer(Self.lockTimeoutParameter, default: 120_000, range: 1...3_600_000)
         fence = SinkFence(lineage: context.lineage, operatorID: context.operatorID, attempt: context.attempt)
@@ -49,7 +55,7 @@ final class TwoPhaseCommitSink: SinkWriter {
         guard let slots = Int(setting), slots > 0 else { throw ExactlyOnceSinkError.preparedTransactionsDisabled(setting: setting) }
         try SinkFence.ensureTable(on: connection)
         try SinkRecovery(connection: connection, fence: fence, logger: logger).run(restored: restored)
-        committer = SinkCommitter(connection: try PostgresConnection.connect(url: url, logger: logger), pending: pending,
+        committer = SinkCommitter(connection: try PostgresConnection.connect(url: url, logger: logger), pending: pending, metrics: metrics,
                                   label: "\(context.operatorID).\(subtask)", logger: logger)
         context.checkpointListeners.onComplete { [weak committer] checkpointID in committer?.checkpointCompleted(checkpointID) }
         logger.info("exactly-once sink ready: rows become visible when their checkpoint completes", metadata: [
@@ -58,10 +64,11 @@ final class TwoPhaseCommitSink: SinkWriter {
 
     static let lockTimeoutParameter = "lock-timeout-ms"
 
-    func write(_ sql: String, parameters: [String?], rows: Int) throws {
+    func write(_ sql: String, parameters: [String?], eventTimes: [Int64]) throws {
         try committer.throwIfFailed()
         if !inTransaction { try begin() }
         try inEpoch { try $0.execute(sql, parameters) }
+        epochEventTimes.append(contentsOf: eventTimes)
     }
 
     func snapshot(checkpointID: UInt64) throws -> [UInt8]? {
@@ -74,6 +81,11 @@ final class TwoPhaseCommitSink: SinkWriter {
                 try connection.prepareTransaction(transaction.gid)
             }
             inTransaction = false
+            committer.prepared(transaction, eventTimes: epochEventTimes)
+            // The array went to the committer; the next epoch likely has as many rows.
+            let capacity = epochEventTimes.count
+            epochEventTimes = []
+            epochEventTimes.reserveCapacity(capacity)
             pending.append(transaction)
             logger.debug("prepared sink transaction", metadata: ["gid": "\(transaction.gid)"])
         }
@@ -90,6 +102,7 @@ final class TwoPhaseCommitSink: SinkWriter {
     func finish() throws {
         try committer.commitAll()
         guard inTransaction else { return }
+        let started = ContinuousClock.now
         try inEpoch { connection in
             try fence.check(on: connection, lock: true)
             let result = try connection.simpleQuery("COMMIT")
@@ -98,6 +111,8 @@ final class TwoPhaseCommitSink: SinkWriter {
             }
         }
         inTransaction = false
+        metrics.committed(eventTimesMillis: epochEventTimes, commitSeconds: (ContinuousClock.now - started) / .seconds(1))
+        epochEventTimes = []
         logger.info("sink input ended: committed the last transactions")
     }
 
@@ -127,6 +142,7 @@ final class TwoPhaseCommitSink: SinkWriter {
             try body(connection)
         } catch {
             inTransaction = false
+            epochEventTimes.removeAll()
             if connection.isConnected, connection.transactionStatus != .idle { _ = try? connection.simpleQuery("ROLLBACK") }
             if let error = error as? PostgresError, error.isConnectionError { throw ExactlyOnceSinkError.transactionLost(error) }
             if let error = error as? PostgresError, error.sqlState == "55P03" {

@@ -1,59 +1,77 @@
 import SluiceOperators
 import Synchronization
 
-/// The counters a task's operators keep as plain properties (attributed checkouts, cache hits,
-/// dead letters, …), made readable from the scraping thread.
+/// The figures a task's operators keep (attributed checkouts, cache hits, dead letters, Kafka
+/// lag, …), made readable from the scraping thread.
 ///
-/// The operators' properties belong to the task thread, so the task thread copies them here in
-/// `publish()` — at each flush tick, never per record — and the scraper reads the copy with
-/// `snapshot()`. Invariant: only operators of known types contribute; an unknown operator
-/// simply has no counters.
+/// Most are plain properties that belong to the task thread, so the task thread copies them here
+/// in `publish()` — at each flush tick, never per record — and the scraper reads the copy with
+/// `snapshot()`. The sink's histograms are already thread-safe (`SinkMetrics`, written by its
+/// committer) and are read directly at scrape time. Invariant: only operators of known types
+/// contribute; an unknown operator simply has no figures.
 final class OperatorCounters: Sendable {
-    private let readers: [@Sendable () -> [(OperatorCounterKey, UInt64)]]
-    private let published = Mutex<[OperatorCounterKey: UInt64]>([:])
+    private let readers: [@Sendable (inout OperatorFigures) -> Void]
+    private let live: [@Sendable (inout OperatorFigures) -> Void]
+    private let published = Mutex(OperatorFigures())
 
     /// `operators`: the chain's operator instances with their ids, source first.
     init(operators: [(id: String, instance: AnyObject)]) {
         readers = operators.compactMap { Self.reader(id: $0.id, instance: $0.instance) }
+        live = operators.compactMap { entry in
+            guard let sink = entry.instance as? PostgresSinkOperator else { return nil }
+            let metrics = sink.metrics
+            return { $0.sink = metrics.snapshot() }
+        }
     }
 
-    var isEmpty: Bool { readers.isEmpty }
+    var isEmpty: Bool { readers.isEmpty && live.isEmpty }
 
-    /// Task thread: copies the operators' current counts.
+    /// Task thread: copies the operators' current figures.
     func publish() {
         guard !readers.isEmpty else { return }
-        var values: [OperatorCounterKey: UInt64] = [:]
-        for reader in readers {
-            for (key, value) in reader() { values[key] = value }
-        }
-        published.withLock { $0 = values }
+        var figures = OperatorFigures()
+        for reader in readers { reader(&figures) }
+        published.withLock { $0 = figures }
     }
 
-    /// Any thread: the counts as last published.
-    func snapshot() -> [OperatorCounterKey: UInt64] {
-        published.withLock { $0 }
+    /// Any thread: the task-thread figures as last published, and the thread-safe ones as of now.
+    func snapshot() -> OperatorFigures {
+        var figures = published.withLock { $0 }
+        for reader in live { reader(&figures) }
+        return figures
     }
 
-    /// Reads one operator's counters; the closure is only ever called on the task thread
+    /// Reads one operator's figures; the closure is only ever called on the task thread
     /// (from `publish`), which is what makes capturing the non-Sendable operator sound.
-    private static func reader(id: String, instance: AnyObject) -> (@Sendable () -> [(OperatorCounterKey, UInt64)])? {
+    private static func reader(id: String, instance: AnyObject) -> (@Sendable (inout OperatorFigures) -> Void)? {
         @Sendable func key(_ event: String) -> OperatorCounterKey { OperatorCounterKey(operatorID: id, event: event) }
         @Sendable func count(_ value: Int) -> UInt64 { UInt64(max(0, value)) }
         switch instance {
         case let op as FirstClickAttributionOperator:
             nonisolated(unsafe) let op = op
-            return { [(key("attributed"), count(op.attributed)), (key("unattributed"), count(op.unattributed)),
-                      (key("late"), count(op.late))] }
+            return { figures in
+                figures.counters[key("attributed")] = count(op.attributed)
+                figures.counters[key("unattributed")] = count(op.unattributed)
+                figures.counters[key("late")] = count(op.late)
+            }
         case let op as KafkaSourceOperator:
             nonisolated(unsafe) let op = op
-            return { [(key("records_read"), op.recordsRead), (key("dead_lettered"), op.deadLettered)] }
+            return { figures in
+                figures.counters[key("records_read")] = op.recordsRead
+                figures.counters[key("dead_lettered")] = op.deadLettered
+                figures.consumerLag = op.consumerLag
+            }
         case let op as UserEnrichmentOperator:
             nonisolated(unsafe) let op = op
-            return { [(key("cache_hits"), count(op.cacheHits)), (key("cache_misses"), count(op.cacheMisses)),
-                      (key("unknown_users"), count(op.unknownUsers))] }
+            return { figures in
+                figures.counters[key("cache_hits")] = count(op.cacheHits)
+                figures.counters[key("cache_misses")] = count(op.cacheMisses)
+                figures.counters[key("unknown_users")] = count(op.unknownUsers)
+                figures.cacheHitRatio = op.cacheHitRatio
+            }
         case let op as PostgresSinkOperator:
             nonisolated(unsafe) let op = op
-            return { [(key("rows_written"), count(op.rowsWritten))] }
+            return { figures in figures.counters[key("rows_written")] = count(op.rowsWritten) }
         default:
             return nil
         }

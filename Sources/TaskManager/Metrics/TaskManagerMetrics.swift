@@ -5,7 +5,8 @@ import Synchronization
 /// The TaskManager's Prometheus registry: one per process, served by `MetricsHTTPServer`.
 ///
 /// Owns the per-task series (`TaskMetrics`, created at deploy and kept after the task ended so
-/// its final counts stay visible) and the process series. Thread-safe: deploys register from the
+/// its final counts stay visible), the process series, and the histograms it renders itself
+/// (`HistogramFamilies`: sink batches, commits, end-to-end latency). Thread-safe: deploys register from the
 /// connector's task, scrapes render on event loops; the table of tasks and the CPU export state
 /// are behind a mutex. Invariant: series are created once per label set (the registry hands back
 /// the existing metric), and counters only grow, also across task attempts.
@@ -13,6 +14,7 @@ public final class TaskManagerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let taskManagerID: String
     private let process: ProcessMetrics
+    private let histograms = HistogramFamilies()
     private let tasks = Mutex<[String: TaskMetrics]>([:])
     private let exportedCPU = Mutex<Double>(0)
 
@@ -29,7 +31,7 @@ public final class TaskManagerMetrics: Sendable {
 
     /// Series of the task attempt `name` (replacing an earlier registration under that name).
     func register(name: String, job: String, vertex: String, subtask: Int, sources: TaskMetrics.Sources) -> TaskMetrics {
-        let metrics = TaskMetrics(registry: registry, labels: labels(job: job, vertex: vertex, subtask: subtask), sources: sources)
+        let metrics = TaskMetrics(registry: registry, histograms: histograms, labels: labels(job: job, vertex: vertex, subtask: subtask), sources: sources)
         tasks.withLock { $0[name] = metrics }
         return metrics
     }
@@ -47,6 +49,6 @@ public final class TaskManagerMetrics: Sendable {
         let now = Date()
         for task in current { task.refresh(now: now) }
         exportedCPU.withLock { process.refresh(exportedCPU: &$0) }
-        return registry.emitToString()
+        return registry.emitToString() + histograms.render()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import SluiceOperators
 import Synchronization
 
 /// The series of one subtask attempt, labelled job, vertex, subtask, taskmanager.
@@ -7,7 +8,9 @@ import Synchronization
 /// Created at deploy by `TaskManagerMetrics.register`. The hot path never touches it: records
 /// and bytes, the watermark and back-pressured time are atomics the task thread already keeps,
 /// read by `refresh()` on the scraping thread. Checkpoint figures arrive once per checkpoint
-/// from the upload queue (`checkpointAcknowledged`). Thread-safe: the export state is behind a
+/// from the upload queue (`checkpointAcknowledged`). Operator figures (counters, Kafka lag,
+/// cache hit ratio, sink histograms) come from `OperatorCounters`; Kafka lag and cache-ratio
+/// series appear once the operator measured them. Thread-safe: the export state is behind a
 /// mutex. A later attempt of the same subtask gets the same Prometheus series (the registry
 /// returns existing metrics per label set), so counters keep growing across restarts.
 final class TaskMetrics: Sendable {
@@ -20,8 +23,8 @@ final class TaskMetrics: Sendable {
         /// Event-time watermark in epoch milliseconds; `.min` before the first, `.max` at end of input.
         var watermarkMillis: @Sendable () -> Int64
         var backPressuredNanos: @Sendable () -> UInt64
-        /// Operator counters by (operator id, event), published by the task thread.
-        var operatorCounters: @Sendable () -> [OperatorCounterKey: UInt64]
+        /// What the chain's operators measured (see `OperatorCounters`).
+        var operatorFigures: @Sendable () -> OperatorFigures
     }
 
     private struct Exported {
@@ -31,6 +34,16 @@ final class TaskMetrics: Sendable {
         var bytesOut: ExportedCounter
         var backPressuredNanos: UInt64 = 0
         var operators: [OperatorCounterKey: ExportedCounter] = [:]
+        var consumerLag: [KafkaTopicPartitionKey: Gauge] = [:]
+        var cacheHitRatio: Gauge?
+        /// The sink figures already added to `histograms`.
+        var sink = SinkFigures()
+    }
+
+    /// A partition's lag gauge key.
+    struct KafkaTopicPartitionKey: Hashable {
+        var topic: String
+        var partition: Int32
     }
 
     static let checkpointBuckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100),
@@ -38,6 +51,7 @@ final class TaskMetrics: Sendable {
 
     let labels: [(String, String)]
     private let registry: PrometheusCollectorRegistry
+    private let histograms: HistogramFamilies
     private let sources: Sources
     private let exported: Mutex<Exported>
     private let backPressured: Counter
@@ -50,8 +64,9 @@ final class TaskMetrics: Sendable {
     private let synchronous: DurationHistogram
     private let asynchronous: DurationHistogram
 
-    init(registry: PrometheusCollectorRegistry, labels: [(String, String)], sources: Sources) {
+    init(registry: PrometheusCollectorRegistry, histograms: HistogramFamilies, labels: [(String, String)], sources: Sources) {
         self.registry = registry
+        self.histograms = histograms
         self.labels = labels
         self.sources = sources
         exported = Mutex(Exported(
@@ -74,7 +89,7 @@ final class TaskMetrics: Sendable {
 
     /// Copies the task's atomics into the series; called right before rendering.
     func refresh(now: Date = Date()) {
-        let operatorCounters = sources.operatorCounters()
+        let figures = sources.operatorFigures()
         exported.withLock { exported in
             exported.recordsIn.export(sources.recordsIn())
             exported.recordsOut.export(sources.recordsOut())
@@ -85,13 +100,14 @@ final class TaskMetrics: Sendable {
                 backPressured.increment(by: Double(blocked - exported.backPressuredNanos) / 1e9)
                 exported.backPressuredNanos = blocked
             }
-            for (key, value) in operatorCounters {
+            for (key, value) in figures.counters {
                 if exported.operators[key] == nil {
                     let labels = self.labels + [("operator", key.operatorID), ("event", key.event)]
                     exported.operators[key] = ExportedCounter(registry.makeCounter(descriptor: MetricName.operatorCounter, labels: labels))
                 }
                 exported.operators[key]?.export(value)
             }
+            export(figures, into: &exported)
         }
         let millis = sources.watermarkMillis()
         switch millis {
@@ -103,6 +119,31 @@ final class TaskMetrics: Sendable {
         default:
             watermark.set(Double(millis) / 1000)
             watermarkLag.set(now.timeIntervalSince1970 - Double(millis) / 1000)
+        }
+    }
+
+    /// Gauges and histograms of the operator figures (under the export lock).
+    private func export(_ figures: OperatorFigures, into exported: inout Exported) {
+        for lag in figures.consumerLag {
+            let key = KafkaTopicPartitionKey(topic: lag.topic, partition: lag.partition)
+            let gauge = exported.consumerLag[key] ?? registry.makeGauge(
+                descriptor: MetricName.consumerLag, labels: labels + [("topic", lag.topic), ("partition", "\(lag.partition)")])
+            exported.consumerLag[key] = gauge
+            gauge.set(Double(lag.records))
+        }
+        if let ratio = figures.cacheHitRatio {
+            let gauge = exported.cacheHitRatio ?? registry.makeGauge(descriptor: MetricName.cacheHitRatio, labels: labels)
+            exported.cacheHitRatio = gauge
+            gauge.set(ratio)
+        }
+        if let sink = figures.sink {
+            let delta = sink.subtracting(exported.sink)
+            for (name, counts) in [(MetricName.sinkBatchRows, delta.batchRows), (MetricName.sinkCommit, delta.commitSeconds),
+                                   (MetricName.sinkPreparedToCommit, delta.preparedToCommitSeconds),
+                                   (MetricName.endToEndLatency, delta.endToEndLatencySeconds)] {
+                histograms.add(counts, to: name.name, help: name.help, labels: labels)
+            }
+            exported.sink = sink
         }
     }
 

@@ -71,7 +71,10 @@ public final class TaskExecutor: Sendable {
         do {
             descriptor = try TaskDescriptor(deploy, eventTime: eventTime)
         } catch {
-            logger.error("refusing a deployment", metadata: ["task": "\(deploy.task.vertexID)[\(deploy.task.subtaskIndex)]", "error": "\(error)"])
+            var metadata = TaskLogMetadata.of(job: deploy.task.jobID, vertex: deploy.task.vertexID,
+                                              subtask: Int(deploy.task.subtaskIndex), attempt: deploy.task.attempt)
+            metadata["error"] = "\(error)"
+            logger.error("refusing a deployment", metadata: metadata)
             var message = _ProtoTaskStateChanged()
             message.task = deploy.task
             message.state = .failed
@@ -80,11 +83,8 @@ public final class TaskExecutor: Sendable {
             send(.with(.taskStateChanged(message)))
             return
         }
-        var logger = self.logger
-        logger[metadataKey: "job"] = "\(descriptor.jobID)"
-        logger[metadataKey: "vertex"] = "\(descriptor.vertexID)"
-        logger[metadataKey: "subtask"] = "\(descriptor.subtask)"
-        logger[metadataKey: "attempt"] = "\(descriptor.attempt)"
+        let logger = TaskLogMetadata.logger(self.logger, job: descriptor.jobID, vertex: descriptor.vertexID,
+                                            subtask: descriptor.subtask, attempt: descriptor.attempt)
         let listeners = CheckpointListeners()
         let isSource = descriptor.chain.first.flatMap { OperatorKind(rawValue: $0.kind) }?.role == .source
         tasks.withLock {
@@ -261,7 +261,7 @@ public final class TaskExecutor: Sendable {
             bytesOut: { task.bytesOutCount.load(ordering: .relaxed) },
             watermarkMillis: { task.watermark.load(ordering: .relaxed) },
             backPressuredNanos: { outputs.reduce(0) { $0 + $1.backPressuredNanos.load(ordering: .relaxed) } },
-            operatorCounters: counters.snapshot)
+            operatorFigures: counters.snapshot)
         let taskMetrics = metrics.register(name: descriptor.name, job: descriptor.jobID, vertex: descriptor.vertexID,
                                            subtask: descriptor.subtask, sources: sources)
         task.checkpointer?.metrics = taskMetrics
