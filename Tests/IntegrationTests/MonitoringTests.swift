@@ -86,7 +86,7 @@ extension IntegrationSuite {
             #expect(expressions.count >= 20, "the dashboard's panels query Prometheus")
             var exported = Set<String>()
             for port in [cluster.restPort] + metricsPorts {
-                exported.formUnion(try ExpositionSamples(try await RESTProbe(port: port).get("/metrics").text).names)
+                exported.formUnion(Set(try PrometheusText(try await RESTProbe(port: port).get("/metrics").text).samples.map(\.name)))
             }
             let queried = Set(expressions.flatMap { $0.matches(of: /sluice_[a-z0-9_]+/).map { String($0.output) } })
             let missing = queried.filter { !exported.contains($0) && !exported.contains($0 + "_bucket") }.sorted()
@@ -178,67 +178,5 @@ extension IntegrationSuite {
             guard kill(pid, 0) == 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
             return !(stat.components(separatedBy: ") ").last?.hasPrefix("Z") ?? false)
         }
-    }
-}
-
-/// The samples of a Prometheus text exposition (format 0.0.4): name, labels, value.
-///
-/// Test-local on purpose (the lead folds it together with `Tests/Support/PrometheusText.swift`).
-/// Throws on a line that is not a comment, blank or a well-formed sample, so a broken
-/// `/metrics` fails the test instead of hiding series.
-private struct ExpositionSamples {
-    struct Sample {
-        var name: String
-        var labels: [String: String]
-        var value: Double
-    }
-
-    let samples: [Sample]
-
-    var names: Set<String> { Set(samples.map(\.name)) }
-
-    init(_ text: String) throws {
-        samples = try text.split(separator: "\n").filter { !$0.isEmpty && !$0.hasPrefix("#") }.map { try Self.sample(Substring($0)) }
-    }
-
-    private static func sample(_ line: Substring) throws -> Sample {
-        func malformed() -> TestSupportError {
-            TestSupportError.commandFailed(command: "parse a Prometheus exposition line", status: 0, output: String(line))
-        }
-        var rest = line[...]
-        let name = String(rest.prefix { $0 != "{" && $0 != " " })
-        guard !name.isEmpty else { throw malformed() }
-        rest = rest.dropFirst(name.count)
-        var labels: [String: String] = [:]
-        if rest.first == "{" {
-            rest = rest.dropFirst()
-            while rest.first != "}" {
-                let key = String(rest.prefix { $0 != "=" })
-                rest = rest.dropFirst(key.count)
-                guard !key.isEmpty, rest.hasPrefix("=\"") else { throw malformed() }
-                rest = rest.dropFirst(2)
-                var value = ""
-                while let character = rest.first, character != "\"" {
-                    rest = rest.dropFirst()
-                    if character == "\\", let escaped = rest.first {
-                        rest = rest.dropFirst()
-                        value.append(escaped == "n" ? "\n" : escaped)
-                    } else {
-                        value.append(character)
-                    }
-                }
-                guard rest.first == "\"" else { throw malformed() }
-                rest = rest.dropFirst()
-                labels[key] = value
-                if rest.first == "," { rest = rest.dropFirst() }
-                guard !rest.isEmpty else { throw malformed() }
-            }
-            rest = rest.dropFirst()
-        }
-        let fields = rest.split(separator: " ")
-        guard let text = fields.first, let value = Double(text) ?? (text == "+Inf" ? .infinity : text == "-Inf" ? -.infinity : nil) else {
-            throw malformed()
-        }
-        return Sample(name: name, labels: labels, value: value)
     }
 }
