@@ -5,7 +5,8 @@ import Testing
 extension IntegrationSuite {
     /// The web UI on the REST port, loaded by Debian's headless Chromium (`Tests/UI/ui_check.py`)
     /// while the attribution job runs on a live stream: the overview, job and TaskManager pages
-    /// render with live numbers, without JavaScript errors or overlapping text.
+    /// render with live numbers, without JavaScript errors or overlapping text. The cluster
+    /// requires a REST token, which the CLI reads from `SLUICE_REST_TOKEN_FILE`.
     @Suite struct WebUITests {
         static let screenshots = RepositoryLayout.root.appendingPathComponent(".cluster/ui-screenshots")
 
@@ -18,10 +19,20 @@ extension IntegrationSuite {
             let schema = RepositoryLayout.root.appendingPathComponent("cluster/schema.sql").path
             let connections = ["--kafka", broker.bootstrapServers, "--postgres", database.url]
             try ShellCommand.run(sluice.path, ["datagen"] + connections + ["--apply-schema", "--schema", schema, "--users-only"])
-            let work = try TemporaryDirectory(prefix: "sluice-tm-work")
-            defer { work.remove() }
+            let files = try TemporaryDirectory(prefix: "sluice-web-ui")
+            defer { files.remove() }
+            let tokenFile = files.url.appendingPathComponent("rest-token")
+            try "ui-test-token-\(UUID().uuidString)\n".write(to: tokenFile, atomically: true, encoding: .utf8)
+            // Checkpoints every second fill the table; a short out-of-orderness lets rows reach the sink soon.
+            let specFile = files.url.appendingPathComponent("job.yaml")
+            let spec = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/checkout-attribution.yaml"), encoding: .utf8)
+                .replacingOccurrences(of: "interval-ms: 2000", with: "interval-ms: 1000")
+                .replacingOccurrences(of: "out-of-orderness-ms: 15000", with: "out-of-orderness-ms: 2000")
+            #expect(spec.contains("interval-ms: 1000") && spec.contains("out-of-orderness-ms: 2000"), "the spec's settings were replaced")
+            try spec.write(to: specFile, atomically: true, encoding: .utf8)
             let settings = ["SLUICE_POSTGRES_URL": database.url, "SLUICE_KAFKA_BOOTSTRAP": broker.bootstrapServers,
-                            "SLUICE_TASKMANAGER_WORK_DIR": work.path, "SLUICE_REST_REFRESH_INTERVAL_MS": "1000"]
+                            "SLUICE_TASKMANAGER_WORK_DIR": files.url.appendingPathComponent("work").path,
+                            "SLUICE_REST_REFRESH_INTERVAL_MS": "1000", "SLUICE_REST_TOKEN_FILE": tokenFile.path]
             try await withLocalCluster("web-ui", settings: settings, removeFilesOnSuccess: true) { cluster in
                 // A live stream (event time = wall clock) for as long as the test runs.
                 let stream = try ManagedProcess(name: "datagen", executable: sluice, arguments: ["datagen"] + connections + [
@@ -31,25 +42,29 @@ extension IntegrationSuite {
                 try cluster.startTaskManager(slots: 2)
                 try cluster.startTaskManager(slots: 2)
                 try await cluster.waitForTaskManagers(2)
-                // Checkpoints every second fill the table; a short out-of-orderness lets rows reach the sink soon.
-                let spec = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/checkout-attribution.yaml"), encoding: .utf8)
-                    .replacingOccurrences(of: "interval-ms: 2000", with: "interval-ms: 1000")
-                    .replacingOccurrences(of: "out-of-orderness-ms: 15000", with: "out-of-orderness-ms: 2000")
-                #expect(spec.contains("interval-ms: 1000") && spec.contains("out-of-orderness-ms: 2000"), "the spec's settings were replaced")
-                let submitted = try await cluster.rest.request("/jobs", method: "POST", body: Data(spec.utf8))
-                let jobID = try #require(try submitted.object()["jobid"] as? String, "\(submitted.text)")
+
+                let anonymous = try await cluster.rest.request("/jobs", method: "POST", body: Data(spec.utf8))
+                #expect(anonymous.status == 401, "a submission without the token is refused: \(anonymous.text)")
+                let cli = ["SLUICE_REST_TOKEN_FILE": tokenFile.path]
+                let rest = ["--rest", "http://127.0.0.1:\(cluster.restPort)"]
+                let jobID = try ShellCommand.run(sluice.path, ["submit", specFile.path] + rest, environment: cli)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
 
                 try? FileManager.default.removeItem(at: Self.screenshots)
                 let script = RepositoryLayout.root.appendingPathComponent("Tests/UI/ui_check.py").path
                 let (status, output) = try ShellCommand.execute("/usr/bin/python3", [
-                    script, "http://127.0.0.1:\(cluster.restPort)", Self.screenshots.path, "--job", jobID, "--timeout", "120"])
+                    script, "http://127.0.0.1:\(cluster.restPort)", Self.screenshots.path, "--job", jobID, "--timeout", "120",
+                    "--expect-attribution"])
                 #expect(status == 0, "ui_check.py:\n\(output)\ndatagen:\n\(stream.output().suffix(1_000))")
-                for page in ["overview", "job", "taskmanagers"] {
+                for page in ["overview", "job", "taskmanagers", "submit"] {
                     let data = try Data(contentsOf: Self.screenshots.appendingPathComponent("\(page).png"))
                     #expect(Array(data.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "\(page).png is a PNG")
                     #expect(data.count > 10_000, "\(page).png has \(data.count) bytes; a rendered page is larger")
                 }
-                try await cluster.rest.request("/jobs/\(jobID)?mode=cancel", method: "PATCH")
+                try ShellCommand.run(sluice.path, ["cancel", jobID] + rest, environment: cli)
+                try await waitUntil("the job to be cancelled", timeout: .seconds(30)) {
+                    try await cluster.rest.get("/jobs/\(jobID)").object()["state"] as? String == "CANCELED"
+                }
             }
         }
     }

@@ -1,14 +1,15 @@
 #!/usr/bin/python3
 """Loads the Sluice web UI of a running cluster in headless Chromium and checks it.
 
-Usage: ui_check.py BASE_URL OUT_DIR [--job JOB_ID] [--timeout SECONDS]
+Usage: ui_check.py BASE_URL OUT_DIR [--job JOB_ID] [--timeout SECONDS] [--expect-attribution]
 
 Drives Chromium over the Chrome DevTools Protocol: opens #/overview and waits until it shows
 at least 2 TaskManagers and the job, then the job page until its SVG graph has one node per
-vertex, a node shows a non-zero rate and the checkpoint table has a COMPLETED row, then the
-TaskManagers page. On every page it checks that no two visible text elements overlap and that
-numbers carry units, and it writes a PNG screenshot (overview.png, job.png, taskmanagers.png)
-to OUT_DIR. Any JavaScript console error, uncaught exception or browser log error fails the
+vertex, a node shows a non-zero rate and the checkpoint table has a COMPLETED row (with
+--expect-attribution also until the attribution panel lists rows), then the TaskManagers page
+until its rates are known, then the submit page. On every page it checks that no two visible text elements overlap and that
+numbers carry units, and it writes a PNG screenshot (overview.png, job.png, taskmanagers.png,
+submit.png) to OUT_DIR. Any JavaScript console error, uncaught exception or browser log error fails the
 check. Prints the reason and exits 1 on failure; Chromium is always killed.
 
 Needs Debian's `chromium` and `python3-websocket` (make test installs them).
@@ -204,7 +205,7 @@ def navigate(browser, url):
     browser.call("Page.navigate", url=url)
 
 
-def run(base, out, job, timeout):
+def run(base, out, job, timeout, expect_attribution):
     os.makedirs(out, exist_ok=True)
     with urllib.request.urlopen(base + "/jobs/overview", timeout=10) as reply:
         jobs = json.load(reply)["jobs"]
@@ -228,13 +229,16 @@ def run(base, out, job, timeout):
         browser.screenshot(os.path.join(out, "overview.png"))
 
         navigate(browser, base + "/#/jobs/" + jid)
-        browser.wait_for("the job graph with %d nodes, a non-zero rate and a COMPLETED checkpoint" % vertices, """
+        browser.wait_for("the job graph with %d nodes, a non-zero rate and a COMPLETED checkpoint%s"
+                         % (vertices, " and attributed rows" if expect_attribution else ""), """
             (() => { const nodes = document.querySelectorAll('#graph g.node').length;
                      const rates = Array.from(document.querySelectorAll('#graph .node-rate')).map(t => t.textContent);
                      const completed = Array.from(document.querySelectorAll('#checkpoint-table tbody tr .badge.COMPLETED')).length;
-                     return { ok: nodes === %d && rates.some(r => /[1-9]/.test(r) && /\\/s$/.test(r)) && completed >= 1,
-                              nodes, rates, completed }; })()
-            """ % vertices)
+                     const rows = Array.from(document.querySelectorAll('#attribution-table tbody tr')).filter(r => !r.querySelector('.empty')).length;
+                     return { ok: nodes === %d && rates.some(r => /[1-9]/.test(r) && /\\/s$/.test(r)) && completed >= 1 && (rows > 0 || !%s),
+                              nodes, rates, completed, attributionRows: rows,
+                              attributionError: (document.getElementById('attribution-error') || {}).textContent }; })()
+            """ % (vertices, "true" if expect_attribution else "false"))
         check_layout(browser, "job")
         rate = r"/^\d+(\.\d)?[kMG]?\/s$/"
         check_units(browser, "job", "#vertex-table td.rate", rate, "rate cells")
@@ -244,13 +248,20 @@ def run(base, out, job, timeout):
         browser.screenshot(os.path.join(out, "job.png"))
 
         navigate(browser, base + "/#/taskmanagers")
-        browser.wait_for("the TaskManager table with >= 2 rows", """
+        browser.wait_for("the TaskManager table with >= 2 rows and their rates", """
             (() => { const rows = Array.from(document.querySelectorAll('#tm-table tbody tr')).filter(r => !r.querySelector('.empty'));
-                     return { ok: rows.length >= 2, rows: rows.length }; })()
+                     const rates = Array.from(document.querySelectorAll('#tm-table td.rate')).map(td => td.textContent);
+                     return { ok: rows.length >= 2 && rates.every(r => /\\/s$/.test(r)), rows: rows.length, rates }; })()
             """)
         check_layout(browser, "taskmanagers")
         check_units(browser, "taskmanagers", "#tm-table td:nth-child(6)", r"/^\d+(\.\d)? ?(B|kB|MB|GB)$/", "RSS cells")
+        check_units(browser, "taskmanagers", "#tm-table td:nth-child(7)", r"/^\d+(\.\d)? %$/", "CPU cells")
         browser.screenshot(os.path.join(out, "taskmanagers.png"))
+
+        navigate(browser, base + "/#/submit")
+        browser.wait_for("the submit form", "!!document.getElementById('spec-input')")
+        check_layout(browser, "submit")
+        browser.screenshot(os.path.join(out, "submit.png"))
         browser.fail_on_errors("the UI")
     finally:
         browser.stop()
@@ -262,9 +273,10 @@ def main():
     parser.add_argument("out", help="directory for the screenshots")
     parser.add_argument("--job", help="the job to open (default: the first RUNNING job)")
     parser.add_argument("--timeout", type=float, default=90, help="seconds to wait for each page (default 90)")
+    parser.add_argument("--expect-attribution", action="store_true", help="also wait for rows in the attribution panel")
     args = parser.parse_args()
     try:
-        run(args.base.rstrip("/"), args.out, args.job, args.timeout)
+        run(args.base.rstrip("/"), args.out, args.job, args.timeout, args.expect_attribution)
     except CheckFailed as failure:
         print("UI check failed: %s" % failure, file=sys.stderr)
         return 1

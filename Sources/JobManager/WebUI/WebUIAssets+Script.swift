@@ -253,21 +253,20 @@ extension WebUIAssets {
 
       function renderTaskManagers(list) {
         const rows = list.map((tm) => {
-          const now = Date.now();
-          const cpu = rate('cpu/' + tm.id, tm.cpuSeconds, now - tm.heartbeatAgeMs);
-          const recordsRate = rate('tm-records/' + tm.id, tm.recordsIn, now - tm.heartbeatAgeMs);
+          const cpu = rate('cpu/' + tm.id, tm.cpuSeconds, tm.timeSinceLastHeartbeat);
+          const recordsRate = rate('tm-records/' + tm.id, tm.recordsIn, tm.timeSinceLastHeartbeat);
           const metrics = tm.metricsPort > 0
             ? el('a', { href: 'http://' + tm.host + ':' + tm.metricsPort + '/metrics', target: '_blank', rel: 'noopener', text: ':' + tm.metricsPort + '/metrics' })
             : el('span', { class: 'empty', text: 'none' });
           return [tm.id, tm.host + ':' + tm.dataPort, String(tm.slotsNumber), String(tm.freeSlots), fmtDuration(tm.heartbeatAgeMs),
-            fmtBytes(tm.rssBytes), cpu === null ? fmtDuration(tm.cpuSeconds * 1000) : fmtPercent(cpu), fmtCount(tm.recordsIn),
+            fmtBytes(tm.rssBytes), fmtPercent(cpu), fmtCount(tm.recordsIn),
             fmtRate(recordsRate), fmtCount(tm.recordsOut), metrics];
         });
         replace(byId('tm-table'), [table([
-          { title: 'Id', width: '14%' }, { title: 'Data address', width: '13%' }, { title: 'Slots', cls: 'num', width: '6%' },
-          { title: 'Free', cls: 'num', width: '6%' }, { title: 'Heartbeat', cls: 'num', width: '9%' }, { title: 'RSS', cls: 'num', width: '8%' },
-          { title: 'CPU', cls: 'num', width: '7%' }, { title: 'Records in', cls: 'num', width: '9%' }, { title: 'In rate', cls: 'num rate', width: '8%' },
-          { title: 'Records out', cls: 'num', width: '9%' }, { title: 'Metrics', width: '11%' }
+          { title: 'Id', width: '20%' }, { title: 'Data address', width: '12%' }, { title: 'Slots', cls: 'num', width: '5%' },
+          { title: 'Free', cls: 'num', width: '5%' }, { title: 'Heartbeat', cls: 'num', width: '8%' }, { title: 'RSS', cls: 'num', width: '8%' },
+          { title: 'CPU', cls: 'num', width: '6%' }, { title: 'Records in', cls: 'num', width: '8%' }, { title: 'In rate', cls: 'num rate', width: '7%' },
+          { title: 'Records out', cls: 'num', width: '9%' }, { title: 'Metrics', width: '12%' }
         ], rows, 'no TaskManager registered: start one with taskmanager join')]);
       }
 
@@ -383,11 +382,11 @@ extension WebUIAssets {
             el('span', { class: 'bp-' + level, text: fmtPercent(ratio === undefined ? null : ratio) + ' ' + level })];
         });
         replace(byId('vertex-table'), [table([
-          { title: 'Vertex', width: '19%' }, { title: 'Status', width: '9%' }, { title: 'Par.', cls: 'num', width: '5%' },
-          { title: 'Records in', cls: 'num', width: '8%' }, { title: 'Records out', cls: 'num', width: '8%' },
-          { title: 'In rate', cls: 'num rate', width: '8%' }, { title: 'Out rate', cls: 'num rate', width: '8%' },
-          { title: 'Bytes in', cls: 'num', width: '8%' }, { title: 'Bytes out', cls: 'num', width: '8%' },
-          { title: 'Watermark lag', cls: 'num', width: '9%' }, { title: 'Back-pressure', cls: 'num', width: '10%' }
+          { title: 'Vertex', width: '18%' }, { title: 'Status', width: '9%' }, { title: 'Par.', cls: 'num', width: '5%' },
+          { title: 'Records in', cls: 'num', width: '8%' }, { title: 'Records out', cls: 'num', width: '9%' },
+          { title: 'In rate', cls: 'num rate', width: '7%' }, { title: 'Out rate', cls: 'num rate', width: '7%' },
+          { title: 'Bytes in', cls: 'num', width: '7%' }, { title: 'Bytes out', cls: 'num', width: '8%' },
+          { title: 'Watermark lag', cls: 'num', width: '11%' }, { title: 'Back-pressure', cls: 'num', width: '11%' }
         ], rows)]);
       }
 
