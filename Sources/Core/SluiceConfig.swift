@@ -143,10 +143,12 @@ public struct SluiceConfig: Sendable {
     /// unreadable or empty (a configured but missing token must not silently open the API).
     public func restToken() throws -> String? {
         guard let path = jobManager.restTokenFile else { return nil }
-        let token = try Self.readKeyFile(path, key: .restTokenFile)
+        let token = (try? Self.readKeyFile(path, key: .restTokenFile)) ?? ""
         guard !token.isEmpty else {
-            throw ConfigError.invalidValue(key: ConfigKey.restTokenFile.rawValue, value: path, expected: "a file holding a non-empty token (make run writes .cluster/rest-token; or unset rest.token-file)",
-                                           source: "the config")
+            throw ConfigError.invalidValue(
+                key: ConfigKey.restTokenFile.rawValue, value: path,
+                expected: "a readable file holding a non-empty token (make run writes .cluster/rest-token; or unset the key to leave the REST API open)",
+                source: "the config or \(ConfigKey.restTokenFile.environmentName)")
         }
         return token
     }

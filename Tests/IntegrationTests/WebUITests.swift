@@ -61,11 +61,30 @@ extension IntegrationSuite {
                     #expect(Array(data.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "\(page).png is a PNG")
                     #expect(data.count > 10_000, "\(page).png has \(data.count) bytes; a rendered page is larger")
                 }
+                try await Self.expectLiveInsights(cluster.rest, jobID: jobID)
                 try ShellCommand.run(sluice.path, ["cancel", jobID] + rest, environment: cli)
                 try await waitUntil("the job to be cancelled", timeout: .seconds(30)) {
                     try await cluster.rest.get("/jobs/\(jobID)").object()["state"] as? String == "CANCELED"
                 }
             }
+        }
+
+        /// What the UI's panels read, filled from the heartbeats of a running job: operator
+        /// counters, back-pressure ratios, attribution counts with rows, TaskManager RSS.
+        private static func expectLiveInsights(_ rest: RESTProbe, jobID: String) async throws {
+            let job = try await rest.get("/jobs/\(jobID)").object()
+            let vertices = try #require(job["vertices"] as? [[String: Any]])
+            let attribution = try #require(vertices.first { $0["id"] as? String == "attribution" }?["metrics"] as? [String: Any])
+            let counters = try #require(attribution["operator-counters"] as? [String: Int], "\(attribution)")
+            #expect((counters["attribution/attributed"] ?? 0) > 0 && (counters["sink/rows_written"] ?? 0) > 0, "\(counters)")
+            #expect(vertices.allSatisfy { ($0["metrics"] as? [String: Any])?["backpressure-ratio"] != nil }, "\(vertices)")
+            let panel = try await rest.get("/jobs/\(jobID)/attribution").object()
+            #expect((panel["checkouts"] as? Int ?? 0) > 0 && panel["latest-error"] == nil, "\(panel)")
+            #expect((panel["latest"] as? [Any])?.isEmpty == false)
+            let pressure = try await rest.get("/jobs/\(jobID)/vertices/clicks/backpressure").object()
+            #expect(pressure["status"] as? String == "ok" && (pressure["subtasks"] as? [Any])?.count == 2, "\(pressure)")
+            let taskManagers = try #require(try await rest.get("/taskmanagers").object()["taskmanagers"] as? [[String: Any]])
+            #expect(taskManagers.allSatisfy { ($0["rssBytes"] as? Int ?? 0) > 0 }, "\(taskManagers)")
         }
     }
 }
