@@ -66,6 +66,7 @@ extension IntegrationSuite {
                 try await waitUntil("the job to be cancelled", timeout: .seconds(30)) {
                     try await cluster.rest.get("/jobs/\(jobID)").object()["state"] as? String == "CANCELED"
                 }
+                await stream.stop()
             }
         }
 
