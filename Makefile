@@ -11,10 +11,12 @@ PROTOC_GEN_SWIFT = .build-protoc/release/protoc-gen-swift
 CPEER         = .build-cpeer/sluice-status-peer
 DEB_PACKAGES  = librdkafka-dev librocksdb-dev libpq-dev libssl-dev postgresql protobuf-compiler \
                 protobuf-c-compiler libprotobuf-c-dev pkg-config curl
+# What only the tests need: the web UI check drives Debian's headless Chromium from python3.
+DEB_TEST_PACKAGES = chromium python3-websocket prometheus
 
 export SLUICE_CLUSTER_DIR := $(CLUSTER_DIR)
 
-.PHONY: help setup build test run cluster down clean proto cpeer bench monitor
+.PHONY: help setup test-setup build test run cluster down clean proto cpeer bench monitor
 
 help:
 	@echo "make run    start a local cluster (PostgreSQL, dev Kafka broker, JobManager, 2 TaskManagers)"
@@ -29,6 +31,9 @@ help:
 setup:
 	@bash cluster/install-packages.sh $(DEB_PACKAGES)
 
+test-setup: setup
+	@bash cluster/install-packages.sh $(DEB_TEST_PACKAGES)
+
 build: setup
 	$(SWIFT) build -c $(CONFIG)
 
@@ -39,7 +44,7 @@ $(CPEER): Tests/CPeer/status_peer.c Tests/CPeer/generated/sluice/v1/control.pb-c
 
 cpeer: $(CPEER)
 
-test: build $(CPEER)
+test: build $(CPEER) test-setup
 	SLUICE_BIN_DIR="$(BIN_DIR)" SLUICE_CPEER="$(CURDIR)/$(CPEER)" $(SWIFT) test -c $(CONFIG) --no-parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 run: build

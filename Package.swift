@@ -96,7 +96,7 @@ let package = Package(
             swiftSettings: strictSwift),
         .target(
             name: "SluiceJobManager", dependencies: [
-                "SluiceCore", "SluiceProtocol", "SluiceOperators",
+                "SluiceCore", "SluiceProtocol", "SluiceOperators", "SluicePostgres",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -41,6 +41,8 @@ rm -rf "$SLUICE_CLUSTER_DIR"
 mkdir -p "$input"
 : > "$results"
 bash cluster/cluster.sh up >/dev/null
+# cluster.sh generated the REST token that submit and cancel need.
+auth=(-H "Authorization: Bearer $(cat "$SLUICE_CLUSTER_DIR/rest-token")")
 pg="$(cat "$SLUICE_CLUSTER_DIR/postgres.url")"
 kafka="$(cat "$SLUICE_CLUSTER_DIR/kafka.bootstrap")"
 psql -q -v ON_ERROR_STOP=1 "$pg" -f cluster/schema.sql >/dev/null
@@ -72,7 +74,7 @@ run_job() {
   : > "$rss"
   sample_rss "$rss" & local sampler=$!
   local job state details
-  job="$(printf '%s' "$spec" | curl -fsS -X POST --data-binary @- "$rest/jobs?parallelism=$parallelism" | sed -E 's/.*"jobid":"([^"]+)".*/\1/')"
+  job="$(printf '%s' "$spec" | curl -fsS "${auth[@]}" -X POST --data-binary @- "$rest/jobs?parallelism=$parallelism" | sed -E 's/.*"jobid":"([^"]+)".*/\1/')"
   while true; do
     details="$(curl -fsS "$rest/jobs/$job")"
     state="$(printf '%s' "$details" | python3 -c 'import json, sys; print(json.load(sys.stdin)["state"])')"
@@ -137,12 +139,12 @@ latency_run() {
   bash cluster/devbroker.sh stop >/dev/null && rm -f "$SLUICE_CLUSTER_DIR/kafka.bootstrap" && bash cluster/devbroker.sh start >/dev/null
   kafka="$(cat "$SLUICE_CLUSTER_DIR/kafka.bootstrap")"
   psql -q "$pg" -c "TRUNCATE commerce.attributed_checkouts" >/dev/null
-  job="$(printf '%s' "$spec" | curl -fsS -X POST --data-binary @- "$rest/jobs?parallelism=2" | sed -E 's/.*"jobid":"([^"]+)".*/\1/')"
+  job="$(printf '%s' "$spec" | curl -fsS "${auth[@]}" -X POST --data-binary @- "$rest/jobs?parallelism=2" | sed -E 's/.*"jobid":"([^"]+)".*/\1/')"
   until curl -fsS "$rest/jobs/$job" | grep -q '"running":6'; do sleep 0.2; done
   "$sluice" datagen --postgres "$pg" --kafka "$kafka" --skip-users --events $((latency_rate * latency_seconds)) \
     --rate "$latency_rate" --disorder-ms 0 --malformed-share 0 --seed 8 >/dev/null
   sleep 3
-  curl -fsS -X PATCH "$rest/jobs/$job?mode=cancel" >/dev/null
+  curl -fsS "${auth[@]}" -X PATCH "$rest/jobs/$job?mode=cancel" >/dev/null
   local latency latency_rows p50 p99
   latency="$(psql -tA -F' ' "$pg" -c "
     WITH l AS (SELECT extract(epoch FROM pg_xact_commit_timestamp(xmin) - (checkout_time AT TIME ZONE 'UTC')) * 1000 AS ms
@@ -169,7 +171,7 @@ kafka="$(cat "$SLUICE_CLUSTER_DIR/kafka.bootstrap")"
 "$sluice" datagen --postgres "$pg" --kafka "$kafka" --skip-users --events 0 --rate 2000 --disorder-ms 0 \
   --malformed-share 0 --seed 9 >/dev/null 2>&1 & stream=$!
 job="$(sed -e 's/interval-ms: 2000/interval-ms: 1000/' jobs/checkout-attribution.yaml \
-  | curl -fsS -X POST --data-binary @- "$rest/jobs?parallelism=2" | sed -E 's/.*"jobid":"([^"]+)".*/\1/')"
+  | curl -fsS "${auth[@]}" -X POST --data-binary @- "$rest/jobs?parallelism=2" | sed -E 's/.*"jobid":"([^"]+)".*/\1/')"
 # Checkpoints of the live job before any kill (state grows as pending checkouts accumulate):
 # id, state bytes, uploaded bytes, end-to-end ms; 20 of them.
 until [ "$(curl -fsS "$rest/jobs/$job/checkpoints" | python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"]["completed"])')" -ge 20 ]; do sleep 1; done
@@ -179,7 +181,7 @@ for c in reversed(json.load(sys.stdin)["history"]):
     if c["status"] == "COMPLETED":
         print("%d\t%d\t%d\t%d" % (c["id"], c["state_size"], c["checkpointed_size"], c["end_to_end_duration"]))' > "$checkpoints"
 python3 bench/recovery.py "$rest" "$job" "$pg" "$kills" | tee "$recovery"
-curl -fsS -X PATCH "$rest/jobs/$job?mode=cancel" >/dev/null
+curl -fsS "${auth[@]}" -X PATCH "$rest/jobs/$job?mode=cancel" >/dev/null
 kill "$stream" 2>/dev/null || true
 
 echo "== Writing BENCHMARKS.md"

@@ -11,6 +11,8 @@
 #   SLUICE_TASKMANAGERS    how many TaskManagers (default: 2)
 #   SLUICE_JOBMANAGER_RPC_PORT / SLUICE_JOBMANAGER_REST_PORT / SLUICE_PG_PORT  ports (6123 / 8081 / 54329)
 #   SLUICE_CLUSTER_SECRET  the cluster secret (default: generated once into $SLUICE_CLUSTER_DIR/secret)
+#   SLUICE_REST_TOKEN_FILE the REST token submit/cancel/stop need (default: generated once into
+#                          $SLUICE_CLUSTER_DIR/rest-token; the sluice CLI reads the same variable)
 #   SLUICE_EVENT_RATE      events/s the background generator streams for `pipeline` (default: 500)
 #
 # `pipeline` = `up`, then the attribution schema, users, a continuous stream of generated
@@ -115,6 +117,12 @@ up() {
     fi
     export SLUICE_CLUSTER_SECRET_FILE="$cluster_dir/secret"
   fi
+  if [ -z "${SLUICE_REST_TOKEN_FILE+set}" ]; then
+    if [ ! -s "$cluster_dir/rest-token" ]; then
+      (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$cluster_dir/rest-token")
+    fi
+    export SLUICE_REST_TOKEN_FILE="$cluster_dir/rest-token"
+  fi
   echo "Starting the local Sluice cluster in $cluster_dir"
   bash "$here/postgres.sh" start
   bash "$here/devbroker.sh" start
@@ -134,6 +142,7 @@ up() {
 
 Sluice is up: 1 JobManager, $taskmanagers TaskManagers, PostgreSQL, dev Kafka broker (in-memory).
   Web UI / REST:  http://127.0.0.1:$rest_port/   (e.g. curl http://127.0.0.1:$rest_port/overview)
+  REST token:     ${SLUICE_REST_TOKEN_FILE:-none}   (submit/cancel/stop send it as 'Authorization: Bearer …')
   Metrics:        http://127.0.0.1:$rest_port/metrics
   PostgreSQL:     psql "$(cat "$cluster_dir/postgres.url")"
   Kafka:          bootstrap $(cat "$cluster_dir/kafka.bootstrap")

@@ -27,6 +27,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case postgresURL = "postgres.url"
     case postgresURLFile = "postgres.url-file"
     case restRefreshInterval = "rest.refresh-interval-ms"
+    case restTokenFile = "rest.token-file"
     case checkpointsDirectory = "checkpoints.dir"
     case highAvailabilityDirectory = "high-availability.dir"
     case logLevel = "log.level"
@@ -36,7 +37,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         switch self {
         case .clusterID: "sluice"
         case .clusterSecret, .clusterSecretFile, .taskManagerHost, .kafkaBootstrap, .kafkaBootstrapFile,
-             .postgresURL, .postgresURLFile: nil
+             .postgresURL, .postgresURLFile, .restTokenFile: nil
         case .taskManagerWorkDirectory: "/tmp/sluice-taskmanager"
         case .checkpointsDirectory: "/tmp/sluice-checkpoints"
         case .highAvailabilityDirectory: "/tmp/sluice-ha"

@@ -13,6 +13,9 @@ public struct SluiceConfig: Sendable {
         public var rpcPort: Int
         public var restPort: Int
         public var restRefreshInterval: Duration
+        /// The file holding the token mutating REST requests must send (`Authorization: Bearer`);
+        /// nil = mutations are open (local development).
+        public var restTokenFile: String?
     }
 
     public struct Heartbeat: Sendable {
@@ -83,7 +86,8 @@ public struct SluiceConfig: Sendable {
             address: source.string(.jobManagerAddress) ?? "127.0.0.1:6123",
             rpcPort: try source.int(.jobManagerRPCPort, in: 0...65535),
             restPort: try source.int(.jobManagerRESTPort, in: 0...65535),
-            restRefreshInterval: .milliseconds(try source.int(.restRefreshInterval, in: 100...3_600_000)))
+            restRefreshInterval: .milliseconds(try source.int(.restRefreshInterval, in: 100...3_600_000)),
+            restTokenFile: source.path(.restTokenFile))
         heartbeat = Heartbeat(
             interval: .milliseconds(try source.int(.heartbeatInterval, in: 10...600_000)),
             timeout: .milliseconds(try source.int(.heartbeatTimeout, in: 20...3_600_000)))
@@ -135,6 +139,20 @@ public struct SluiceConfig: Sendable {
         return secret
     }
 
+    /// The REST token from `rest.token-file`, nil when the key is unset; throws when the file is
+    /// unreadable or empty (a configured but missing token must not silently open the API).
+    public func restToken() throws -> String? {
+        guard let path = jobManager.restTokenFile else { return nil }
+        let token = (try? Self.readKeyFile(path, key: .restTokenFile)) ?? ""
+        guard !token.isEmpty else {
+            throw ConfigError.invalidValue(
+                key: ConfigKey.restTokenFile.rawValue, value: path,
+                expected: "a readable file holding a non-empty token (make run writes .cluster/rest-token; or unset the key to leave the REST API open)",
+                source: "the config or \(ConfigKey.restTokenFile.environmentName)")
+        }
+        return token
+    }
+
     /// Task managers get the checkpoint directory over the wire, so it must not depend on a working directory.
     private static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
@@ -143,10 +161,15 @@ public struct SluiceConfig: Sendable {
     private static func resolveSecret(_ source: ConfigSource) throws -> String? {
         if let secret = source.string(.clusterSecret), !secret.isEmpty { return secret }
         guard let path = source.path(.clusterSecretFile) else { return nil }
+        return try readKeyFile(path, key: .clusterSecretFile)
+    }
+
+    /// The trimmed contents of a secret/token file named by `key`.
+    private static func readKeyFile(_ path: String, key: ConfigKey) throws -> String {
         do {
             return try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         } catch {
-            throw ConfigError.unreadableFile(path: path, reason: "cluster.secret-file: \(error.localizedDescription)")
+            throw ConfigError.unreadableFile(path: path, reason: "\(key.rawValue): \(error.localizedDescription)")
         }
     }
 }

@@ -28,7 +28,9 @@ public struct JobManagerServer {
                             heartbeatTimeout: config.heartbeat.timeout),
             membership: membership, metrics: metrics, jobs: jobs, logger: logger)
         let rest = RESTServer(bind: config.jobManager.bind, port: config.jobManager.restPort, membership: membership,
-                              metrics: metrics, jobs: jobs, refreshInterval: config.jobManager.restRefreshInterval,
+                              metrics: metrics, jobs: jobs,
+                              settings: .init(refreshInterval: config.jobManager.restRefreshInterval, token: try config.restToken(),
+                                              connectors: config.connectors),
                               logger: logger)
         let monitor = HeartbeatMonitor(membership: membership, checkInterval: config.heartbeat.interval / 4)
         group = ServiceGroup(configuration: .init(

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SluiceProtocol
 import Synchronization
 
 /// The JobManager's view of its TaskManagers: the shell around `MembershipTable`.
@@ -55,9 +56,9 @@ public final class Membership: Sendable {
     }
 
     /// False when the TaskManager must register again.
-    public func heartbeat(id: String, session: UInt64, freeSlots: Int) -> Bool {
+    public func heartbeat(id: String, session: UInt64, freeSlots: Int, usage: _ProtoMetricsSummary? = nil) -> Bool {
         let known = state.withLock {
-            $0.table.heartbeat(id: id, session: session, freeSlots: freeSlots, now: .now, epochMillis: Self.epochMillis())
+            $0.table.heartbeat(id: id, session: session, freeSlots: freeSlots, now: .now, epochMillis: Self.epochMillis(), usage: usage)
         }
         if known { publishGauges() }
         return known

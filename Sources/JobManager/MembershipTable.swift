@@ -1,3 +1,5 @@
+import SluiceProtocol
+
 /// The registered TaskManagers and their liveness, as a pure value.
 ///
 /// Every input carries the time it happened and every output is the list of membership
@@ -14,6 +16,8 @@ public struct MembershipTable: Sendable {
         public var lastHeartbeat: ContinuousClock.Instant
         /// Wall-clock time of the last heartbeat in ms since the epoch, for the REST API.
         public var lastHeartbeatEpochMillis: Int64
+        /// Records, bytes, RSS and CPU time as of the last heartbeat (empty until the first one).
+        public var usage = _ProtoMetricsSummary()
     }
 
     public private(set) var members: [String: Member] = [:]
@@ -33,8 +37,10 @@ public struct MembershipTable: Sendable {
 
     /// Records a heartbeat; false when the sender is not registered on this session (it must
     /// register again, e.g. after it was declared lost).
-    public mutating func heartbeat(id: String, session: UInt64, freeSlots: Int, now: ContinuousClock.Instant, epochMillis: Int64) -> Bool {
+    public mutating func heartbeat(id: String, session: UInt64, freeSlots: Int, now: ContinuousClock.Instant, epochMillis: Int64,
+                                   usage: _ProtoMetricsSummary? = nil) -> Bool {
         guard var member = members[id], member.session == session else { return false }
+        if let usage { member.usage = usage }
         member.lastHeartbeat = now
         member.lastHeartbeatEpochMillis = epochMillis
         member.freeSlots = min(max(freeSlots, 0), member.info.slots)

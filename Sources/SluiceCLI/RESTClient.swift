@@ -21,6 +21,8 @@ struct RESTClient {
     }
 
     let base: String
+    /// Sent as `Authorization: Bearer` with mutating requests when the JobManager requires it.
+    var token: String?
 
     func get(_ path: String) async throws -> String {
         try await send("GET", path, body: nil)
@@ -32,6 +34,7 @@ struct RESTClient {
         request.httpMethod = method
         request.httpBody = body
         if body != nil { request.setValue("application/yaml", forHTTPHeaderField: "Content-Type") }
+        if let token, method != "GET" { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let (data, response): (Data, URLResponse)
         do {
             (data, response) = try await URLSession.shared.data(for: request)

@@ -15,8 +15,25 @@ struct RESTOptions: ParsableArguments {
     @Option(name: .long, help: "The JobManager's REST address (default http://127.0.0.1:8081, or SLUICE_REST_URL).")
     var rest: String?
 
+    @Option(name: .long, help: "The REST token for submit, cancel and stop (default: the file named by rest.token-file / SLUICE_REST_TOKEN_FILE, else ./.cluster/rest-token as make run writes it).")
+    var token: String?
+
+    @Option(name: .long, help: "The Sluice YAML config whose rest.token-file holds the REST token (e.g. cluster/sluice.yaml).")
+    var config: String?
+
+    /// Reads the token file only when no --token is given; a configured but unreadable file is an error.
     var client: RESTClient {
-        RESTClient(base: rest ?? ProcessInfo.processInfo.environment["SLUICE_REST_URL"] ?? "http://127.0.0.1:8081")
+        get throws {
+            let base = rest ?? ProcessInfo.processInfo.environment["SLUICE_REST_URL"] ?? "http://127.0.0.1:8081"
+            return RESTClient(base: base, token: try token ?? SluiceConfig.load(file: config).restToken() ?? Self.localClusterToken())
+        }
+    }
+
+    /// The token `make run` generated, when the CLI runs from the repository root; nil elsewhere.
+    private static func localClusterToken() -> String? {
+        guard let text = try? String(contentsOfFile: ".cluster/rest-token", encoding: .utf8) else { return nil }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return token.isEmpty ? nil : token
     }
 }
 

@@ -175,6 +175,13 @@ public struct JobManagerConnector: Service {
         message.sentAtMs = UInt64(Date().timeIntervalSince1970 * 1000)
         message.freeSlots = UInt32(executor.freeSlots)
         message.tasks = executor.statuses()
+        // The web UI's TaskManager list shows these; the full series are on the TaskManager's /metrics.
+        message.metrics.recordsIn = message.tasks.reduce(0) { $0 &+ $1.recordsIn }
+        message.metrics.recordsOut = message.tasks.reduce(0) { $0 &+ $1.recordsOut }
+        message.metrics.bytesIn = message.tasks.reduce(0) { $0 &+ $1.bytesIn }
+        message.metrics.bytesOut = message.tasks.reduce(0) { $0 &+ $1.bytesOut }
+        message.metrics.rssBytes = UInt64(max(0, ProcessMetrics.residentBytes() ?? 0))
+        message.metrics.cpuSeconds = ProcessMetrics.cpuSeconds()
         return message
     }
 }

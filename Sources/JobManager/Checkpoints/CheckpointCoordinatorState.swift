@@ -132,7 +132,8 @@ struct CheckpointCoordinatorState: Sendable {
             return .ignored(reason: "checkpoint \(message.checkpointID) is not pending (already ended or never triggered)")
         }
         guard checkpoint.acknowledge(task, handles: message.state, reportedSize: message.stateSizeBytes,
-                                     uploadedSize: message.uploadedBytes, at: now) else {
+                                     uploadedSize: message.uploadedBytes, alignmentMillis: message.alignmentDurationMs,
+                                     at: now) else {
             return .ignored(reason: "\(task) is not a task of the attempt or already acknowledged")
         }
         stats.acknowledged(checkpoint)

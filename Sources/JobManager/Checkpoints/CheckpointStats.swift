@@ -17,6 +17,8 @@ public struct CheckpointStats: Sendable, Equatable {
     /// Bytes written to storage by this checkpoint (Flink's "checkpointed size"): with
     /// incremental RocksDB snapshots, only SST files no earlier checkpoint uploaded.
     public var uploadedSize: UInt64 = 0
+    /// The longest barrier alignment (ms) of any task that acknowledged it.
+    public var alignmentDuration: UInt64 = 0
     public var numSubtasks: Int
     public var numAcknowledgedSubtasks: Int
     /// The `chk-<n>` directory of a completed checkpoint.

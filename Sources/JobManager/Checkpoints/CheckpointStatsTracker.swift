@@ -21,6 +21,7 @@ struct CheckpointStatsTracker: Sendable {
             stats.latestAckTimestamp = pending.latestAckTimestamp
             stats.stateSize = pending.stateSize
             stats.uploadedSize = pending.uploadedSize
+            stats.alignmentDuration = pending.alignmentMillis
             stats.numAcknowledgedSubtasks = pending.acknowledged.count
         }
     }
@@ -33,6 +34,7 @@ struct CheckpointStatsTracker: Sendable {
         stats.latestAckTimestamp = pending.latestAckTimestamp
         stats.stateSize = pending.stateSize
         stats.uploadedSize = pending.uploadedSize
+        stats.alignmentDuration = pending.alignmentMillis
         stats.numAcknowledgedSubtasks = pending.acknowledged.count
         stats.externalPath = externalPath
         store(stats)

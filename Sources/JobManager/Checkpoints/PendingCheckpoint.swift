@@ -11,6 +11,8 @@ struct PendingCheckpoint: Sendable {
         var stateSize: UInt64
         /// Bytes this checkpoint actually wrote to storage (incremental: new files only).
         var uploadedSize: UInt64
+        /// How long the task waited for barrier alignment of its inputs.
+        var alignmentMillis: UInt64 = 0
     }
 
     let id: UInt64
@@ -33,16 +35,19 @@ struct PendingCheckpoint: Sendable {
     var isComplete: Bool { acknowledged.count == tasks.count }
     var stateSize: UInt64 { acknowledged.values.reduce(0) { $0 &+ $1.stateSize } }
     var uploadedSize: UInt64 { acknowledged.values.reduce(0) { $0 &+ $1.uploadedSize } }
+    /// The longest barrier alignment of any acknowledged task.
+    var alignmentMillis: UInt64 { acknowledged.values.map(\.alignmentMillis).max() ?? 0 }
 
     /// The TaskManagers hosting a task of the attempt, sorted (whom completion and abort notices go to).
     var taskManagers: [String] { Set(tasks.values).sorted() }
 
     /// Records `task`'s acknowledgement; false if the task is not part of the checkpoint or already acked.
     mutating func acknowledge(_ task: TaskKey, handles: [_ProtoStateHandle], reportedSize: UInt64, uploadedSize: UInt64 = 0,
-                              at now: Int64) -> Bool {
+                              alignmentMillis: UInt64 = 0, at now: Int64) -> Bool {
         guard tasks[task] != nil, acknowledged[task] == nil else { return false }
         let size = reportedSize > 0 ? reportedSize : handles.reduce(0) { $0 &+ $1.sizeBytes }
-        acknowledged[task] = Acknowledgement(handles: handles, stateSize: size, uploadedSize: uploadedSize)
+        acknowledged[task] = Acknowledgement(handles: handles, stateSize: size, uploadedSize: uploadedSize,
+                                             alignmentMillis: alignmentMillis)
         latestAckTimestamp = max(latestAckTimestamp, now)
         return true
     }

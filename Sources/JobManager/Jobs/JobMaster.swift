@@ -257,11 +257,7 @@ public final class JobMaster: Sendable {
             guard status.task.attempt == state.attempt, let execution = state.executions[key] else {
                 return (status.task.attempt > state.attempt, false)
             }
-            state.executions[key]!.recordsIn = status.recordsIn
-            state.executions[key]!.recordsOut = status.recordsOut
-            state.executions[key]!.bytesIn = status.bytesIn
-            state.executions[key]!.bytesOut = status.bytesOut
-            state.executions[key]!.watermark = status.watermarkMs
+            state.executions[key]?.record(status, at: Self.now())
             let advanced = status.state == .running || status.state.isTerminal
             return (true, !execution.state.isTerminal && advanced && execution.state != status.state)
         }

@@ -39,6 +39,7 @@ struct CheckpointingStatisticsResponse: ResponseEncodable {
         var stateSize: UInt64
         var checkpointedSize: UInt64
         var endToEndDuration: Int64
+        var alignmentDuration: UInt64
         var numSubtasks: Int
         var numAcknowledgedSubtasks: Int
         var externalPath: String?
@@ -50,7 +51,7 @@ struct CheckpointingStatisticsResponse: ResponseEncodable {
             case className, id, status, discarded
             case isSavepoint = "is_savepoint", checkpointType = "checkpoint_type", triggerTimestamp = "trigger_timestamp"
             case latestAckTimestamp = "latest_ack_timestamp", stateSize = "state_size", checkpointedSize = "checkpointed_size"
-            case endToEndDuration = "end_to_end_duration", numSubtasks = "num_subtasks"
+            case endToEndDuration = "end_to_end_duration", alignmentDuration = "alignment_duration", numSubtasks = "num_subtasks"
             case numAcknowledgedSubtasks = "num_acknowledged_subtasks", externalPath = "external_path"
             case failureTimestamp = "failure_timestamp", failureMessage = "failure_message"
         }
@@ -65,6 +66,7 @@ struct CheckpointingStatisticsResponse: ResponseEncodable {
             stateSize = stats.stateSize
             checkpointedSize = stats.uploadedSize
             endToEndDuration = stats.endToEndDuration
+            alignmentDuration = stats.alignmentDuration
             numSubtasks = stats.numSubtasks
             numAcknowledgedSubtasks = stats.numAcknowledgedSubtasks
             switch stats.status {

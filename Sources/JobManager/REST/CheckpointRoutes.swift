@@ -11,7 +11,7 @@ struct CheckpointRoutes<Context: RequestContext> {
         router.get("/jobs/:id/checkpoints") { _, context in
             let id = try context.parameters.require("id")
             guard let snapshot = lookup(id) else {
-                throw RESTError(.notFound, "Job \(id) not found; GET /jobs lists the known jobs")
+                throw RESTError.jobNotFound(id)
             }
             return CheckpointingStatisticsResponse(snapshot)
         }

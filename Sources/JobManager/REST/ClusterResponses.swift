@@ -19,10 +19,12 @@ struct DashboardConfiguration: ResponseEncodable {
     var flinkVersion: String
     var flinkRevision: String
     var features: Features
+    /// Whether submit, cancel and stop need `Authorization: Bearer <token>` (`rest.token-file`).
+    var restTokenRequired: Bool
 
     enum CodingKeys: String, CodingKey {
         case refreshInterval = "refresh-interval", timezoneName = "timezone-name", timezoneOffset = "timezone-offset"
-        case flinkVersion = "flink-version", flinkRevision = "flink-revision", features
+        case flinkVersion = "flink-version", flinkRevision = "flink-revision", features, restTokenRequired = "rest-token-required"
     }
 }
 
@@ -60,7 +62,8 @@ struct OverviewResponse: ResponseEncodable {
 /// One entry of `GET /taskmanagers` (and the body of `GET /taskmanagers/:id`), Flink's field names.
 ///
 /// As in Flink, `timeSinceLastHeartbeat` holds the epoch milliseconds of the last heartbeat;
-/// `heartbeatAgeMs` is Sluice's addition with the age itself.
+/// `heartbeatAgeMs` is Sluice's addition with the age itself, as are `host` and the process
+/// figures of the last heartbeat (`rssBytes`, `cpuSeconds`, records and bytes of its tasks).
 struct TaskManagerResponse: ResponseEncodable {
     var id: String
     var path: String
@@ -72,6 +75,13 @@ struct TaskManagerResponse: ResponseEncodable {
     var slotsNumber: Int
     var freeSlots: Int
     var pid: Int
+    var host: String
+    var rssBytes: UInt64
+    var cpuSeconds: Double
+    var recordsIn: UInt64
+    var recordsOut: UInt64
+    var bytesIn: UInt64
+    var bytesOut: UInt64
 
     init(_ member: MembershipTable.Member, now: ContinuousClock.Instant) {
         id = member.info.id
@@ -84,6 +94,13 @@ struct TaskManagerResponse: ResponseEncodable {
         slotsNumber = member.info.slots
         freeSlots = member.freeSlots
         pid = member.info.pid
+        host = member.info.host
+        rssBytes = member.usage.rssBytes
+        cpuSeconds = member.usage.cpuSeconds
+        recordsIn = member.usage.recordsIn
+        recordsOut = member.usage.recordsOut
+        bytesIn = member.usage.bytesIn
+        bytesOut = member.usage.bytesOut
     }
 }
 

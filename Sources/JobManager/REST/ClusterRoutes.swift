@@ -7,6 +7,7 @@ struct ClusterRoutes<Context: RequestContext> {
     let membership: Membership
     let jobCounts: @Sendable () -> JobCounts
     let refreshInterval: Duration
+    let tokenRequired: Bool
 
     func register(on router: Router<Context>) {
         router.get("/config") { _, _ in self.configuration() }
@@ -35,6 +36,7 @@ struct ClusterRoutes<Context: RequestContext> {
             timezoneOffset: zone.secondsFromGMT() * 1000,
             flinkVersion: SluiceVersion.engine,
             flinkRevision: "sluice \(SluiceVersion.engine)",
-            features: .init(webSubmit: false, webCancel: false, webRescale: false, webHistory: false))
+            features: .init(webSubmit: true, webCancel: true, webRescale: false, webHistory: false),
+            restTokenRequired: tokenRequired)
     }
 }

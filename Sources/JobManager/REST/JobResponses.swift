@@ -66,7 +66,7 @@ struct StopResponse: ResponseEncodable {
 
 /// `GET /jobs/:id`, in Flink's shape: vertices with task counts and I/O metrics, and the plan.
 struct JobDetails: ResponseEncodable {
-    struct Vertex: Codable {
+    struct Vertex: Encodable {
         var id: String
         var name: String
         var parallelism: Int
@@ -76,7 +76,7 @@ struct JobDetails: ResponseEncodable {
         var endTime: Int64
         var duration: Int64
         var tasks: [String: Int]
-        var metrics: [String: UInt64]
+        var metrics: VertexMetrics
 
         enum CodingKeys: String, CodingKey {
             case id, name, parallelism, maxParallelism, status, tasks, metrics
@@ -155,16 +155,11 @@ struct JobDetails: ResponseEncodable {
             let states = executions.map(\.state)
             let start = executions.map(\.startTime).filter { $0 >= 0 }.min() ?? -1
             let end = states.allSatisfy(\.isTerminal) ? (executions.map(\.endTime).max() ?? -1) : -1
-            let sum = { (value: (Execution) -> UInt64) in executions.reduce(0) { $0 + value($1) } }
-            let complete = states.allSatisfy(\.isTerminal) ? 1 : 0
             return Vertex(
                 id: chain.id, name: chain.name, parallelism: chain.parallelism, maxParallelism: job.graph.maxParallelism,
                 status: Self.vertexStatus(states), startTime: start, endTime: end,
                 duration: start < 0 ? -1 : ((end >= 0 ? end : now) - start), tasks: taskCounts(states),
-                metrics: ["read-records": sum(\.recordsIn), "write-records": sum(\.recordsOut),
-                          "read-bytes": sum(\.bytesIn), "write-bytes": sum(\.bytesOut),
-                          "read-records-complete": UInt64(complete), "write-records-complete": UInt64(complete),
-                          "read-bytes-complete": UInt64(complete), "write-bytes-complete": UInt64(complete)])
+                metrics: VertexMetrics(executions))
         }
         statusCounts = taskCounts(job.executions.values.map(\.state))
         plan = Plan(jid: job.id, name: job.spec.name, type: "STREAMING", nodes: job.graph.chains.map { chain in

@@ -71,7 +71,7 @@ struct JobRoutes<Context: RequestContext> {
     private func job(_ context: Context) throws -> JobMaster {
         let id = try context.parameters.require("id")
         guard let job = jobs.job(id) else {
-            throw RESTError(.notFound, "Job \(id) not found; GET /jobs lists the known jobs")
+            throw RESTError.jobNotFound(id)
         }
         return job
     }

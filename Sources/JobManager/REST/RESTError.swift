@@ -12,6 +12,10 @@ public struct RESTError: HTTPResponseError, CustomStringConvertible {
         self.message = message
     }
 
+    static func jobNotFound(_ id: String) -> RESTError {
+        RESTError(.notFound, "Job \(id) not found; GET /jobs lists the known jobs")
+    }
+
     public var description: String { "\(status.code) \(message)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -1,15 +1,33 @@
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import SluiceCore
 
-/// The REST API (and later the web UI) on the REST port: a Hummingbird application whose routes
-/// are grouped by resource. Runs as a service in the JobManager's service group.
+/// The REST API and the web UI on the REST port: a Hummingbird application whose routes are
+/// grouped by resource. Runs as a service in the JobManager's service group.
+///
+/// With a `token`, mutating requests need `Authorization: Bearer <token>` (`RESTTokenMiddleware`).
 public struct RESTServer: Service {
+    /// What the REST routes read besides membership and jobs.
+    public struct Settings: Sendable {
+        public var refreshInterval: Duration
+        /// The REST token (`rest.token-file`); nil leaves submit/cancel/stop open.
+        public var token: String?
+        /// Where the attribution panel finds the sink's PostgreSQL when a job spec does not say.
+        public var connectors: SluiceConfig.Connectors?
+
+        public init(refreshInterval: Duration, token: String? = nil, connectors: SluiceConfig.Connectors? = nil) {
+            self.refreshInterval = refreshInterval
+            self.token = token
+            self.connectors = connectors
+        }
+    }
+
     private let application: Application<RouterResponder<BasicRequestContext>>
 
     public init(bind: String, port: Int, membership: Membership, metrics: JobManagerMetrics,
-                jobs: JobRegistry, refreshInterval: Duration, logger: Logger) {
-        let router = Self.makeRouter(membership: membership, metrics: metrics, jobs: jobs, refreshInterval: refreshInterval)
+                jobs: JobRegistry, settings: Settings, logger: Logger) {
+        let router = Self.makeRouter(membership: membership, metrics: metrics, jobs: jobs, settings: settings, logger: logger)
         application = Application(
             router: router,
             configuration: .init(address: .hostname(bind, port: port), serverName: "sluice"),
@@ -17,15 +35,24 @@ public struct RESTServer: Service {
                 logger.info("REST server listening", metadata: ["address": "http://\(bind):\(channel.localAddress?.port ?? port)"])
             },
             logger: logger)
+        if settings.token == nil {
+            logger.warning("rest.token-file is not set: anyone who reaches the REST port can submit, cancel and stop jobs")
+        }
     }
 
-    static func makeRouter(membership: Membership, metrics: JobManagerMetrics, jobs: JobRegistry,
-                           refreshInterval: Duration) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    static func makeRouter<Context: RequestContext>(context: Context.Type = BasicRequestContext.self, membership: Membership,
+                                                    metrics: JobManagerMetrics, jobs: JobRegistry, settings: Settings,
+                                                    logger: Logger) -> Router<Context> {
+        let router = Router(context: Context.self)
         router.add(middleware: JSONErrorMiddleware())
-        ClusterRoutes(membership: membership, jobCounts: { jobs.counts() }, refreshInterval: refreshInterval).register(on: router)
+        router.add(middleware: RESTTokenMiddleware(token: settings.token))
+        WebUIRoutes().register(on: router)
+        ClusterRoutes(membership: membership, jobCounts: { jobs.counts() }, refreshInterval: settings.refreshInterval,
+                      tokenRequired: settings.token != nil).register(on: router)
         JobRoutes(jobs: jobs).register(on: router)
         CheckpointRoutes(lookup: { id in jobs.job(id)?.checkpointStats() }).register(on: router)
+        let reader = LatestAttributionsReader(connectors: settings.connectors, logger: logger)
+        JobInsightRoutes(lookup: { id in jobs.job(id)?.snapshot() }, latest: { await reader.latest(of: $0.spec) }).register(on: router)
         MetricsRoute(render: metrics.render).register(on: router)
         PrometheusTargetsRoute(taskManagers: { membership.snapshot().members.map(\.info) }).register(on: router)
         return router

@@ -47,6 +47,8 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
     var checkpointer: TaskCheckpointer?
     /// Copies operator counters for metrics at each flush; set before `run`.
     var operatorCounters: OperatorCounters?
+    /// Time the outputs waited for credit; read by heartbeats and metrics from other threads. Set before `run`.
+    var backPressuredNanos: @Sendable () -> UInt64 = { 0 }
 
     init(descriptor: TaskDescriptor, chain: OperatorChain, logger: Logger) {
         self.descriptor = descriptor

@@ -251,16 +251,18 @@ public final class TaskExecutor: Sendable {
     /// Series of the task, fed from its atomics at scrape time (nothing per record).
     private func registerMetrics(of task: StreamTask, descriptor: TaskDescriptor, instances: [(id: String, instance: AnyObject)],
                                  outputs: [OutputChannel]) {
-        guard let metrics else { return }
+        // Heartbeats report the operator counters and back-pressure too, with or without a /metrics endpoint.
         let counters = OperatorCounters(operators: instances)
         task.operatorCounters = counters
+        task.backPressuredNanos = { outputs.reduce(0) { $0 + $1.backPressuredNanos.load(ordering: .relaxed) } }
+        guard let metrics else { return }
         let sources = TaskMetrics.Sources(
             recordsIn: { task.recordsIn.load(ordering: .relaxed) },
             recordsOut: { task.recordsOutCount.load(ordering: .relaxed) },
             bytesIn: { task.bytesIn.load(ordering: .relaxed) },
             bytesOut: { task.bytesOutCount.load(ordering: .relaxed) },
             watermarkMillis: { task.watermark.load(ordering: .relaxed) },
-            backPressuredNanos: { outputs.reduce(0) { $0 + $1.backPressuredNanos.load(ordering: .relaxed) } },
+            backPressuredNanos: task.backPressuredNanos,
             operatorFigures: counters.snapshot)
         let taskMetrics = metrics.register(name: descriptor.name, job: descriptor.jobID, vertex: descriptor.vertexID,
                                            subtask: descriptor.subtask, sources: sources)
@@ -342,6 +344,10 @@ public final class TaskExecutor: Sendable {
         status.bytesIn = task.bytesIn.load(ordering: .relaxed)
         status.bytesOut = task.bytesOutCount.load(ordering: .relaxed)
         status.watermarkMs = task.watermark.load(ordering: .relaxed)
+        status.backPressuredMs = task.backPressuredNanos() / 1_000_000
+        for (key, value) in task.operatorCounters?.snapshot().counters ?? [:] {
+            status.operatorCounters["\(key.operatorID)/\(key.event)"] = value
+        }
         return status
     }
 

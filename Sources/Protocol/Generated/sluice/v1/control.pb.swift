@@ -622,6 +622,12 @@ public nonisolated struct _ProtoTaskStatus: Sendable {
 
   public var watermarkMs: Int64 = 0
 
+  /// Total time the task's outputs waited for credit (back-pressure), for the REST back-pressure ratio.
+  public var backPressuredMs: UInt64 = 0
+
+  /// Operator counters, key "<operatorID>/<event>" (attributed, unattributed, late, rows_written, ...).
+  public var operatorCounters: Dictionary<String,UInt64> = [:]
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1894,7 +1900,7 @@ nonisolated extension _ProtoTaskId: SwiftProtobuf.Message, SwiftProtobuf._Messag
 
 nonisolated extension _ProtoTaskStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TaskStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}state\0\u{3}records_in\0\u{3}records_out\0\u{3}bytes_in\0\u{3}bytes_out\0\u{3}watermark_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}state\0\u{3}records_in\0\u{3}records_out\0\u{3}bytes_in\0\u{3}bytes_out\0\u{3}watermark_ms\0\u{3}back_pressured_ms\0\u{3}operator_counters\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1909,6 +1915,8 @@ nonisolated extension _ProtoTaskStatus: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 5: try { try decoder.decodeSingularUInt64Field(value: &self.bytesIn) }()
       case 6: try { try decoder.decodeSingularUInt64Field(value: &self.bytesOut) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.watermarkMs) }()
+      case 8: try { try decoder.decodeSingularUInt64Field(value: &self.backPressuredMs) }()
+      case 9: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufUInt64>.self, value: &self.operatorCounters) }()
       default: break
       }
     }
@@ -1940,6 +1948,12 @@ nonisolated extension _ProtoTaskStatus: SwiftProtobuf.Message, SwiftProtobuf._Me
     if self.watermarkMs != 0 {
       try visitor.visitSingularInt64Field(value: self.watermarkMs, fieldNumber: 7)
     }
+    if self.backPressuredMs != 0 {
+      try visitor.visitSingularUInt64Field(value: self.backPressuredMs, fieldNumber: 8)
+    }
+    if !self.operatorCounters.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufUInt64>.self, value: self.operatorCounters, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1951,6 +1965,8 @@ nonisolated extension _ProtoTaskStatus: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.bytesIn != rhs.bytesIn {return false}
     if lhs.bytesOut != rhs.bytesOut {return false}
     if lhs.watermarkMs != rhs.watermarkMs {return false}
+    if lhs.backPressuredMs != rhs.backPressuredMs {return false}
+    if lhs.operatorCounters != rhs.operatorCounters {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -412,6 +412,12 @@ void   sluice__v1__task_id__free_unpacked
   assert(message->base.descriptor == &sluice__v1__task_id__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   sluice__v1__task_status__operator_counters_entry__init
+                     (Sluice__V1__TaskStatus__OperatorCountersEntry         *message)
+{
+  static const Sluice__V1__TaskStatus__OperatorCountersEntry init_value = SLUICE__V1__TASK_STATUS__OPERATOR_COUNTERS_ENTRY__INIT;
+  *message = init_value;
+}
 void   sluice__v1__task_status__init
                      (Sluice__V1__TaskStatus         *message)
 {
@@ -2261,7 +2267,58 @@ const ProtobufCMessageDescriptor sluice__v1__task_id__descriptor =
   (ProtobufCMessageInit) sluice__v1__task_id__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sluice__v1__task_status__field_descriptors[7] =
+static const ProtobufCFieldDescriptor sluice__v1__task_status__operator_counters_entry__field_descriptors[2] =
+{
+  {
+    "key",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__TaskStatus__OperatorCountersEntry, key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__TaskStatus__OperatorCountersEntry, value),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned sluice__v1__task_status__operator_counters_entry__field_indices_by_name[] = {
+  0,   /* field[0] = key */
+  1,   /* field[1] = value */
+};
+static const ProtobufCIntRange sluice__v1__task_status__operator_counters_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor sluice__v1__task_status__operator_counters_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "sluice.v1.TaskStatus.OperatorCountersEntry",
+  "OperatorCountersEntry",
+  "Sluice__V1__TaskStatus__OperatorCountersEntry",
+  "sluice.v1",
+  sizeof(Sluice__V1__TaskStatus__OperatorCountersEntry),
+  2,
+  sluice__v1__task_status__operator_counters_entry__field_descriptors,
+  sluice__v1__task_status__operator_counters_entry__field_indices_by_name,
+  1,  sluice__v1__task_status__operator_counters_entry__number_ranges,
+  (ProtobufCMessageInit) sluice__v1__task_status__operator_counters_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor sluice__v1__task_status__field_descriptors[9] =
 {
   {
     "task",
@@ -2347,10 +2404,36 @@ static const ProtobufCFieldDescriptor sluice__v1__task_status__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "back_pressured_ms",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__TaskStatus, back_pressured_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "operator_counters",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Sluice__V1__TaskStatus, n_operator_counters),
+    offsetof(Sluice__V1__TaskStatus, operator_counters),
+    &sluice__v1__task_status__operator_counters_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__v1__task_status__field_indices_by_name[] = {
+  7,   /* field[7] = back_pressured_ms */
   4,   /* field[4] = bytes_in */
   5,   /* field[5] = bytes_out */
+  8,   /* field[8] = operator_counters */
   2,   /* field[2] = records_in */
   3,   /* field[3] = records_out */
   1,   /* field[1] = state */
@@ -2360,7 +2443,7 @@ static const unsigned sluice__v1__task_status__field_indices_by_name[] = {
 static const ProtobufCIntRange sluice__v1__task_status__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor sluice__v1__task_status__descriptor =
 {
@@ -2370,7 +2453,7 @@ const ProtobufCMessageDescriptor sluice__v1__task_status__descriptor =
   "Sluice__V1__TaskStatus",
   "sluice.v1",
   sizeof(Sluice__V1__TaskStatus),
-  7,
+  9,
   sluice__v1__task_status__field_descriptors,
   sluice__v1__task_status__field_indices_by_name,
   1,  sluice__v1__task_status__number_ranges,

@@ -25,6 +25,7 @@ typedef struct Sluice__V1__RegisterTaskManager Sluice__V1__RegisterTaskManager;
 typedef struct Sluice__V1__RegisterTaskManagerAck Sluice__V1__RegisterTaskManagerAck;
 typedef struct Sluice__V1__TaskId Sluice__V1__TaskId;
 typedef struct Sluice__V1__TaskStatus Sluice__V1__TaskStatus;
+typedef struct Sluice__V1__TaskStatus__OperatorCountersEntry Sluice__V1__TaskStatus__OperatorCountersEntry;
 typedef struct Sluice__V1__MetricsSummary Sluice__V1__MetricsSummary;
 typedef struct Sluice__V1__Heartbeat Sluice__V1__Heartbeat;
 typedef struct Sluice__V1__HeartbeatAck Sluice__V1__HeartbeatAck;
@@ -290,6 +291,17 @@ struct  Sluice__V1__TaskId
     , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0 }
 
 
+struct  Sluice__V1__TaskStatus__OperatorCountersEntry
+{
+  ProtobufCMessage base;
+  char *key;
+  uint64_t value;
+};
+#define SLUICE__V1__TASK_STATUS__OPERATOR_COUNTERS_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__task_status__operator_counters_entry__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
 struct  Sluice__V1__TaskStatus
 {
   ProtobufCMessage base;
@@ -300,10 +312,19 @@ struct  Sluice__V1__TaskStatus
   uint64_t bytes_in;
   uint64_t bytes_out;
   int64_t watermark_ms;
+  /*
+   * Total time the task's outputs waited for credit (back-pressure), for the REST back-pressure ratio.
+   */
+  uint64_t back_pressured_ms;
+  /*
+   * Operator counters, key "<operatorID>/<event>" (attributed, unattributed, late, rows_written, ...).
+   */
+  size_t n_operator_counters;
+  Sluice__V1__TaskStatus__OperatorCountersEntry **operator_counters;
 };
 #define SLUICE__V1__TASK_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__task_status__descriptor) \
-    , NULL, SLUICE__V1__EXECUTION_STATE__EXECUTION_STATE_UNSPECIFIED, 0, 0, 0, 0, 0 }
+    , NULL, SLUICE__V1__EXECUTION_STATE__EXECUTION_STATE_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0,NULL }
 
 
 struct  Sluice__V1__MetricsSummary
@@ -826,6 +847,9 @@ Sluice__V1__TaskId *
 void   sluice__v1__task_id__free_unpacked
                      (Sluice__V1__TaskId *message,
                       ProtobufCAllocator *allocator);
+/* Sluice__V1__TaskStatus__OperatorCountersEntry methods */
+void   sluice__v1__task_status__operator_counters_entry__init
+                     (Sluice__V1__TaskStatus__OperatorCountersEntry         *message);
 /* Sluice__V1__TaskStatus methods */
 void   sluice__v1__task_status__init
                      (Sluice__V1__TaskStatus         *message);
@@ -1276,6 +1300,9 @@ typedef void (*Sluice__V1__RegisterTaskManagerAck_Closure)
 typedef void (*Sluice__V1__TaskId_Closure)
                  (const Sluice__V1__TaskId *message,
                   void *closure_data);
+typedef void (*Sluice__V1__TaskStatus__OperatorCountersEntry_Closure)
+                 (const Sluice__V1__TaskStatus__OperatorCountersEntry *message,
+                  void *closure_data);
 typedef void (*Sluice__V1__TaskStatus_Closure)
                  (const Sluice__V1__TaskStatus *message,
                   void *closure_data);
@@ -1365,6 +1392,7 @@ extern const ProtobufCMessageDescriptor sluice__v1__register_task_manager__descr
 extern const ProtobufCMessageDescriptor sluice__v1__register_task_manager_ack__descriptor;
 extern const ProtobufCMessageDescriptor sluice__v1__task_id__descriptor;
 extern const ProtobufCMessageDescriptor sluice__v1__task_status__descriptor;
+extern const ProtobufCMessageDescriptor sluice__v1__task_status__operator_counters_entry__descriptor;
 extern const ProtobufCMessageDescriptor sluice__v1__metrics_summary__descriptor;
 extern const ProtobufCMessageDescriptor sluice__v1__heartbeat__descriptor;
 extern const ProtobufCMessageDescriptor sluice__v1__heartbeat_ack__descriptor;

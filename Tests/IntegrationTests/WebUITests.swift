@@ -1,0 +1,91 @@
+import Foundation
+import SluiceTestSupport
+import Testing
+
+extension IntegrationSuite {
+    /// The web UI on the REST port, loaded by Debian's headless Chromium (`Tests/UI/ui_check.py`)
+    /// while the attribution job runs on a live stream: the overview, job and TaskManager pages
+    /// render with live numbers, without JavaScript errors or overlapping text. The cluster
+    /// requires a REST token, which the CLI reads from `SLUICE_REST_TOKEN_FILE`.
+    @Suite struct WebUITests {
+        static let screenshots = RepositoryLayout.root.appendingPathComponent(".cluster/ui-screenshots")
+
+        @Test func headlessChromiumRendersTheLiveJobGraphAndCheckpointsWithoutErrors() async throws {
+            let broker = try DevBrokerServer.start(topics: ["clicks:2", "checkouts:2"])
+            defer { broker.stop() }
+            let database = try PostgresServer.start()
+            defer { database.stop() }
+            let sluice = try RepositoryLayout.executable("sluice")
+            let schema = RepositoryLayout.root.appendingPathComponent("cluster/schema.sql").path
+            let connections = ["--kafka", broker.bootstrapServers, "--postgres", database.url]
+            try ShellCommand.run(sluice.path, ["datagen"] + connections + ["--apply-schema", "--schema", schema, "--users-only"])
+            let files = try TemporaryDirectory(prefix: "sluice-web-ui")
+            defer { files.remove() }
+            let tokenFile = files.url.appendingPathComponent("rest-token")
+            try "ui-test-token-\(UUID().uuidString)\n".write(to: tokenFile, atomically: true, encoding: .utf8)
+            // Checkpoints every second fill the table; a short out-of-orderness lets rows reach the sink soon.
+            let specFile = files.url.appendingPathComponent("job.yaml")
+            let spec = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/checkout-attribution.yaml"), encoding: .utf8)
+                .replacingOccurrences(of: "interval-ms: 2000", with: "interval-ms: 1000")
+                .replacingOccurrences(of: "out-of-orderness-ms: 15000", with: "out-of-orderness-ms: 2000")
+            #expect(spec.contains("interval-ms: 1000") && spec.contains("out-of-orderness-ms: 2000"), "the spec's settings were replaced")
+            try spec.write(to: specFile, atomically: true, encoding: .utf8)
+            let settings = ["SLUICE_POSTGRES_URL": database.url, "SLUICE_KAFKA_BOOTSTRAP": broker.bootstrapServers,
+                            "SLUICE_TASKMANAGER_WORK_DIR": files.url.appendingPathComponent("work").path,
+                            "SLUICE_REST_REFRESH_INTERVAL_MS": "1000", "SLUICE_REST_TOKEN_FILE": tokenFile.path]
+            try await withLocalCluster("web-ui", settings: settings, removeFilesOnSuccess: true) { cluster in
+                // A live stream (event time = wall clock) for as long as the test runs.
+                let stream = try ManagedProcess(name: "datagen", executable: sluice, arguments: ["datagen"] + connections + [
+                    "--skip-users", "--events", "0", "--rate", "400", "--disorder-ms", "500"], logDirectory: cluster.logDirectory)
+                defer { stream.signal(SIGTERM) }
+                try await cluster.startJobManager()
+                try cluster.startTaskManager(slots: 2)
+                try cluster.startTaskManager(slots: 2)
+                try await cluster.waitForTaskManagers(2)
+
+                let anonymous = try await cluster.rest.request("/jobs", method: "POST", body: Data(spec.utf8))
+                #expect(anonymous.status == 401, "a submission without the token is refused: \(anonymous.text)")
+                let cli = ["SLUICE_REST_TOKEN_FILE": tokenFile.path]
+                let rest = ["--rest", "http://127.0.0.1:\(cluster.restPort)"]
+                let jobID = try ShellCommand.run(sluice.path, ["submit", specFile.path] + rest, environment: cli)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+
+                try? FileManager.default.removeItem(at: Self.screenshots)
+                let script = RepositoryLayout.root.appendingPathComponent("Tests/UI/ui_check.py").path
+                let (status, output) = try ShellCommand.execute("/usr/bin/python3", [
+                    script, "http://127.0.0.1:\(cluster.restPort)", Self.screenshots.path, "--job", jobID, "--timeout", "120",
+                    "--expect-attribution"])
+                #expect(status == 0, "ui_check.py:\n\(output)\ndatagen:\n\(stream.output().suffix(1_000))")
+                for page in ["overview", "job", "taskmanagers", "submit"] {
+                    let data = try Data(contentsOf: Self.screenshots.appendingPathComponent("\(page).png"))
+                    #expect(Array(data.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "\(page).png is a PNG")
+                    #expect(data.count > 10_000, "\(page).png has \(data.count) bytes; a rendered page is larger")
+                }
+                try await Self.expectLiveInsights(cluster.rest, jobID: jobID)
+                try ShellCommand.run(sluice.path, ["cancel", jobID] + rest, environment: cli)
+                try await waitUntil("the job to be cancelled", timeout: .seconds(30)) {
+                    try await cluster.rest.get("/jobs/\(jobID)").object()["state"] as? String == "CANCELED"
+                }
+                await stream.stop()
+            }
+        }
+
+        /// What the UI's panels read, filled from the heartbeats of a running job: operator
+        /// counters, back-pressure ratios, attribution counts with rows, TaskManager RSS.
+        private static func expectLiveInsights(_ rest: RESTProbe, jobID: String) async throws {
+            let job = try await rest.get("/jobs/\(jobID)").object()
+            let vertices = try #require(job["vertices"] as? [[String: Any]])
+            let attribution = try #require(vertices.first { $0["id"] as? String == "attribution" }?["metrics"] as? [String: Any])
+            let counters = try #require(attribution["operator-counters"] as? [String: Int], "\(attribution)")
+            #expect((counters["attribution/attributed"] ?? 0) > 0 && (counters["sink/rows_written"] ?? 0) > 0, "\(counters)")
+            #expect(vertices.allSatisfy { ($0["metrics"] as? [String: Any])?["backpressure-ratio"] != nil }, "\(vertices)")
+            let panel = try await rest.get("/jobs/\(jobID)/attribution").object()
+            #expect((panel["checkouts"] as? Int ?? 0) > 0 && panel["latest-error"] == nil, "\(panel)")
+            #expect((panel["latest"] as? [Any])?.isEmpty == false)
+            let pressure = try await rest.get("/jobs/\(jobID)/vertices/clicks/backpressure").object()
+            #expect(pressure["status"] as? String == "ok" && (pressure["subtasks"] as? [Any])?.count == 2, "\(pressure)")
+            let taskManagers = try #require(try await rest.get("/taskmanagers").object()["taskmanagers"] as? [[String: Any]])
+            #expect(taskManagers.allSatisfy { ($0["rssBytes"] as? Int ?? 0) > 0 }, "\(taskManagers)")
+        }
+    }
+}
