@@ -14,7 +14,6 @@ import Synchronization
 /// open browsers cause at most about one query per second. The sink's URL is resolved as the
 /// sink operator does: its `params.postgres`, else the cluster's `postgres.url(-file)`.
 final class LatestAttributionsReader: Sendable {
-    static let defaultTable = "commerce.attributed_checkouts"
     static let columns = ["checkout_id", "user_id", "product_id", "checkout_time", "click_id", "click_time", "user_name", "total_amount"]
 
     private let connectors: SluiceConfig.Connectors?
@@ -34,7 +33,7 @@ final class LatestAttributionsReader: Sendable {
         guard let sink = spec.vertices.first(where: { $0.kind == .postgresSink }) else {
             return .failed("the job has no postgres-sink, so there are no attributed rows to show")
         }
-        let table = sink.params["table"] ?? Self.defaultTable
+        let table = sink.params["table"] ?? PostgresSinkOperator.defaultTable
         guard let url = sink.params["postgres"] ?? connectors?.resolvedPostgresURL() else {
             return .failed("no PostgreSQL URL: set the sink's params.postgres, or postgres.url / postgres.url-file in the JobManager's config",
                            table: table)

@@ -17,7 +17,10 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
                           "click_time", "user_id"]
 
     private var writer: (any SinkWriter)?
-    private var table = "commerce.attributed_checkouts"
+    /// The table written when the spec names none (also what the web UI reads by default).
+    public static let defaultTable = "commerce.attributed_checkouts"
+
+    private var table = PostgresSinkOperator.defaultTable
     private var batchSize = 500
     private var flushInterval: TimeInterval = 0.2
     private var pending: [AttributedCheckout] = []
