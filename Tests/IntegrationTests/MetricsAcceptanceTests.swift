@@ -9,14 +9,6 @@ extension IntegrationSuite {
     /// with a wait for a newer completed checkpoint and committed rows in between, and the
     /// listed families must exist with their labels and move.
     @Suite struct MetricsAcceptanceTests {
-        /// The checkout-attribution job with 1 s checkpoints (exactly-once sink by default).
-        private static func spec() throws -> String {
-            let spec = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/checkout-attribution.yaml"), encoding: .utf8)
-            let fast = spec.replacingOccurrences(of: "interval-ms: 2000", with: "interval-ms: 1000")
-            guard fast != spec else { throw TestSupportError.commandFailed(command: "edit job spec", status: 1, output: "no 'interval-ms: 2000' in\n\(spec)") }
-            return fast
-        }
-
         /// Every TaskManager's `/metrics`, parsed.
         private static func scrapeTaskManagers(_ probes: [RESTProbe]) async throws -> [PrometheusText] {
             var scrapes: [PrometheusText] = []
@@ -29,24 +21,15 @@ extension IntegrationSuite {
         }
 
         @Test func everyEndpointExposesTheListedFamiliesAndTheyMoveWhileTheJobRuns() async throws {
-            let broker = try DevBrokerServer.start(topics: ["clicks:4", "checkouts:4"])
-            defer { broker.stop() }
-            let database = try PostgresServer.start()
-            defer { database.stop() }
-            let sluice = try RepositoryLayout.executable("sluice")
-            let schema = RepositoryLayout.root.appendingPathComponent("cluster/schema.sql").path
-            let connections = ["--kafka", broker.bootstrapServers, "--postgres", database.url]
-            _ = try ShellCommand.run(sluice.path, ["datagen"] + connections + ["--apply-schema", "--schema", schema, "--users-only"])
+            let services = try LiveAttributionServices.start(topics: ["clicks:4", "checkouts:4"])
+            defer { services.stop() }
             let logs = try TemporaryDirectory(prefix: "sluice-metrics-datagen")
             defer { logs.remove() }
             // A live stream at a modest rate (2 cores): event times are now, so rows commit ~15 s later.
-            let generator = try ManagedProcess(name: "datagen", executable: sluice,
-                                               arguments: ["datagen"] + connections + ["--events", "0", "--rate", "150", "--seed", "5"],
-                                               logDirectory: logs.url)
+            let generator = try services.liveStream(rate: 150, arguments: ["--seed", "5"], logDirectory: logs.url)
             let work = try TemporaryDirectory(prefix: "sluice-tm-work")
             defer { work.remove() }
-            let settings = ["SLUICE_POSTGRES_URL": database.url, "SLUICE_KAFKA_BOOTSTRAP": broker.bootstrapServers,
-                            "SLUICE_TASKMANAGER_WORK_DIR": work.path]
+            let settings = services.clusterSettings.merging(["SLUICE_TASKMANAGER_WORK_DIR": work.path]) { _, new in new }
             do {
                 try await withLocalCluster("metrics-acceptance", settings: settings) { cluster in
                     try await run(cluster, generator: generator)
@@ -69,7 +52,7 @@ extension IntegrationSuite {
             #expect(ports.count == listed.count && Set(ports).count == 2 && ports.allSatisfy { $0 > 0 }, "metricsPort of \(listed)")
             let probes = ports.map { RESTProbe(port: $0) }
 
-            let jobID = try await cluster.rest.submit(try Self.spec(), query: "parallelism=2")
+            let jobID = try await cluster.rest.submit(try LiveAttributionServices.attributionSpec(replacing: ["interval-ms: 2000": "interval-ms: 1000"]), query: "parallelism=2")
             let job = ["job": jobID]
             try await cluster.rest.waitForAllTasksRunning(jobID, timeout: .seconds(90))
             let firstCheckpoint = try await cluster.rest.waitForCheckpoint(jobID, after: nil, timeout: .seconds(90))

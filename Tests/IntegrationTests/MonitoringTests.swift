@@ -10,24 +10,14 @@ extension IntegrationSuite {
     /// valid PromQL; `monitor.sh stop` ends Prometheus.
     @Suite struct MonitoringTests {
         @Test func prometheusFromMonitorScriptScrapesEveryProcessAndTheDashboardQueriesOnlyExportedMetrics() async throws {
-            let broker = try DevBrokerServer.start(topics: ["clicks:8", "checkouts:8"])
-            defer { broker.stop() }
-            let database = try PostgresServer.start()
-            defer { database.stop() }
-            let sluice = try RepositoryLayout.executable("sluice")
-            let schema = RepositoryLayout.root.appendingPathComponent("cluster/schema.sql").path
-            let connections = ["--kafka", broker.bootstrapServers, "--postgres", database.url]
-            try ShellCommand.run(sluice.path, ["datagen"] + connections + ["--apply-schema", "--schema", schema, "--users-only"])
+            let services = try LiveAttributionServices.start(topics: ["clicks:8", "checkouts:8"])
+            defer { services.stop() }
             let work = try TemporaryDirectory(prefix: "sluice-tm-work")
             defer { work.remove() }
-            let settings = ["SLUICE_POSTGRES_URL": database.url, "SLUICE_KAFKA_BOOTSTRAP": broker.bootstrapServers,
-                            "SLUICE_TASKMANAGER_WORK_DIR": work.path]
+            let settings = services.clusterSettings.merging(["SLUICE_TASKMANAGER_WORK_DIR": work.path]) { _, new in new }
             try await withLocalCluster("monitoring", settings: settings, removeFilesOnSuccess: true) { cluster in
                 // A live stream: events stamped with the wall clock, until stopped.
-                let generator = try ManagedProcess(
-                    name: "datagen", executable: sluice,
-                    arguments: ["datagen"] + connections + ["--skip-users", "--events", "0", "--rate", "400"],
-                    logDirectory: cluster.logDirectory)
+                let generator = try services.liveStream(rate: 400, logDirectory: cluster.logDirectory)
                 let monitor = try MonitorScript(restPort: cluster.restPort)
                 do {
                     try await check(cluster: cluster, monitor: monitor)
@@ -50,9 +40,7 @@ extension IntegrationSuite {
             try await cluster.startJobManager()
             for _ in 0..<3 { try cluster.startTaskManager(slots: 1) }
             try await cluster.waitForTaskManagers(3)
-            let spec = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/checkout-attribution.yaml"), encoding: .utf8)
-                .replacingOccurrences(of: "interval-ms: 2000", with: "interval-ms: 1000")
-            #expect(spec.contains("interval-ms: 1000"), "checkpoints every second")
+            let spec = try LiveAttributionServices.attributionSpec(replacing: ["interval-ms: 2000": "interval-ms: 1000"])
             let jobID = try await cluster.rest.submit(spec, query: "parallelism=3")
             try await cluster.rest.waitForAllTasksRunning(jobID)
             try await cluster.rest.waitForCheckpoint(jobID, after: nil)

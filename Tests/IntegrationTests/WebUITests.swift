@@ -11,32 +11,24 @@ extension IntegrationSuite {
         static let screenshots = RepositoryLayout.root.appendingPathComponent(".cluster/ui-screenshots")
 
         @Test func headlessChromiumRendersTheLiveJobGraphAndCheckpointsWithoutErrors() async throws {
-            let broker = try DevBrokerServer.start(topics: ["clicks:2", "checkouts:2"])
-            defer { broker.stop() }
-            let database = try PostgresServer.start()
-            defer { database.stop() }
-            let sluice = try RepositoryLayout.executable("sluice")
-            let schema = RepositoryLayout.root.appendingPathComponent("cluster/schema.sql").path
-            let connections = ["--kafka", broker.bootstrapServers, "--postgres", database.url]
-            try ShellCommand.run(sluice.path, ["datagen"] + connections + ["--apply-schema", "--schema", schema, "--users-only"])
+            let services = try LiveAttributionServices.start(topics: ["clicks:2", "checkouts:2"])
+            defer { services.stop() }
+            let sluice = services.sluice
             let files = try TemporaryDirectory(prefix: "sluice-web-ui")
             defer { files.remove() }
             let tokenFile = files.url.appendingPathComponent("rest-token")
             try "ui-test-token-\(UUID().uuidString)\n".write(to: tokenFile, atomically: true, encoding: .utf8)
             // Checkpoints every second fill the table; a short out-of-orderness lets rows reach the sink soon.
             let specFile = files.url.appendingPathComponent("job.yaml")
-            let spec = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/checkout-attribution.yaml"), encoding: .utf8)
-                .replacingOccurrences(of: "interval-ms: 2000", with: "interval-ms: 1000")
-                .replacingOccurrences(of: "out-of-orderness-ms: 15000", with: "out-of-orderness-ms: 2000")
-            #expect(spec.contains("interval-ms: 1000") && spec.contains("out-of-orderness-ms: 2000"), "the spec's settings were replaced")
+            let spec = try LiveAttributionServices.attributionSpec(replacing: [
+                "interval-ms: 2000": "interval-ms: 1000", "out-of-orderness-ms: 15000": "out-of-orderness-ms: 2000"])
             try spec.write(to: specFile, atomically: true, encoding: .utf8)
-            let settings = ["SLUICE_POSTGRES_URL": database.url, "SLUICE_KAFKA_BOOTSTRAP": broker.bootstrapServers,
-                            "SLUICE_TASKMANAGER_WORK_DIR": files.url.appendingPathComponent("work").path,
-                            "SLUICE_REST_REFRESH_INTERVAL_MS": "1000", "SLUICE_REST_TOKEN_FILE": tokenFile.path]
+            let settings = services.clusterSettings.merging([
+                "SLUICE_TASKMANAGER_WORK_DIR": files.url.appendingPathComponent("work").path,
+                "SLUICE_REST_REFRESH_INTERVAL_MS": "1000", "SLUICE_REST_TOKEN_FILE": tokenFile.path]) { _, new in new }
             try await withLocalCluster("web-ui", settings: settings, removeFilesOnSuccess: true) { cluster in
                 // A live stream (event time = wall clock) for as long as the test runs.
-                let stream = try ManagedProcess(name: "datagen", executable: sluice, arguments: ["datagen"] + connections + [
-                    "--skip-users", "--events", "0", "--rate", "400", "--disorder-ms", "500"], logDirectory: cluster.logDirectory)
+                let stream = try services.liveStream(rate: 400, arguments: ["--disorder-ms", "500"], logDirectory: cluster.logDirectory)
                 defer { stream.signal(SIGTERM) }
                 try await cluster.startJobManager()
                 try cluster.startTaskManager(slots: 2)
