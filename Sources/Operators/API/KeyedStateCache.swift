@@ -162,15 +162,6 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
     }
 }
 
-/// A key's bytes as a dictionary key, hashed in one call (Swift hashes `[UInt8]` per element).
-struct CacheKey: Hashable {
-    var bytes: [UInt8]
-
-    func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-    }
-}
-
 /// An entry of the cache's timer heap; stale once the key's timer moved (checked when popped).
 struct DueTimer: Comparable {
     var timestamp: Int64
@@ -180,6 +171,6 @@ struct DueTimer: Comparable {
     static func < (lhs: DueTimer, rhs: DueTimer) -> Bool {
         if lhs.timestamp != rhs.timestamp { return lhs.timestamp < rhs.timestamp }
         if lhs.keyGroup != rhs.keyGroup { return lhs.keyGroup < rhs.keyGroup }
-        return lhs.key.bytes.lexicographicallyPrecedes(rhs.key.bytes)
+        return lhs.key < rhs.key
     }
 }

@@ -4,7 +4,7 @@ import Logging
 ///
 /// For each record: apply the pure logic to the key's decoded state in a `KeyedStateCache` (in
 /// front of the subtask's `KeyedStateBackend`), whose one timer per key follows the logic's
-/// `nextTimer`. On each watermark, due timers fire `onWatermark` for their keys. Late records go
+/// `coalescedTimer`. On each watermark, due timers fire `onWatermark` for their keys. Late records go
 /// to the late-events side output. Runs on the task thread.
 ///
 /// Checkpointed: keyed state and timers reach the backend before each snapshot
@@ -44,7 +44,7 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
         self.backend = backend
         let cacheMegabytes = try context.integer("state-cache-mb", default: 64, range: 0...65_536)
         cache = KeyedStateCache(backend: backend, stateID: Self.stateID, byteBudget: cacheMegabytes << 20) { [logic] in
-            logic.nextTimer($0)
+            logic.coalescedTimer($0)
         }
         assigner = KeyGroupAssigner(maxParallelism: context.maxParallelism)
         sideOutputs = context.sideOutputs
