@@ -80,7 +80,7 @@ run_job() {
   printf '%s\t%s\t%s\t%s\n' "$label" "$rate" "$((peak / 1024))" "$millis" | tee -a "$results"
 }
 
-file_spec() {  # $1 = sink kind
+file_spec() {  # $1 = blackhole (read+parse only), attribution-blackhole (no enrichment, no PostgreSQL) or attribution
   cat <<SPEC
 name: bench-file
 sources:
@@ -91,6 +91,12 @@ sinks:
   - {id: clicks-sink, kind: blackhole-sink, inputs: [clicks]}
   - {id: checkouts-sink, kind: blackhole-sink, inputs: [checkouts]}
 PARSE
+elif [ "$1" = attribution-blackhole ]; then cat <<'NOSINK'
+operators:
+  - {id: attribution, kind: first-click-attribution, inputs: [clicks, checkouts], key-by: [user_id, product_id]}
+sinks:
+  - {id: sink, kind: blackhole-sink, inputs: [attribution]}
+NOSINK
 else cat <<'JOB'
 operators:
   - {id: attribution, kind: first-click-attribution, inputs: [clicks, checkouts], key-by: [user_id, product_id]}

@@ -4,7 +4,10 @@
 # RSS and the number of rows the job wrote. Uses bench/lib.sh (the functions of `make bench`).
 #
 # Environment: SLUICE_BENCH_EVENTS (default 1000000); SLUICE_BENCH_PERF=1 records a perf profile
-# of each TaskManager during the attribution run into .cluster/quick/perf-<pid>.data.
+# of each TaskManager during the attribution run into .cluster/quick/perf-<pid>.data;
+# SLUICE_BENCH_NOSINK=1 also runs the attribution into a blackhole sink (no enrichment, no
+# PostgreSQL), to tell the job's own cost from the database's; SLUICE_BENCH_HOOK runs a command
+# once the attribution job is submitted.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -25,5 +28,8 @@ if [ "${SLUICE_BENCH_PERF:-0}" = 1 ]; then
   export BENCH_ON_RUNNING
 fi
 run_job "attribution, file source, p=2" 2 "$(file_spec attribution)"
+if [ "${SLUICE_BENCH_NOSINK:-0}" = 1 ]; then
+  run_job "attribution without enrichment and sink (blackhole), p=2" 2 "$(file_spec attribution-blackhole)"
+fi
 unset BENCH_ON_RUNNING
 echo "rows written: $(psql -tA "$pg" -c 'SELECT count(*) FROM commerce.attributed_checkouts')"
