@@ -4,7 +4,8 @@
 # Runs release binaries on a private cluster (1 JobManager, 2 TaskManagers with 2 slots each,
 # PostgreSQL, dev broker) under .cluster/bench, and measures:
 #   1. the read+parse ceiling: file sources -> blackhole sink (same input, no attribution)
-#   2. the attribution job from JSONL files at parallelism 1 and 2
+#   2. the attribution job from JSONL files at parallelism 1 and 2, and at 2 into a blackhole
+#      sink (no enrichment, no PostgreSQL)
 #   3. the attribution job from the dev broker (bounded Kafka sources) at parallelism 1 and 2
 #   4. end-to-end latency (checkout event time -> row committed) in eager mode at a fixed rate
 #   5. checkpoint duration, state size and uploaded (incremental) bytes of a live job (2,000 events/s)
@@ -35,6 +36,8 @@ for p in 1 2; do
   psql -q "$pg" -c "TRUNCATE commerce.attributed_checkouts" >/dev/null
   run_job "attribution, file source, p=$p" "$p" "$(file_spec attribution)"
 done
+# The same job without enrichment and PostgreSQL: what the attribution itself costs.
+run_job "attribution into a blackhole sink (no enrichment, no PostgreSQL), file, p=2" 2 "$(file_spec attribution-blackhole)"
 echo "== Producing the same events into the dev broker"
 "$sluice" datagen --postgres "$pg" --kafka "$kafka" --skip-users --events "$events" --rate 0 \
   --malformed-share 0 --seed 7 --start-time "2026-11-20 00:00:00" >/dev/null
