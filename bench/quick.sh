@@ -24,7 +24,7 @@ bench_cluster_with_input
 run_job "read+parse ceiling, file, p=2" 2 "$(file_spec blackhole)"
 if [ -n "${SLUICE_BENCH_HOOK:-}" ]; then export BENCH_ON_RUNNING="$SLUICE_BENCH_HOOK"; fi
 if [ "${SLUICE_BENCH_PERF:-0}" = 1 ]; then
-  BENCH_ON_RUNNING="sleep 1.5; for pid in $(taskmanager_pids | tr '\n' ' '); do perf record -F 1999 -g -o '$SLUICE_CLUSTER_DIR'/perf-\$pid.data -p \$pid -- sleep 6 >/dev/null 2>&1 & done; wait"
+  BENCH_ON_RUNNING="sleep 1; for pid in $(taskmanager_pids | tr '\n' ' '); do perf record -F 1999 -g -o '$SLUICE_CLUSTER_DIR'/perf-\$pid.data -p \$pid -- sleep 3 >/dev/null 2>&1 & done; wait"
   export BENCH_ON_RUNNING
 fi
 run_job "attribution, file source, p=2" 2 "$(file_spec attribution)"
