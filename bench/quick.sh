@@ -7,7 +7,7 @@
 # of each TaskManager during the attribution run into .cluster/quick/perf-<pid>.data;
 # SLUICE_BENCH_NOSINK=1 also runs the attribution into a blackhole sink (no enrichment, no
 # PostgreSQL), to tell the job's own cost from the database's; SLUICE_BENCH_HOOK runs a command
-# once the attribution job is submitted.
+# once the attribution job is submitted; SLUICE_BENCH_P1=1 also runs the attribution at p=1.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -28,6 +28,10 @@ if [ "${SLUICE_BENCH_PERF:-0}" = 1 ]; then
   export BENCH_ON_RUNNING
 fi
 run_job "attribution, file source, p=2" 2 "$(file_spec attribution)"
+if [ "${SLUICE_BENCH_P1:-0}" = 1 ]; then
+  psql -q "$pg" -c "TRUNCATE commerce.attributed_checkouts" >/dev/null
+  run_job "attribution, file source, p=1" 1 "$(file_spec attribution)"
+fi
 if [ "${SLUICE_BENCH_NOSINK:-0}" = 1 ]; then
   run_job "attribution without enrichment and sink (blackhole), p=2" 2 "$(file_spec attribution-blackhole)"
 fi

@@ -14,6 +14,10 @@ import SluiceRocksDB
 /// dirty, when the cache outgrows `capacity`, and on `flush()` (end of input; before a
 /// snapshot). Timers also live in an in-memory heap rebuilt from RocksDB on open, so firing them
 /// needs no scans. Used on the owning task's thread only.
+///
+/// The defaults are small because operators keep their hot state decoded in front of this
+/// backend (`KeyedStateCache`): what reaches it are syncs and evictions, written in batches of
+/// `dirtyLimit` entries so a large sync never builds one huge write batch and memtable.
 public final class RocksDBStateBackend: KeyedStateBackend {
     static let timerState: UInt8 = 0xFF
 
@@ -34,7 +38,7 @@ public final class RocksDBStateBackend: KeyedStateBackend {
     /// cache entry — the first read of every key of a new job would otherwise pay for both.
     private var mayHoldValues = true
 
-    public init(path: String, keyGroups: KeyGroupRange, capacity: Int = 300_000, dirtyLimit: Int = 300_000) throws {
+    public init(path: String, keyGroups: KeyGroupRange, capacity: Int = 50_000, dirtyLimit: Int = 20_000) throws {
         database = try Self.openDatabase(path: path, createIfMissing: true)
         self.keyGroups = keyGroups
         self.capacity = capacity
