@@ -76,7 +76,8 @@ let package = Package(
         .target(
             name: "SluiceOperators",
             dependencies: ["SluiceCore", "SluiceKafka", "SluicePostgres",
-                           .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
+                           .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+                           .product(name: "HeapModule", package: "swift-collections")],
             path: "Sources/Operators",
             swiftSettings: strictSwift),
         .target(

@@ -88,6 +88,32 @@ public struct FirstClickAttribution: Sendable {
         }
     }
 
+    /// `nextTimer` with the clicks' expiry rounded up to a multiple of `purgeGranularityMillis`,
+    /// for runtimes that pay per timer firing. Checkouts still fire exactly when final (output
+    /// timing is unchanged); only the purge of expired clicks, which emits nothing, waits up to
+    /// one granularity longer, so a key's clicks of one visit (seconds apart) expire in one
+    /// firing instead of one each.
+    public func coalescedTimer(_ state: AttributionKeyState) -> Int64? {
+        let checkoutTimer = state.pending.first.map { settings.finalizationTime(ofCheckoutAt: $0.checkout.eventTime) }
+        let clickTimer = state.clicks.first.map { Self.roundUp(settings.expiryTime(ofClickAt: $0.time), to: purgeGranularityMillis) }
+        switch (checkoutTimer, clickTimer) {
+        case let (checkout?, click?): return min(checkout, click)
+        case let (checkout?, nil): return checkout
+        case let (nil, click?): return click
+        case (nil, nil): return nil
+        }
+    }
+
+    /// 1/32 of the window (at least 1 ms): clicks stay at most ~3 % of a window longer.
+    public var purgeGranularityMillis: Int64 { max(1, settings.windowMillis / 32) }
+
+    static func roundUp(_ time: Int64, to granularity: Int64) -> Int64 {
+        let remainder = time % granularity
+        if remainder == 0 { return time }
+        // Truncating remainder: for negative times, subtracting it already rounds up.
+        return remainder > 0 ? time.saturatingAdd(granularity - remainder) : time - remainder
+    }
+
     // MARK: - Steps
 
     /// Emits (on-watermark) or forgets (eager, already emitted) the checkouts final at

@@ -14,6 +14,10 @@ import SluiceRocksDB
 /// dirty, when the cache outgrows `capacity`, and on `flush()` (end of input; before a
 /// snapshot). Timers also live in an in-memory heap rebuilt from RocksDB on open, so firing them
 /// needs no scans. Used on the owning task's thread only.
+///
+/// The defaults are small because operators keep their hot state decoded in front of this
+/// backend (`KeyedStateCache`): what reaches it are syncs and evictions, written in batches of
+/// `dirtyLimit` entries so a large sync never builds one huge write batch and memtable.
 public final class RocksDBStateBackend: KeyedStateBackend {
     static let timerState: UInt8 = 0xFF
 
@@ -29,12 +33,20 @@ public final class RocksDBStateBackend: KeyedStateBackend {
     /// Timer changes since the last flush: true = added, false = removed.
     private var timerChanges: [TimerKey: Bool] = [:]
     private var keyBuffer = StateKey(bytes: [])
+    /// False while the database is known to hold no value: opened empty (a fresh subtask, not a
+    /// restore) and nothing stored since. Reads then answer nil without a RocksDB lookup or a
+    /// cache entry — the first read of every key of a new job would otherwise pay for both.
+    private var mayHoldValues = true
 
-    public init(path: String, keyGroups: KeyGroupRange, capacity: Int = 300_000, dirtyLimit: Int = 300_000) throws {
+    public init(path: String, keyGroups: KeyGroupRange, capacity: Int = 50_000, dirtyLimit: Int = 20_000) throws {
         database = try Self.openDatabase(path: path, createIfMissing: true)
         self.keyGroups = keyGroups
         self.capacity = capacity
         self.dirtyLimit = dirtyLimit
+        let iterator = database.makeIterator()
+        iterator.seekToFirst()
+        mayHoldValues = iterator.isValid
+        try iterator.checkError()
         try loadTimers()
     }
 
@@ -45,6 +57,7 @@ public final class RocksDBStateBackend: KeyedStateBackend {
     }
 
     public func value(keyGroup: Int, state: UInt8, key: [UInt8]) throws -> [UInt8]? {
+        guard mayHoldValues else { return nil }
         makeKey(keyGroup: keyGroup, state: state, key: key)
         if let cached = cache[keyBuffer] { return cached }
         let stored = try database.get(keyBuffer.bytes)
@@ -110,6 +123,7 @@ public final class RocksDBStateBackend: KeyedStateBackend {
     /// Caches `value` (nil = deleted) for the key in `keyBuffer`; `updateValue` keeps a nil
     /// entry instead of removing it, so a deletion is remembered until flushed.
     private func store(_ value: [UInt8]?) throws {
+        mayHoldValues = true
         cache.updateValue(value, forKey: keyBuffer)
         dirty.insert(keyBuffer)
         if dirty.count >= dirtyLimit || timerChanges.count >= dirtyLimit { try flush() }

@@ -1,0 +1,47 @@
+/// A state key's bytes as a dictionary key of `KeyedStateCache`, held inline when short.
+///
+/// Keys of up to 23 bytes (an attribution key is 15: user id, product id, separator) live in
+/// three words with the length in the last byte, so hashing and comparing them touch no other
+/// memory: with a few hundred thousand keys, every pointer followed is a likely cache miss.
+/// Longer keys keep their bytes in an array. A value type, safe anywhere.
+struct CacheKey: Hashable, Comparable {
+    private static let inlineCapacity = 23
+    private var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    private var spilled: [UInt8]?
+
+    init(bytes: [UInt8]) {
+        guard bytes.count <= Self.inlineCapacity else {
+            spilled = bytes
+            return
+        }
+        withUnsafeMutableBytes(of: &words) { raw in
+            for (index, byte) in bytes.enumerated() { raw[index] = byte }
+            raw[Self.inlineCapacity] = UInt8(bytes.count)
+        }
+    }
+
+    var bytes: [UInt8] {
+        if let spilled { return spilled }
+        return withUnsafeBytes(of: words) { raw in Array(raw[0..<Int(raw[Self.inlineCapacity])]) }
+    }
+
+    static func == (lhs: CacheKey, rhs: CacheKey) -> Bool {
+        lhs.words == rhs.words && lhs.spilled == rhs.spilled
+    }
+
+    func hash(into hasher: inout Hasher) {
+        if let spilled {
+            spilled.withUnsafeBytes { hasher.combine(bytes: $0) }  // in one call, not per element
+        } else {
+            hasher.combine(words.0)
+            hasher.combine(words.1)
+            hasher.combine(words.2)
+        }
+    }
+
+    /// Any total order will do (it only breaks ties between timers of the same time).
+    static func < (lhs: CacheKey, rhs: CacheKey) -> Bool {
+        if lhs.words != rhs.words { return lhs.words < rhs.words }
+        return (lhs.spilled ?? []).lexicographicallyPrecedes(rhs.spilled ?? [])
+    }
+}
