@@ -61,6 +61,9 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator {
             "client.id": "sluice-\(context.jobID)-\(context.operatorID)-\(context.subtask)",
             "fetch.wait.max.ms": "20",
             "queued.max.messages.kbytes": "8192",  // bounds prefetched data per consumer
+            // One fetch response may be up to fetch.max.bytes (default 50 MB) of compressed
+            // batches per broker, decompressed in memory before the queue bound applies.
+            "fetch.max.bytes": "4194304",
         ], logger: context.logger)
         let partitions = try consumer.partitionCount(topic: topic)
         let mine = (0..<Int32(partitions)).filter { Int($0) % context.parallelism == context.subtask }
