@@ -147,8 +147,8 @@ public struct JobManagerConnector: Service {
                     executor.checkpointCompleted(notice)
                 case .notifyCheckpointAborted(let notice)?:
                     // Tasks keep no per-checkpoint resources beyond alignment, which the next barrier supersedes.
-                    logger.debug("checkpoint aborted", metadata: ["job": "\(notice.jobID)", "checkpoint": "\(notice.checkpointID)",
-                                                                  "reason": "\(notice.reason)"])
+                    logger.debug("checkpoint aborted", metadata: ["job": "\(notice.jobID)", "attempt": "\(notice.attempt)",
+                                                                  "checkpoint": "\(notice.checkpointID)", "reason": "\(notice.reason)"])
                 default:
                     throw ConnectorError.unexpectedMessage(envelope.bodyName)
                 }
