@@ -59,4 +59,17 @@ import Testing
             }
         }
     }
+
+    @Test func readsOfStoredKeysStayWithinTheCacheCapacity() throws {
+        try withBackend(capacity: 50, dirtyLimit: 20) { backend, _ in
+            try backend.setValue([1], keyGroup: 0, state: 1, key: [0, 0])
+            try backend.flush()
+            // Reads only, as between two checkpoints of a job whose writes wait for the next sync.
+            for index in 1..<500 {
+                #expect(try backend.value(keyGroup: index % 128, state: 1, key: [UInt8(index / 256), UInt8(index % 256)]) == nil)
+                #expect(backend.cachedEntries <= 50, "after \(index) reads: \(backend.cachedEntries) cached")
+            }
+            #expect(try backend.value(keyGroup: 0, state: 1, key: [0, 0]) == [1], "the stored value is read back after trimming")
+        }
+    }
 }

@@ -62,6 +62,7 @@ public final class RocksDBStateBackend: KeyedStateBackend {
         if let cached = cache[keyBuffer] { return cached }
         let stored = try database.get(keyBuffer.bytes)
         cache[keyBuffer] = .some(stored)
+        try trimCacheIfFull()
         return stored
     }
 
@@ -120,6 +121,9 @@ public final class RocksDBStateBackend: KeyedStateBackend {
 
     public var pendingTimers: Int { liveTimers.count }
 
+    /// Entries in the write-back cache (values and known-absent keys); at most `capacity`.
+    public var cachedEntries: Int { cache.count }
+
     /// Caches `value` (nil = deleted) for the key in `keyBuffer`; `updateValue` keeps a nil
     /// entry instead of removing it, so a deletion is remembered until flushed.
     private func store(_ value: [UInt8]?) throws {
@@ -127,6 +131,13 @@ public final class RocksDBStateBackend: KeyedStateBackend {
         cache.updateValue(value, forKey: keyBuffer)
         dirty.insert(keyBuffer)
         if dirty.count >= dirtyLimit || timerChanges.count >= dirtyLimit { try flush() }
+        try trimCacheIfFull()
+    }
+
+    /// Reads fill the cache as much as writes do, so both bound it: a job whose writes reach the
+    /// backend only at checkpoints (the attribution's state cache syncs there) otherwise cached
+    /// every key it read since the last checkpoint, without limit once checkpoints stopped.
+    private func trimCacheIfFull() throws {
         if cache.count > capacity {
             // Everything is durable after the flush; dropping the cache keeps memory bounded and
             // the hot keys come back on their next read.
