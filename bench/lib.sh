@@ -69,7 +69,8 @@ run_job() {
   if [ -n "${BENCH_ON_RUNNING:-}" ]; then bash -c "$BENCH_ON_RUNNING" & hook=$!; fi
   while true; do
     details="$(curl -fsS "$rest/jobs/$job")"
-    state="$(printf '%s' "$details" | python3 -c 'import json, sys; print(json.load(sys.stdin)["state"])')"
+    # grep, not python3: a Python start every 0.2 s costs ~30 ms of CPU, stolen from the job measured.
+    state="$(printf '%s' "$details" | grep -o '"state":"[A-Z]*"' | head -n 1 | cut -d'"' -f4)"
     case "$state" in FINISHED) break ;; FAILED|CANCELED) kill "$sampler"; echo "job $label ended $state: $details" >&2; exit 1 ;; esac
     sleep 0.2
   done

@@ -14,7 +14,7 @@ func time(_ text: String) -> Int64 {
 }
 
 func click(_ id: String, at clock: String, user: Int64 = 7, product: String = "p1") -> Click {
-    Click(clickID: id, userID: user, productID: product, product: "Lamp", price: "19.90", url: "/p1", eventTime: time(clock))
+    Click(clickID: id, userID: user, productID: product, eventTime: time(clock))
 }
 
 func checkout(_ id: String, at clock: String, user: Int64 = 7, product: String = "p1") -> Checkout {

@@ -56,13 +56,15 @@ import Testing
     }
 
     @Test func escapesAreDecoded() throws {
-        let json = RecordFixtures.click(setting: "url", to: #""q=\"a\"&b=\\c\/d\n\t\b\f\r\u00e9\u20AC\ud83d\ude00""#)
-        #expect(try decodeClick(json).url == "q=\"a\"&b=\\c/d\n\t\u{08}\u{0C}\r\u{E9}€😀")
+        let json = RecordFixtures.checkout(setting: "user_agent", to: #""q=\"a\"&b=\\c\/d\n\t\b\f\r\u00e9\u20AC\ud83d\ude00""#)
+        #expect(try decodeCheckout(json).userAgent == "q=\"a\"&b=\\c/d\n\t\u{08}\u{0C}\r\u{E9}€😀")
+        // A click's url is checked, not kept: the same escapes pass there too.
+        #expect(try decodeClick(RecordFixtures.click(setting: "url", to: #""q=\"a\"&b=\\c\/d\n\t\b\f\r\u00e9\u20AC\ud83d\ude00""#)).clickID == "c-1")
     }
 
     @Test func rawUTF8TextIsKept() throws {
-        let json = RecordFixtures.click(setting: "product", to: #""Lampe für Küche 🚀 日本""#)
-        #expect(try decodeClick(json).product == "Lampe für Küche 🚀 日本")
+        let json = RecordFixtures.checkout(setting: "shipping_address", to: #""Lampe für Küche 🚀 日本""#)
+        #expect(try decodeCheckout(json).shippingAddress == "Lampe für Küche 🚀 日本")
     }
 
     @Test(arguments: [

@@ -11,7 +11,7 @@ struct EventGeneratorJSONTests {
         for (event, payload) in Self.records {
             switch event.content {
             case .click(let click):
-                #expect(try ClickDecoder().decode(payload) == click)
+                #expect(try ClickDecoder().decode(payload) == click.click)
             case .checkout(let checkout, _):
                 #expect(try CheckoutDecoder().decode(payload) == checkout)
             case .malformed:

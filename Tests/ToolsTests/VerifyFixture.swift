@@ -93,7 +93,7 @@ final class VerifyFixture: Sendable {
         for record in try readAll(bootstrap: bootstrap, topics: ["clicks", "checkouts"]) {
             let event = try #require(generated[record.value], "a record in Kafka that the generator did not produce")
             switch event.content {
-            case .click(let click): clicks.append(click)
+            case .click(let record): clicks.append(record.click)
             case .checkout(let checkout, _): checkouts.append(checkout)
             case .malformed(let kind, _):
                 let hex = record.value.map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }

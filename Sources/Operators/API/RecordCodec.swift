@@ -65,11 +65,6 @@ public enum RecordCodec {
         writer.write(click.clickID)
         writer.write(signed: click.userID)
         writer.write(click.productID)
-        writer.write(click.product)
-        writer.write(click.price)
-        writer.write(click.url)
-        writer.write(click.userAgent)
-        writer.write(click.ipAddress)
         writer.write(signed: click.eventTime)
     }
 
@@ -88,8 +83,7 @@ public enum RecordCodec {
 
     private static func decodeClick(from reader: inout BinaryReader) throws(BinaryReader.Failure) -> Click {
         Click(clickID: try reader.readString(), userID: try reader.readSigned(), productID: try reader.readString(),
-              product: try reader.readString(), price: try reader.readString(), url: try reader.readString(),
-              userAgent: try reader.readString(), ipAddress: try reader.readString(), eventTime: try reader.readSigned())
+              eventTime: try reader.readSigned())
     }
 
     private static func decodeCheckout(from reader: inout BinaryReader) throws(BinaryReader.Failure) -> Checkout {

@@ -1,7 +1,8 @@
 /// Decodes one record of the `clicks` topic (a JSON object) into a `Click`.
 ///
 /// Field rules (DESIGN.md §7): `click_id`, `user_id`, `product_id` and `datetime_occured` are
-/// required; `product`, `url`, `user_agent`, `ip_address` default to "" and `price` to "0".
+/// required; `product`, `url`, `user_agent`, `ip_address` and `price` are optional and, when
+/// present, checked but not kept (see `Click`).
 /// `user_id` is an integer or a string of digits; `click_id`/`product_id` a non-empty string or an
 /// integer; `price` a number or a numeric string, kept as its exact text; `datetime_occured` a UTC
 /// timestamp as `EventTimeFormat` reads it. Unknown fields are ignored (but must be valid JSON);
@@ -26,8 +27,9 @@ public struct ClickDecoder: Sendable {
     /// Decodes the record in `bytes`; nothing returned points into them.
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Click {
         guard bytes.count <= maxRecordBytes else { throw .oversized(size: bytes.count, maximum: maxRecordBytes) }
-        var clickID: String?, userID: Int64?, productID: String?, product: String?, price: String?
-        var url: String?, userAgent: String?, ipAddress: String?, eventTime: Int64?
+        var clickID: String?, userID: Int64?, productID: String?, eventTime: Int64?
+        // Checked, not kept: only their presence is tracked (a repeated field is still refused).
+        var product: Void?, price: Void?, url: Void?, userAgent: Void?, ipAddress: Void?
 
         typealias Reader = RecordFieldReader
         var scanner = JSONObjectScanner(bytes)
@@ -37,18 +39,16 @@ public struct ClickDecoder: Sendable {
             if try Reader.read(member, "user_id", into: &userID, Reader.integer) { continue }
             if try Reader.read(member, "product_id", into: &productID, Reader.identifier) { continue }
             if try Reader.read(member, "datetime_occured", into: &eventTime, Reader.eventTime) { continue }
-            if try Reader.read(member, "product", into: &product, Reader.text) { continue }
-            if try Reader.read(member, "price", into: &price, Reader.decimal) { continue }
-            if try Reader.read(member, "url", into: &url, Reader.text) { continue }
-            if try Reader.read(member, "user_agent", into: &userAgent, Reader.text) { continue }
-            if try Reader.read(member, "ip_address", into: &ipAddress, Reader.text) { continue }
+            if try Reader.read(member, "product", into: &product, Reader.checkedText) { continue }
+            if try Reader.read(member, "price", into: &price, Reader.checkedDecimal) { continue }
+            if try Reader.read(member, "url", into: &url, Reader.checkedText) { continue }
+            if try Reader.read(member, "user_agent", into: &userAgent, Reader.checkedText) { continue }
+            if try Reader.read(member, "ip_address", into: &ipAddress, Reader.checkedText) { continue }
         }
         return Click(
             clickID: try Reader.required(clickID, field: "click_id"),
             userID: try Reader.required(userID, field: "user_id"),
             productID: try Reader.required(productID, field: "product_id"),
-            product: product ?? "", price: price ?? "0", url: url ?? "", userAgent: userAgent ?? "",
-            ipAddress: ipAddress ?? "",
             eventTime: try Reader.required(eventTime, field: "datetime_occured"))
     }
 }

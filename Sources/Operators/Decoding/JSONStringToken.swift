@@ -38,6 +38,13 @@ struct JSONStringToken {
         return bytes.withUnsafeBytes { Self.equal($0, expected) }
     }
 
+    /// Checks what `decoded()` checks without building the `String`: for fields a record must
+    /// carry valid text in but that no operator reads.
+    func validate() throws(Failure) {
+        if !hasEscapes && Self.isASCII(raw) { return }
+        _ = try decoded()
+    }
+
     func decoded() throws(Failure) -> String {
         if !hasEscapes {
             // Nearly every field is plain ASCII, which is valid UTF-8 by construction; the

@@ -54,16 +54,37 @@ enum RecordFieldReader {
         }
     }
 
+    /// What `text` accepts, checked without building the `String` (a field no operator reads).
+    static func checkedText(_ value: JSONValue, field: StaticString) throws(RecordDecodingError) {
+        switch value {
+        case .string(let token):
+            do { try token.validate() } catch { throw .invalidValue(field: "\(field)", detail: "\(error)") }
+        case .null: return
+        default: throw .wrongType(field: "\(field)", expected: "a string", found: value.summary)
+        }
+    }
+
+    /// What `decimal` accepts, checked without building the `String` (a field no operator reads).
+    static func checkedDecimal(_ value: JSONValue, field: StaticString) throws(RecordDecodingError) {
+        _ = try decimalText(value, field: field)
+    }
+
     /// A money amount kept as its exact decimal text (the sink writes it into NUMERIC, so no
     /// binary floating point ever touches it): a JSON number, or a string holding a finite decimal
     /// number. Absent or `null` means "0".
     static func decimal(_ value: JSONValue, field: StaticString) throws(RecordDecodingError) -> String {
+        guard let text = try decimalText(value, field: field) else { return "0" }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// The validated bytes of a `decimal` value, nil for `null`.
+    private static func decimalText(_ value: JSONValue, field: StaticString) throws(RecordDecodingError) -> UnsafeRawBufferPointer? {
         switch value {
         case .number(let token):
             guard exponentIsStorable(token.raw) else {
                 throw .invalidValue(field: "\(field)", detail: "exponent of \(JSONValue.snippet(token.raw)) is out of range ±\(maximumDecimalExponent)")
             }
-            return token.text
+            return token.raw
         case .string(let token) where !token.hasEscapes:
             guard isDecimalText(token.raw) else {
                 throw .invalidValue(field: "\(field)", detail: "'\(JSONValue.snippet(token.raw))' is not a finite decimal number")
@@ -71,11 +92,11 @@ enum RecordFieldReader {
             guard exponentIsStorable(token.raw) else {
                 throw .invalidValue(field: "\(field)", detail: "exponent of \(JSONValue.snippet(token.raw)) is out of range ±\(maximumDecimalExponent)")
             }
-            return String(decoding: token.raw, as: UTF8.self)
+            return token.raw
         case .string(let token):
             throw .invalidValue(field: "\(field)", detail: "'\(JSONValue.snippet(token.raw))' is not a finite decimal number")
         case .null:
-            return "0"
+            return nil
         default:
             throw .wrongType(field: "\(field)", expected: "a number or a numeric string", found: value.summary)
         }

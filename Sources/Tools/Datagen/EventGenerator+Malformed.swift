@@ -34,7 +34,7 @@ extension EventGenerator {
         let item = catalog.products[product]
         switch topic {
         case .clicks:
-            let click = Click(clickID: uuid(), userID: userID, productID: item.id, product: item.name, price: amountTexts[product][0],
+            let click = ClickRecord(clickID: uuid(), userID: userID, productID: item.id, product: item.name, price: amountTexts[product][0],
                               url: "https://shop.example.com/products/\(item.id)", userAgent: userAgent, ipAddress: "192.0.2.1",
                               eventTime: time)
             EventJSON.write(click, into: &buffer, corruption: corruption)

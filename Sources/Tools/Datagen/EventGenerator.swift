@@ -96,7 +96,7 @@ public struct EventGenerator {
     private mutating func click(session: inout ShopperSession, product: Int, now: Int64, into buffer: inout [UInt8]) -> GeneratedEvent {
         let time = stamp(now - lag())
         let item = catalog.products[product]
-        let click = Click(
+        let click = ClickRecord(
             clickID: uuid(), userID: session.userID, productID: item.id, product: item.name,
             price: amountTexts[product][0],
             url: "https://shop.example.com/products/\(item.id)?ref=\(random.pick(Vocabulary.referrers))",

@@ -17,7 +17,7 @@ public enum EventJSON {
     }
 
     /// Writes `click` as JSON into `buffer` (replacing its contents).
-    public static func write(_ click: Click, into buffer: inout [UInt8]) {
+    public static func write(_ click: ClickRecord, into buffer: inout [UInt8]) {
         write(click, into: &buffer, corruption: .none)
     }
 
@@ -26,7 +26,7 @@ public enum EventJSON {
         write(checkout, into: &buffer, corruption: .none)
     }
 
-    static func write(_ click: Click, into buffer: inout [UInt8], corruption: Corruption) {
+    static func write(_ click: ClickRecord, into buffer: inout [UInt8], corruption: Corruption) {
         var writer = JSONObjectWriter(reusing: &buffer, omitting: omitted(corruption))
         writer.string("click_id", click.clickID)
         writeUserID(click.userID, corruption, &writer)

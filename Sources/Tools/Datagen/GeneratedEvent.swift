@@ -6,7 +6,7 @@ import SluiceOperators
 public struct GeneratedEvent: Sendable {
     /// What the record holds.
     public enum Content: Sendable {
-        case click(Click)
+        case click(ClickRecord)
         case checkout(Checkout, CheckoutKind)
         /// A deliberately broken record; `eventTime` is the instant it was generated at.
         case malformed(MalformedKind, eventTime: Int64)
