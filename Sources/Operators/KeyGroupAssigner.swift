@@ -10,6 +10,9 @@ public struct KeyGroupAssigner: Sendable, Hashable {
         self.maxParallelism = maxParallelism
     }
 
+    // Inlinable: the record writer (another module) calls this for every record, and an
+    // unspecialized generic walks the bytes through protocol witnesses, one call per byte.
+    @inlinable
     public func keyGroup<Bytes: Collection>(forKey key: Bytes) -> Int where Bytes.Element == UInt8 {
         Int(Murmur3.hash32(key) % UInt32(maxParallelism))
     }
@@ -21,7 +24,9 @@ public struct KeyGroupAssigner: Sendable, Hashable {
 }
 
 /// MurmurHash3 x86 32-bit, seed 0 (public domain algorithm by Austin Appleby).
+@usableFromInline
 enum Murmur3 {
+    @inlinable
     static func hash32<Bytes: Collection>(_ bytes: Bytes, seed: UInt32 = 0) -> UInt32 where Bytes.Element == UInt8 {
         let c1: UInt32 = 0xcc9e_2d51, c2: UInt32 = 0x1b87_3593
         var h = seed

@@ -30,6 +30,26 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
         var persisted: Bool
         var dirty = false
         var bytes = 0
+
+        /// Runs `body` on the value and brings size and timer up to date, all in place (a copy
+        /// of the slot would retain and release the value's storage on every record). Returns the
+        /// size change and the timer the cache's heap must fire, if any.
+        mutating func apply<Result>(
+            _ body: (inout Value) throws -> Result, timer: (Value) -> Int64?
+        ) rethrows -> (result: Result, bytesDelta: Int, newHeapTimer: Int64?) {
+            let result = try body(&value)
+            let newBytes = value.estimatedBytes
+            let delta = newBytes - bytes
+            bytes = newBytes
+            let newTimer = timer(value)
+            guard newTimer != self.timer else { return (result, delta, nil) }
+            self.timer = newTimer
+            // The backend fires the persisted timer itself; any other one is ours to fire.
+            return (result, delta, newTimer == persistedTimer ? nil : newTimer)
+        }
+
+        /// Born and emptied in memory: the backend never heard of the key, nothing to write.
+        var isForgettable: Bool { value.isEmpty && !persisted && persistedTimer == nil }
     }
 
     private let backend: any KeyedStateBackend
@@ -40,6 +60,9 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
     private var timers = Heap<DueTimer>()
     private var dirtyKeys: [CacheKey] = []
     private var bytes = 0
+    /// Set while `fireDue` walks the heap: an eviction then waits for the end of the walk.
+    private var firing = false
+    private var evictionDue = false
 
     /// - Parameters:
     ///   - stateID: the state id the values are stored under in the backend.
@@ -61,49 +84,50 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
     public func update<Result>(keyGroup: Int, key: [UInt8], _ body: (inout Value) throws -> Result) throws -> Result {
         let cacheKey = CacheKey(bytes: key)
         let index = try slots.index(forKey: cacheKey) ?? load(cacheKey, keyGroup: keyGroup)
-        let result = try body(&slots.values[index].value)
-        let newTimer = timer(slots.values[index].value)
-        let newBytes = slots.values[index].value.estimatedBytes
-        bytes += newBytes - slots.values[index].bytes
-        slots.values[index].bytes = newBytes
-        if newTimer != slots.values[index].timer {
-            slots.values[index].timer = newTimer
-            // The backend fires the persisted timer itself; any other one is ours to fire.
-            if let newTimer, newTimer != slots.values[index].persistedTimer {
-                timers.insert(DueTimer(timestamp: newTimer, keyGroup: keyGroup, key: cacheKey))
-            }
-        }
-        let slot = slots.values[index]
-        if slot.value.isEmpty && !slot.persisted && slot.persistedTimer == nil {
-            // Born and emptied in memory: the backend never heard of it, nothing to write.
-            bytes -= slot.bytes
-            slots.remove(at: index)
-        } else {
-            markDirty(index, cacheKey)
-        }
-        if bytes > byteBudget { try evictAll() }
-        return result
+        return try apply(body, at: index, key: cacheKey, keyGroup: keyGroup)
     }
 
-    /// Removes and returns the keys whose timer is at or before `watermark`, each at least
-    /// once; call `update` for each (an early or repeated call must be harmless).
-    public func dueKeys(upTo watermark: Int64) throws -> [(keyGroup: Int, key: [UInt8])] {
-        var due: [(keyGroup: Int, key: [UInt8])] = []
+    /// Calls `body` on the value of every key whose timer is at or before `watermark`, at least
+    /// once each (an early or repeated call must be harmless), then moves each key's timer as
+    /// `update` does. One pass: the timer heap hands over keys and dictionary positions directly,
+    /// so a firing costs one lookup and no allocation.
+    public func fireDue(upTo watermark: Int64, _ body: (inout Value) throws -> Void) throws {
+        firing = true
+        defer { firing = false }
         for fired in try backend.popTimers(upTo: watermark) {
-            // Loaded now, while `load` can still assume the backend holds the key's timer; then
-            // marked dirty, so `sync` registers the key's timer again if it keeps one.
+            // Loaded now, while `load` can still assume the backend holds the key's timer; the
+            // slot then forgets it, so `sync` registers the key's timer again if it keeps one.
             let key = CacheKey(bytes: fired.key)
             let index = try slots.index(forKey: key) ?? load(key, keyGroup: fired.keyGroup)
             slots.values[index].persistedTimer = nil
-            markDirty(index, key)
-            due.append((fired.keyGroup, fired.key))
+            try apply(body, at: index, key: key, keyGroup: fired.keyGroup)
         }
         while let next = timers.min, next.timestamp <= watermark {
             timers.removeMin()
+            // Stale entries (the key's timer moved since) are skipped.
             guard let index = slots.index(forKey: next.key), slots.values[index].timer == next.timestamp else { continue }
-            due.append((next.keyGroup, next.key.bytes))
+            try apply(body, at: index, key: next.key, keyGroup: next.keyGroup)
         }
-        return due
+        if evictionDue { try evictAll() }
+    }
+
+    private func apply<Result>(
+        _ body: (inout Value) throws -> Result, at index: Dictionary<CacheKey, Slot>.Index, key: CacheKey, keyGroup: Int
+    ) throws -> Result {
+        let (result, delta, newHeapTimer) = try slots.values[index].apply(body, timer: timer)
+        bytes += delta
+        if let newHeapTimer { timers.insert(DueTimer(timestamp: newHeapTimer, keyGroup: keyGroup, key: key)) }
+        if slots.values[index].isForgettable {
+            bytes -= slots.values[index].bytes
+            slots.remove(at: index)
+        } else {
+            markDirty(index, key)
+        }
+        if bytes > byteBudget {
+            // Evicting empties the heap `fireDue` is walking: it evicts when done instead.
+            if firing { evictionDue = true } else { try evictAll() }
+        }
+        return result
     }
 
     /// Writes every changed value (or its deletion) and timer move to the backend. The backend
@@ -142,6 +166,7 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
     /// Writes everything back and forgets it: every key's timer is then in the backend, which
     /// fires it; the keys come back from RocksDB when next used.
     private func evictAll() throws {
+        evictionDue = false
         try sync()
         slots.removeAll(keepingCapacity: true)
         timers = Heap()

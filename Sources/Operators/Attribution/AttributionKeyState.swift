@@ -53,7 +53,8 @@ public struct AttributionKeyState: Sendable, Hashable {
     /// Adds `click` in order; false if an identical click (same id and time) is already stored.
     mutating func insert(_ click: StoredClick) -> Bool {
         let index = firstClickIndex { !$0.precedes(click) }
-        if index < clicks.count, clicks[index] == click { return false }
+        // Time first: comparing ids reads the other click's string storage, a likely cache miss.
+        if index < clicks.count, clicks[index].time == click.time, clicks[index].clickID == click.clickID { return false }
         clicks.insert(click, at: index)
         return true
     }

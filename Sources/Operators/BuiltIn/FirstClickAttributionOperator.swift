@@ -83,11 +83,8 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
     public func processWatermark(_ watermark: Int64, output: any RecordOutput) throws {
         self.watermark = max(self.watermark, watermark)  // never behind the restored one
         guard let cache else { return }
-        for due in try cache.dueKeys(upTo: watermark) {
-            let result = try cache.update(keyGroup: due.keyGroup, key: due.key) { [logic] state in
-                logic.onWatermark(watermark, state: &state)
-            }
-            try emit(result, output: output)
+        try cache.fireDue(upTo: watermark) { [logic] state in
+            try emit(logic.onWatermark(watermark, state: &state), output: output)
         }
     }
 
