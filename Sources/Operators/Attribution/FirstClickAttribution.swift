@@ -88,16 +88,14 @@ public struct FirstClickAttribution: Sendable {
         }
     }
 
-    /// A later `nextTimer`, for runtimes that pay per timer firing. Checkouts still fire exactly
-    /// when final (output timing is unchanged); the purge of expired clicks, which emits nothing,
-    /// waits for the key's *newest* click to expire, rounded up to a multiple of
-    /// `purgeGranularityMillis`: an idle key's clicks then go in one firing instead of one per
-    /// click or visit. Memory stays bounded because every call, record or firing, first purges
-    /// the clicks that expired (`advance`): a key that keeps receiving records never holds
-    /// clicks older than the window, and an idle one is emptied by that single firing.
+    /// `nextTimer` with the clicks' expiry rounded up to a multiple of `purgeGranularityMillis`,
+    /// for runtimes that pay per timer firing. Checkouts still fire exactly when final (output
+    /// timing is unchanged); only the purge of expired clicks, which emits nothing, waits up to
+    /// one granularity longer, so a key's clicks of one visit (seconds apart) expire in one
+    /// firing instead of one each.
     public func coalescedTimer(_ state: AttributionKeyState) -> Int64? {
         let checkoutTimer = state.pending.first.map { settings.finalizationTime(ofCheckoutAt: $0.checkout.eventTime) }
-        let clickTimer = state.clicks.last.map { Self.roundUp(settings.expiryTime(ofClickAt: $0.time), to: purgeGranularityMillis) }
+        let clickTimer = state.clicks.first.map { Self.roundUp(settings.expiryTime(ofClickAt: $0.time), to: purgeGranularityMillis) }
         switch (checkoutTimer, clickTimer) {
         case let (checkout?, click?): return min(checkout, click)
         case let (checkout?, nil): return checkout
