@@ -26,7 +26,8 @@ struct SinkColumnArrays {
         Column(name: "product_id", parameterType: "text", cast: nil),
         Column(name: "payment_method", parameterType: "text", cast: nil),
         // The JSON number exactly as received: NUMERIC's binary form (base-10000 digits) is not
-        // worth its risk for one column; the server parses this short text.
+        // worth its risk for one column: parsing this short text (`numeric_in`) was under 1% of
+        // the sink backends' CPU samples in the quick benchmark.
         Column(name: "total_amount", parameterType: "text", cast: "numeric(12, 2)"),
         Column(name: "shipping_address", parameterType: "text", cast: nil),
         Column(name: "billing_address", parameterType: "text", cast: nil),
