@@ -16,7 +16,8 @@ public final class PostgresConnection {
         case idle, active, inTransaction, failedTransaction, unknown
     }
 
-    private let connection: OpaquePointer
+    /// The libpq handle; internal for this type's extensions in other files.
+    let connection: OpaquePointer
     private let notices: NoticeLogger
     public let logger: Logger
 
@@ -222,14 +223,14 @@ public final class PostgresConnection {
         while let leftover = PQgetResult(connection) { PQclear(leftover) }
     }
 
-    private func requireConnected(context: String) throws {
+    func requireConnected(context: String) throws {
         guard isConnected else {
             throw PostgresError.connectionLost(message: Self.errorMessage(of: connection), context: context)
         }
     }
 
     /// Wraps a successful result; clears a failed one and throws what it says.
-    private func check(_ result: OpaquePointer?, query: String) throws -> PostgresResult {
+    func check(_ result: OpaquePointer?, query: String) throws -> PostgresResult {
         guard let result else { throw connectionFailure(context: query) }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:

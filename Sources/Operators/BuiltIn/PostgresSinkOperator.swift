@@ -12,13 +12,6 @@ import SluicePostgres
 /// `flush-interval-ms` passed (checked on ticks and watermarks), at each barrier (so the
 /// checkpoint covers every row before it) and at the end of input.
 public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
-    static let columns = ["checkout_id", "user_name", "click_id", "product_id", "payment_method", "total_amount",
-                          "shipping_address", "billing_address", "user_agent", "ip_address", "checkout_time",
-                          "click_time", "user_id"]
-    /// The SQL type of each of `columns`: rows travel as one text array per column (see `upsertStatement`).
-    static let columnTypes = ["text", "text", "text", "text", "text", "numeric(12, 2)", "text", "text", "text", "text",
-                              "timestamp(3)", "timestamp(3)", "bigint"]
-
     private var writer: (any SinkWriter)?
     /// The table written when the spec names none (also what the web UI reads by default).
     public static let defaultTable = "commerce.attributed_checkouts"
@@ -29,6 +22,8 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
     private var pending: [AttributedCheckout] = []
     private var lastFlush = Date()
     private var statement = ""
+    /// The column buffers the batches are encoded into, reused batch after batch.
+    private var columnArrays = SinkColumnArrays()
     /// Optional write-rate limit (protects a shared database); 0 = none. While the sink waits,
     /// its task consumes nothing, so back-pressure slows the sources instead of filling memory.
     private var maxRowsPerSecond = 0
@@ -109,52 +104,24 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
             if wait > 0 { sleepSeconds(wait) }
             nextWriteAllowed = max(nextWriteAllowed, Date()).addingTimeInterval(Double(rows.count) / Double(maxRowsPerSecond))
         }
-        try writer.write(statement, parameters: Self.columnArrays(rows), eventTimes: rows.map(\.checkout.eventTime))
+        try writer.write(statement, parameters: try columnArrays.encode(rows), eventTimes: rows.map(\.checkout.eventTime))
         rowsWritten += rows.count
         pending.removeAll(keepingCapacity: true)
     }
 
-    static func parameters(_ row: AttributedCheckout) -> [String?] {
-        let checkout = row.checkout
-        return [checkout.checkoutID, row.userName, row.clickID, checkout.productID, checkout.paymentMethod, checkout.totalAmount,
-                checkout.shippingAddress, checkout.billingAddress, checkout.userAgent, checkout.ipAddress,
-                EventTimeFormat.format(checkout.eventTime), row.clickTime.map(EventTimeFormat.format), String(checkout.userID)]
-    }
-
-    /// One statement for any number of rows: the rows arrive as one text array per column and
-    /// `unnest` turns them back into rows. PostgreSQL parses 13 short parameters instead of a
-    /// VALUES list of 13 per row (parsing and planning that list cost more than the upserts).
+    /// One statement for any number of rows: the rows arrive as one binary array per column
+    /// (`SinkColumnArrays`) and `unnest` turns them back into rows. PostgreSQL reads 13
+    /// parameters instead of a VALUES list of 13 per row (parsing and planning that list cost
+    /// more than the upserts), and binary arrays instead of text array literals whose parsing
+    /// and casting cost as much again.
     static func upsertStatement(table: String) -> String {
-        let arrays = (1...columns.count).map { "$\($0)::text[]" }.joined(separator: ", ")
+        let columns = SinkColumnArrays.columns
+        let arrays = columns.indices.map { "$\($0 + 1)::\(columns[$0].parameterType)[]" }.joined(separator: ", ")
         let names = columns.indices.map { "c\($0)" }
-        let selected = columns.indices.map { "c\($0)::\(columnTypes[$0])" }.joined(separator: ", ")
-        let updates = columns.dropFirst().map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
-        return "INSERT INTO \(PostgresConnection.quoteQualifiedName(table)) (\(columns.joined(separator: ", "))) "
-            + "SELECT \(selected) FROM unnest(\(arrays)) AS rows(\(names.joined(separator: ", "))) "
+        let selected = columns.indices.map { index in columns[index].cast.map { "c\(index)::\($0)" } ?? "c\(index)" }
+        let updates = columns.dropFirst().map { "\($0.name) = EXCLUDED.\($0.name)" }.joined(separator: ", ")
+        return "INSERT INTO \(PostgresConnection.quoteQualifiedName(table)) (\(columns.map(\.name).joined(separator: ", "))) "
+            + "SELECT \(selected.joined(separator: ", ")) FROM unnest(\(arrays)) AS rows(\(names.joined(separator: ", "))) "
             + "ON CONFLICT (checkout_id) DO UPDATE SET \(updates)"
-    }
-
-    /// The parameters of `upsertStatement`: for each column, its values in `rows` as a
-    /// PostgreSQL array literal (every element quoted, so commas, braces and quotes in the text
-    /// are data; nil becomes NULL).
-    static func columnArrays(_ rows: [AttributedCheckout]) -> [String?] {
-        var arrays = Array(repeating: [UInt8(ascii: "{")], count: columns.count)
-        for (index, row) in rows.enumerated() {
-            for (column, value) in parameters(row).enumerated() {
-                if index > 0 { arrays[column].append(UInt8(ascii: ",")) }
-                appendArrayElement(value, to: &arrays[column])
-            }
-        }
-        return arrays.map { String(decoding: $0 + [UInt8(ascii: "}")], as: UTF8.self) }
-    }
-
-    private static func appendArrayElement(_ value: String?, to bytes: inout [UInt8]) {
-        guard let value else { return bytes.append(contentsOf: "NULL".utf8) }
-        bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
-            bytes.append(byte)
-        }
-        bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -21,9 +21,9 @@ final class AutocommitSinkWriter: SinkWriter {
         self.metrics = metrics
     }
 
-    func write(_ sql: String, parameters: [String?], eventTimes: [Int64]) throws {
+    func write(_ sql: String, parameters: [PostgresBinaryValue], eventTimes: [Int64]) throws {
         let started = ContinuousClock.now
-        _ = try retry.run(connection, "upsert \(eventTimes.count) rows into \(table)") { try $0.execute(sql, parameters) }
+        _ = try retry.run(connection, "upsert \(eventTimes.count) rows into \(table)") { try $0.execute(sql, binary: parameters) }
         metrics.committed(eventTimesMillis: eventTimes, commitSeconds: (ContinuousClock.now - started) / .seconds(1))
     }
 

@@ -64,10 +64,10 @@ final class TwoPhaseCommitSink: SinkWriter {
 
     static let lockTimeoutParameter = "lock-timeout-ms"
 
-    func write(_ sql: String, parameters: [String?], eventTimes: [Int64]) throws {
+    func write(_ sql: String, parameters: [PostgresBinaryValue], eventTimes: [Int64]) throws {
         try committer.throwIfFailed()
         if !inTransaction { try begin() }
-        try inEpoch { try $0.execute(sql, parameters) }
+        try inEpoch { try $0.execute(sql, binary: parameters) }
         epochEventTimes.append(contentsOf: eventTimes)
     }
 
