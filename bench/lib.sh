@@ -65,12 +65,17 @@ run_job() {
   : > "$rss"
   sample_rss "$rss" & local sampler=$!
   local job state details hook=""
-  job="$(printf '%s' "$spec" | curl -fsS -H "$(auth_header)" -X POST --data-binary @- "$rest/jobs?parallelism=$parallelism" | sed -E 's/.*"jobid":"([^"]+)".*/\1/')"
+  local submitted
+  # Without -f: a refused spec's 4xx body says what is wrong, and the run stops on it instead of polling forever.
+  submitted="$(printf '%s' "$spec" | curl -sS -H "$(auth_header)" -X POST --data-binary @- "$rest/jobs?parallelism=$parallelism")"
+  job="$(printf '%s' "$submitted" | sed -nE 's/.*"jobid":"([^"]+)".*/\1/p')"
+  if [ -z "$job" ]; then kill "$sampler"; echo "job $label was not submitted: $submitted" >&2; exit 1; fi
   if [ -n "${BENCH_ON_RUNNING:-}" ]; then bash -c "$BENCH_ON_RUNNING" & hook=$!; fi
   while true; do
     details="$(curl -fsS "$rest/jobs/$job")"
     # grep, not python3: a Python start every 0.2 s costs ~30 ms of CPU, stolen from the job measured.
-    state="$(printf '%s' "$details" | grep -o '"state":"[A-Z]*"' | head -n 1 | cut -d'"' -f4)"
+    # awk reads to the end (head could close the pipe on grep: SIGPIPE, and pipefail ends the run).
+    state="$(printf '%s' "$details" | grep -o '"state":"[A-Z]*"' | awk -F'"' 'NR == 1 { print $4 }')"
     case "$state" in FINISHED) break ;; FAILED|CANCELED) kill "$sampler"; echo "job $label ended $state: $details" >&2; exit 1 ;; esac
     sleep 0.2
   done
