@@ -13,7 +13,49 @@ extension PostgresConnection {
     /// stays usable.
     @discardableResult
     public func execute(_ sql: String, binary parameters: [PostgresBinaryValue]) throws -> PostgresResult {
-        try requireConnected(context: sql)
+        try prepareToSend(context: sql)
+        let result = try withBinaryParameters(parameters, sql: sql) { count, types, values, lengths, formats in
+            PQexecParams(connection, sql, count, types, values, lengths, formats, 0)
+        }
+        return try check(result, query: sql)
+    }
+
+    /// Sends the statement like `execute(_:binary:)` but returns as soon as it is on its way,
+    /// so the caller works while the server runs it. Its result is read by `awaitInFlight()` or
+    /// by the next statement on this connection, which throws the statement's error if it
+    /// failed. The parameters' bytes are copied out before this returns (libpq buffers and
+    /// flushes the whole message in blocking mode), so the caller may reuse them at once.
+    public func send(_ sql: String, binary parameters: [PostgresBinaryValue]) throws {
+        try prepareToSend(context: sql)
+        let sent = try withBinaryParameters(parameters, sql: sql) { count, types, values, lengths, formats in
+            PQsendQueryParams(connection, sql, count, types, values, lengths, formats, 0)
+        }
+        guard sent == 1 else {
+            let message = String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines()
+            if !isConnected { throw PostgresError.connectionLost(message: message, context: sql) }
+            throw PostgresError.clientError(message: message, context: sql)
+        }
+        inFlight = sql
+    }
+
+    /// Reads the result of the statement `send` left in flight, if any: waits for the server,
+    /// then throws the statement's error if it failed. The connection is free afterwards.
+    @discardableResult
+    public func awaitInFlight() throws -> PostgresResult? {
+        guard let sql = inFlight else { return nil }
+        inFlight = nil
+        let first = PQgetResult(connection)
+        // One statement yields one result, then NULL; read to the NULL so the connection is idle.
+        while let extra = PQgetResult(connection) { PQclear(extra) }
+        return try check(first, query: sql)
+    }
+
+    /// Binary-format parameter arrays for libpq: types, value pointers (NULL for SQL NULL),
+    /// lengths and formats, valid while `body` runs.
+    private func withBinaryParameters<Result>(
+        _ parameters: [PostgresBinaryValue], sql: String,
+        _ body: (Int32, [Oid], UnsafePointer<UnsafePointer<CChar>?>?, [Int32], [Int32]) -> Result
+    ) throws -> Result {
         var lengths: [Int32] = []
         lengths.reserveCapacity(parameters.count)
         for (index, parameter) in parameters.enumerated() {
@@ -27,10 +69,9 @@ extension PostgresConnection {
         let types = parameters.map { Oid($0.typeOID) }
         let formats = [Int32](repeating: 1, count: parameters.count)
         var pointers = [UnsafePointer<CChar>?](repeating: nil, count: parameters.count)
-        let result = Self.withValuePointers(parameters, from: 0, into: &pointers) { values in
-            PQexecParams(connection, sql, Int32(parameters.count), types, values, lengths, formats, 0)
+        return Self.withValuePointers(parameters, from: 0, into: &pointers) { values in
+            body(Int32(parameters.count), types, values, lengths, formats)
         }
-        return try check(result, query: sql)
     }
 
     /// Calls `body` with a pointer to each parameter's bytes (NULL for SQL NULL), all valid for

@@ -18,6 +18,9 @@ public final class PostgresConnection {
 
     /// The libpq handle; internal for this type's extensions in other files.
     let connection: OpaquePointer
+    /// The statement sent with `send(_:binary:)` whose result has not been read yet: every other
+    /// statement first reads it (libpq runs one statement at a time per connection).
+    var inFlight: String?
     private let notices: NoticeLogger
     public let logger: Logger
 
@@ -70,6 +73,7 @@ public final class PostgresConnection {
 
     /// Re-establishes a broken connection with the same parameters (`PQreset`).
     public func reconnect() throws {
+        inFlight = nil  // its result went with the old session
         PQreset(connection)
         guard isConnected else {
             throw PostgresError.connectionLost(message: Self.errorMessage(of: connection), context: "reconnect")
@@ -82,7 +86,7 @@ public final class PostgresConnection {
     /// through the extended protocol, so values never need quoting.
     @discardableResult
     public func execute(_ sql: String, _ parameters: [String?] = []) throws -> PostgresResult {
-        try requireConnected(context: sql)
+        try prepareToSend(context: sql)
         let result = Self.withCStringArray(parameters) { values in
             PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
         }
@@ -93,7 +97,7 @@ public final class PostgresConnection {
     /// and returns the last statement's result; stops at the first failing statement.
     @discardableResult
     public func simpleQuery(_ sql: String) throws -> PostgresResult {
-        try requireConnected(context: sql)
+        try prepareToSend(context: sql)
         return try check(PQexec(connection, sql), query: sql)
     }
 
@@ -136,7 +140,7 @@ public final class PostgresConnection {
     @discardableResult
     public func copyIn(table: String, columns: [String], rows: some Sequence<[String?]>) throws -> Int {
         let sql = "COPY \(Self.quoteQualifiedName(table)) (\(columns.map(Self.quoteIdentifier).joined(separator: ", "))) FROM STDIN"
-        try requireConnected(context: sql)
+        try prepareToSend(context: sql)
         guard let start = PQexec(connection, sql) else { throw connectionFailure(context: sql) }
         guard PQresultStatus(start) == PGRES_COPY_IN else {
             _ = try check(start, query: sql)  // throws the server's error
@@ -227,6 +231,13 @@ public final class PostgresConnection {
         guard isConnected else {
             throw PostgresError.connectionLost(message: Self.errorMessage(of: connection), context: context)
         }
+    }
+
+    /// Called before sending a statement: the connection must be up and free, so the result of
+    /// a statement still in flight is read first (its error, if any, is thrown here).
+    func prepareToSend(context: String) throws {
+        try requireConnected(context: context)
+        try awaitInFlight()
     }
 
     /// Wraps a successful result; clears a failed one and throws what it says.

@@ -175,7 +175,11 @@ struct ExactlyOnceSinkTests {
         try sink.process(SinkFixture.rows([("c1", nil)]))
         _ = try sink.snapshotState(checkpointID: 1)  // checkpoint 1 is aborted: no notice will come
 
-        let error = try #require(throws: ExactlyOnceSinkError.self) { try sink.process(SinkFixture.rows([("c1", "k1")])) }
+        let error = try #require(throws: ExactlyOnceSinkError.self) {
+            try sink.process(SinkFixture.rows([("c1", "k1")]))
+            // The batch is sent without waiting: its error comes at the next barrier at the latest.
+            _ = try sink.snapshotState(checkpointID: 2)
+        }
         guard case .rowLockTimeout(let millis) = error else {
             Issue.record("expected rowLockTimeout, got \(error)")
             return
@@ -200,6 +204,21 @@ struct ExactlyOnceSinkTests {
         try sink.finish(output: DiscardingOutput())
         #expect(try fixture.visibleRows() == ["c1": "k1", "c2": "-"])
         #expect(try fixture.preparedGIDs().isEmpty)
+    }
+
+    @Test("a batch PostgreSQL refuses (sent without waiting) fails the epoch at the barrier: nothing prepared, nothing visible")
+    func failedBatchFailsTheEpochBeforePrepare() throws {
+        let fixture = try SinkFixture(table: "eo_failed_batch")
+        try fixture.reader.simpleQuery("ALTER TABLE \(fixture.table) ADD CHECK (checkout_id <> 'poison')")
+        let sink = try fixture.openSink(params: ["batch-size": "1"])
+        defer { sink.close() }
+        // Batch "c1" is in flight when batch "poison" is sent; "poison" fails in the server while
+        // the task goes on, and its error must stop the barrier's PREPARE.
+        try sink.process(SinkFixture.rows([("c1", "k1"), ("poison", nil)]))
+        let error = #expect(throws: PostgresError.self) { try sink.snapshotState(checkpointID: 1) }
+        #expect(error?.sqlState == "23514")
+        #expect(try fixture.preparedGIDs().isEmpty)
+        #expect(try fixture.visibleRows().isEmpty)
     }
 
     @Test("without checkpointing the sink upserts at once (at-least-once)")

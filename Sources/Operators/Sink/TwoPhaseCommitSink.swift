@@ -19,6 +19,8 @@ import SluicePostgres
 ///   mode a correction waits for the prepared transaction of the previous epoch, which only a
 ///   completion notice commits; if that checkpoint was aborted, the task could not reach the
 ///   next barrier and would wait forever, so it fails instead and recovery sorts it out;
+/// - at most one batch is in flight (sent, result not read); every other statement on the
+///   connection reads its result first, so PREPARE never covers a batch that failed;
 /// - the checkpointed state lists every prepared transaction not yet known committed;
 /// - the open epoch's event times are kept (one array per epoch, handed to the committer at
 ///   PREPARE) so each row's end-to-end latency is measured when it becomes visible.
@@ -67,7 +69,10 @@ final class TwoPhaseCommitSink: SinkWriter {
     func write(_ sql: String, parameters: [PostgresBinaryValue], eventTimes: [Int64]) throws {
         try committer.throwIfFailed()
         if !inTransaction { try begin() }
-        try inEpoch { try $0.execute(sql, binary: parameters) }
+        // Sent, not awaited: the task encodes the next batch while PostgreSQL runs this one. Its
+        // result is read by the next statement (the next batch, or the fence check before
+        // PREPARE), inside the epoch, so a failed batch still fails the epoch before it is prepared.
+        try inEpoch { try $0.send(sql, binary: parameters) }
         epochEventTimes.append(contentsOf: eventTimes)
     }
 
@@ -143,6 +148,7 @@ final class TwoPhaseCommitSink: SinkWriter {
         } catch {
             inTransaction = false
             epochEventTimes.removeAll()
+            _ = try? connection.awaitInFlight()  // the connection must be free to roll back
             if connection.isConnected, connection.transactionStatus != .idle { _ = try? connection.simpleQuery("ROLLBACK") }
             if let error = error as? PostgresError, error.isConnectionError { throw ExactlyOnceSinkError.transactionLost(error) }
             if let error = error as? PostgresError, error.sqlState == "55P03" {
