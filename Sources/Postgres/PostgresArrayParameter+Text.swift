@@ -14,11 +14,22 @@ extension PostgresArrayParameter where Element == String {
     public mutating func append(_ text: String?) throws {
         guard let text else { return appendNull() }
         let utf8 = text.utf8
-        guard let length = Int32(exactly: utf8.count) else {
-            throw PostgresError.clientError(message: "a text of \(utf8.count) bytes is too long for a PostgreSQL value (at most 1 GB): shorten it",
+        beginElement(byteCount: try Self.elementLength(utf8.count))
+        appendBytes(utf8)
+    }
+
+    /// Appends the text whose UTF-8 bytes are `utf8` (for callers that hold text in another
+    /// form than a `String`, without building one).
+    public mutating func append(utf8: UnsafeRawBufferPointer) throws {
+        beginElement(byteCount: try Self.elementLength(utf8.count))
+        appendBytes(utf8)
+    }
+
+    private static func elementLength(_ count: Int) throws -> Int32 {
+        guard let length = Int32(exactly: count) else {
+            throw PostgresError.clientError(message: "a text of \(count) bytes is too long for a PostgreSQL value (at most 1 GB): shorten it",
                                             context: "binary text[] parameter")
         }
-        beginElement(byteCount: length)
-        appendBytes(utf8)
+        return length
     }
 }

@@ -71,6 +71,10 @@ public struct PostgresArrayParameter<Element: PostgresArrayElement> {
         storage.append(contentsOf: bytes)
     }
 
+    mutating func appendBytes(_ bytes: UnsafeRawBufferPointer) {
+        storage.append(contentsOf: bytes)
+    }
+
     // MARK: Internals
 
     private mutating func writeHeader() {

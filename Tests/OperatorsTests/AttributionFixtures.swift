@@ -1,4 +1,5 @@
 import SluiceOperators
+import SluiceTestSupport
 import Testing
 
 /// Event times in tests are written as wall-clock text on one fixed day ("10:00:00",
@@ -14,7 +15,7 @@ func time(_ text: String) -> Int64 {
 }
 
 func click(_ id: String, at clock: String, user: Int64 = 7, product: String = "p1") -> Click {
-    Click(clickID: id, userID: user, productID: product, eventTime: time(clock))
+    Click(clickID: EventID(id), userID: user, productID: product, eventTime: time(clock))
 }
 
 func checkout(_ id: String, at clock: String, user: Int64 = 7, product: String = "p1") -> Checkout {
@@ -30,7 +31,7 @@ struct Attribution: Equatable, CustomStringConvertible {
 
     init(_ row: AttributedCheckout) {
         checkoutID = row.checkout.checkoutID
-        clickID = row.clickID
+        clickID = row.clickID?.description
         clickTime = row.clickTime
     }
 
@@ -66,7 +67,7 @@ struct AttributionRun {
 
     var rows: [Attribution] { outputs.flatMap(\.rows).map(Attribution.init) }
     var corrections: [Attribution] { outputs.flatMap(\.corrections).map(Attribution.init) }
-    var lateClicks: [String] { outputs.flatMap(\.lateClicks).map(\.clickID) }
+    var lateClicks: [String] { outputs.flatMap(\.lateClicks).map(\.clickID.description) }
     var lateCheckouts: [String] { outputs.flatMap(\.lateCheckouts).map(\.checkoutID) }
     var last: AttributionOutput? { outputs.last }
 
@@ -105,4 +106,15 @@ func settings(window: Duration = .seconds(3600), lateness: Duration = .zero,
         Issue.record("invalid test settings: \(error)")
         return .default
     }
+}
+
+/// A random UUID text; one in `uppercaseOneIn` in uppercase (which `EventID` keeps as text, so
+/// packed and text ids of the same shape meet), or never when it is 0.
+func randomUUID(using generator: inout SplitMix64, uppercaseOneIn: Int = 0) -> String {
+    let digits = Array("0123456789abcdef")
+    var text = ""
+    for offset in 0..<36 {
+        text.append([8, 13, 18, 23].contains(offset) ? "-" : digits[Int.random(in: 0..<16, using: &generator)])
+    }
+    return uppercaseOneIn > 0 && Int.random(in: 0..<uppercaseOneIn, using: &generator) == 0 ? text.uppercased() : text
 }

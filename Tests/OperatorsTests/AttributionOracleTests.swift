@@ -57,7 +57,10 @@ import Testing
         var scenario = Scenario()
         for index in 0..<Int.random(in: 0...14, using: &generator) {
             let (user, product) = randomKey()
-            scenario.clicks.append(Click(clickID: "c\(index)", userID: user, productID: product, eventTime: randomTime()))
+            // Half the ids are UUIDs (held packed by `EventID`), so ties between packed and
+            // text ids are decided by the engine's order and checked against the texts' order here.
+            let id = index % 2 == 0 ? "c\(index)" : randomUUID(using: &generator, uppercaseOneIn: 4)
+            scenario.clicks.append(Click(clickID: EventID(id), userID: user, productID: product, eventTime: randomTime()))
         }
         for index in 0..<Int.random(in: 0...7, using: &generator) {
             let (user, product) = randomKey()
@@ -77,9 +80,9 @@ import Testing
             let best = candidates.min { lhs, rhs in
                 lhs.eventTime != rhs.eventTime
                     ? lhs.eventTime < rhs.eventTime
-                    : lhs.clickID.utf8.lexicographicallyPrecedes(rhs.clickID.utf8)
+                    : lhs.clickID.description.utf8.lexicographicallyPrecedes(rhs.clickID.description.utf8)
             }
-            table[checkout.checkoutID] = Attribution(checkoutID: checkout.checkoutID, clickID: best?.clickID, clickTime: best?.eventTime)
+            table[checkout.checkoutID] = Attribution(checkoutID: checkout.checkoutID, clickID: best?.clickID.description, clickTime: best?.eventTime)
         }
         return table
     }

@@ -102,4 +102,25 @@ import Testing
         writerState = try AttributionStateCodec.decode(AttributionStateCodec.encode(writerState))
         #expect(writerState.clicks.map(\.clickID) == ["a", "b"])
     }
+
+    @Test func stateWrittenByAVersion1BuildRestores() throws {
+        // Version 1: click ids as bare strings, a pending row's click id as [presence][string].
+        var writer = BinaryWriter()
+        writer.write(1 as UInt8)
+        writer.write(varint: 2)
+        writer.write("8f14e45f-ceea-467f-a0e6-1f3b5c7b9b2e")
+        writer.write(signed: 7)
+        writer.write("c-legacy")
+        writer.write(signed: 9)
+        writer.write(varint: 1)
+        // A row with a text click id is byte-for-byte what version 1 wrote (tag 1 = presence 1).
+        var row = BinaryWriter()
+        RecordCodec.encode(.attributed(AttributedCheckout(checkout: checkout("o1", at: "10:00:00"), clickID: "c-legacy", clickTime: 9)),
+                           into: &row)
+        let state = try AttributionStateCodec.decode(writer.bytes + row.bytes.dropFirst())  // without the record tag
+        #expect(state.clicks == [.init(clickID: EventID("8f14e45f-ceea-467f-a0e6-1f3b5c7b9b2e"), time: 7),
+                                 .init(clickID: "c-legacy", time: 9)])
+        #expect(state.pending.map(\.clickID) == ["c-legacy"])
+        if case .text = state.clicks[0].clickID { Issue.record("a version-1 UUID id was not packed") }
+    }
 }

@@ -77,7 +77,7 @@ struct SinkFixture {
         table.map { checkoutID, clickID in
             .attributed(AttributedCheckout(
                 checkout: Checkout(checkoutID: checkoutID, userID: 7, productID: "p-1", totalAmount: "12.50", eventTime: 1_700_000_000_000),
-                clickID: clickID, clickTime: clickID.map { _ in 1_699_999_990_000 }, userName: "ada"))
+                clickID: clickID.map { EventID($0) }, clickTime: clickID.map { _ in 1_699_999_990_000 }, userName: "ada"))
         }
     }
 }

@@ -17,7 +17,7 @@ struct SinkRowEncodingTests {
             checkout: Checkout(checkoutID: "o\(index) \(text)", userID: Int64(-index), productID: text, paymentMethod: text,
                                totalAmount: "\(index).25", shippingAddress: text, billingAddress: text, userAgent: text,
                                ipAddress: text, eventTime: 1_700_000_000_000 + Int64(index) * 1_001),
-            clickID: clickID, clickTime: clickID.map { _ in 1_699_999_990_000 - Int64(index) }, userName: userName)
+            clickID: clickID.map { EventID($0) }, clickTime: clickID.map { _ in 1_699_999_990_000 - Int64(index) }, userName: userName)
     }
 
     private static func mode(_ checkpointing: Bool) -> String { checkpointing ? "exactly_once" : "at_least_once" }
@@ -29,6 +29,8 @@ struct SinkRowEncodingTests {
             Self.row(index, clickID: index % 3 == 0 ? nil : Self.awkward[(index + 1) % Self.awkward.count],
                      userName: index % 4 == 0 ? nil : Self.awkward[(index + 2) % Self.awkward.count])
         }
+        // A UUID click id travels packed (`EventID`) and must arrive as its canonical text.
+        rows[1].clickID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
         var correction = rows[4]
         correction.clickID = "earlier click"
         rows.append(correction)  // same checkout id, arrives in the same batch as the first version
@@ -38,6 +40,7 @@ struct SinkRowEncodingTests {
         #expect(stored.count == Self.awkward.count)
         #expect(stored == Self.expectedRows(rows))
         #expect(stored.contains { $0[2] == "earlier click" }, "the correction replaced the first version")
+        #expect(stored.contains { $0[2] == "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" })
     }
 
     @Test("extreme user ids and times before 2000, before 1970 and to the millisecond arrive exactly", arguments: [false, true])
@@ -53,7 +56,7 @@ struct SinkRowEncodingTests {
         let rows = cases.enumerated().map { index, value in
             AttributedCheckout(checkout: Checkout(checkoutID: "x\(index)", userID: value.userID, productID: "p", totalAmount: "-9999999999.99",
                                                   eventTime: value.checkoutTime),
-                               clickID: value.clickTime.map { _ in "k\(index)" }, clickTime: value.clickTime, userName: "u")
+                               clickID: value.clickTime.map { _ in EventID("k\(index)") }, clickTime: value.clickTime, userName: "u")
         }
         try write(rows, to: fixture, checkpointing: checkpointing, batchSize: 500)
 
@@ -112,7 +115,7 @@ struct SinkRowEncodingTests {
     private static func expectedRows(_ rows: [AttributedCheckout]) -> [[String?]] {
         Dictionary(rows.map { ($0.checkout.checkoutID, $0) }) { $1 }.values.map { row -> [String?] in
             let checkout = row.checkout
-            return [checkout.checkoutID, row.userName, row.clickID, checkout.productID, checkout.paymentMethod, checkout.totalAmount,
+            return [checkout.checkoutID, row.userName, row.clickID?.description, checkout.productID, checkout.paymentMethod, checkout.totalAmount,
                     checkout.shippingAddress, checkout.billingAddress, checkout.userAgent, checkout.ipAddress,
                     String(checkout.eventTime), row.clickTime.map(String.init), String(checkout.userID)]
         }.sorted { ($0[0] ?? "").utf8.lexicographicallyPrecedes(($1[0] ?? "").utf8) }

@@ -27,7 +27,7 @@ import Testing
             } else if Int.random(in: 0..<5, using: &random) == 0 {
                 steps.append(.record(.checkout(Checkout(checkoutID: "o\(index)", userID: user, productID: product, eventTime: time))))
             } else {
-                let click = Click(clickID: "c\(Int.random(in: 0..<1_000_000, using: &random))", userID: user, productID: product, eventTime: time)
+                let click = Click(clickID: EventID("c\(Int.random(in: 0..<1_000_000, using: &random))"), userID: user, productID: product, eventTime: time)
                 clicks.append(click)
                 steps.append(.record(.click(click)))
             }

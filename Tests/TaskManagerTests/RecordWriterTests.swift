@@ -39,7 +39,7 @@ import Testing
         let writer = RecordWriter(edges: [.init(partitioning: .hash, keyBy: ["user_id", "product_id"], channels: outputs)],
                                   subtask: 0, maxParallelism: 128, bufferSize: 512)
         for index in 0..<3_000 {
-            try writer.emit(.click(Click(clickID: "c\(index)", userID: Int64(index % 97), productID: "p\(index % 13)", eventTime: Int64(index))))
+            try writer.emit(.click(Click(clickID: EventID("c\(index)"), userID: Int64(index % 97), productID: "p\(index % 13)", eventTime: Int64(index))))
         }
         try writer.emitWatermark(5_000)
         try writer.finish()

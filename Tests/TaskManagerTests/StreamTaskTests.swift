@@ -16,7 +16,7 @@ import Testing
         var seen: [Seen] = []
         func open(context: OperatorContext) throws {}
         func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
-            if case .click(let click) = record { seen.append(.record(click.clickID, input: input)) }
+            if case .click(let click) = record { seen.append(.record(click.clickID.description, input: input)) }
         }
         func processWatermark(_ watermark: Int64, output: any RecordOutput) throws { seen.append(.watermark(watermark)) }
         func finish(output: any RecordOutput) throws { seen.append(.finish) }
@@ -84,7 +84,7 @@ import Testing
 
     private func buffer(_ ids: [String]) -> ChannelEvent {
         var writer = BinaryWriter()
-        for id in ids { RecordCodec.encode(.click(Click(clickID: id, userID: 1, productID: "p", eventTime: 0)), into: &writer) }
+        for id in ids { RecordCodec.encode(.click(Click(clickID: EventID(id), userID: 1, productID: "p", eventTime: 0)), into: &writer) }
         return .buffer(ByteBuffer(bytes: writer.bytes), recordCount: ids.count)
     }
 

@@ -14,7 +14,7 @@ enum BruteForceAttribution {
                 .filter { $0.userID == checkout.userID && $0.productID == checkout.productID
                     && $0.eventTime >= checkout.eventTime - windowMillis && $0.eventTime <= checkout.eventTime }
                 .min { ($0.eventTime, $0.clickID) < ($1.eventTime, $1.clickID) }
-            return [checkout.checkoutID, users.username(of: checkout.userID, at: checkout.eventTime), first?.clickID,
+            return [checkout.checkoutID, users.username(of: checkout.userID, at: checkout.eventTime), first?.clickID.description,
                     checkout.productID, checkout.paymentMethod, checkout.totalAmount, checkout.shippingAddress,
                     checkout.billingAddress, checkout.userAgent, checkout.ipAddress, EventTimeFormat.format(checkout.eventTime),
                     first.map { EventTimeFormat.format($0.eventTime) }, "\(checkout.userID)"]

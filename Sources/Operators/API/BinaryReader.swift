@@ -48,6 +48,15 @@ public struct BinaryReader {
         return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
     }
 
+    /// What `BinaryWriter.write(fixed64:)` wrote.
+    public mutating func readFixed64() throws(Failure) -> UInt64 {
+        guard remaining >= 8 else { throw .truncated(offset: offset) }
+        var value: UInt64 = 0
+        for index in offset..<offset + 8 { value = value << 8 | UInt64(buffer[index]) }
+        offset += 8
+        return value
+    }
+
     public mutating func readString() throws(Failure) -> String {
         let length = try readLength()
         let string = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + length]), as: UTF8.self)

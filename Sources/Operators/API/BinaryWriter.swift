@@ -29,6 +29,11 @@ public struct BinaryWriter: Sendable {
         write(varint: UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
 
+    /// Eight bytes, most significant first.
+    public mutating func write(fixed64 value: UInt64) {
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+
     public mutating func write(_ string: String) {
         var string = string
         string.withUTF8 { utf8 in

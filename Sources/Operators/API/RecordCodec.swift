@@ -1,7 +1,8 @@
 /// The compact binary form of `StreamRecord`s on the data plane (never JSON).
 ///
 /// Layout: one tag byte, then the fields in declaration order — strings as varint length +
-/// UTF-8, integers as zig-zag varints, optionals with a presence byte. Stable within one
+/// UTF-8, integers as zig-zag varints, optionals with a presence byte, click ids as
+/// `BinaryWriter.write(_: EventID?)` writes them. Stable within one
 /// protocol version; both ends of a channel run the same build.
 public enum RecordCodec {
     private static let clickTag: UInt8 = 1
@@ -25,7 +26,7 @@ public enum RecordCodec {
     /// An attributed checkout's fields (also the pending checkouts of attribution state).
     static func encode(_ row: AttributedCheckout, into writer: inout BinaryWriter) {
         encode(row.checkout, into: &writer)
-        writer.write(optional: row.clickID)
+        writer.write(row.clickID)
         if let time = row.clickTime {
             writer.write(1)
             writer.write(signed: time)
@@ -37,7 +38,7 @@ public enum RecordCodec {
 
     static func decodeAttributed(from reader: inout BinaryReader) throws(BinaryReader.Failure) -> AttributedCheckout {
         let checkout = try decodeCheckout(from: &reader)
-        let clickID = try reader.readOptionalString()
+        let clickID = try reader.readOptionalEventID()
         let clickTime: Int64?
         switch try reader.readByte() {
         case 0: clickTime = nil
@@ -82,7 +83,7 @@ public enum RecordCodec {
     }
 
     private static func decodeClick(from reader: inout BinaryReader) throws(BinaryReader.Failure) -> Click {
-        Click(clickID: try reader.readString(), userID: try reader.readSigned(), productID: try reader.readString(),
+        Click(clickID: try reader.readEventID(), userID: try reader.readSigned(), productID: try reader.readString(),
               eventTime: try reader.readSigned())
     }
 

@@ -1,19 +1,25 @@
 /// The binary form of `AttributionKeyState` stored as the value of the key's RocksDB entry (and
 /// thus in checkpoints).
 ///
-/// Layout (version 1): `[version u8]`, then the clicks as `[count varint]` + per click
-/// `[click id: varint length + UTF-8][time: zig-zag varint]`, then the pending checkouts as
-/// `[count varint]` + per checkout its ten fields in `Checkout` declaration order (strings
-/// length-prefixed, integers zig-zag varints), the click id as an optional string, the click time
-/// as `[presence u8][zig-zag varint]`, and the user name as an optional string. A key with two
-/// clicks and no checkout takes ~30 bytes.
+/// Layout (version 2): `[version u8]`, then the clicks as `[count varint]` + per click
+/// `[click id][time: zig-zag varint]`, then the pending checkouts as `[count varint]` + per
+/// checkout its ten fields in `Checkout` declaration order (strings length-prefixed, integers
+/// zig-zag varints), the click id, the click time as `[presence u8][zig-zag varint]`, and the
+/// user name as an optional string. Click ids are `EventID`s as `BinaryWriter.write(_: EventID?)`
+/// writes them (17 bytes for a UUID). A key with two UUID clicks and no checkout takes ~40 bytes.
+///
+/// Version 1 (before click ids were `EventID`s) wrote each click's id as a bare length-prefixed
+/// string and a pending row's click id as `[presence u8][string]`, which reads as an `EventID`'s
+/// text form; it is still decoded, so state written by an older build restores.
 ///
 /// Decoding never traps: truncated, over-long or otherwise corrupt input throws. The encoder
 /// writes the state's canonical order; the decoder restores it if the bytes hold another.
 /// Stateless; safe from any thread.
 public enum AttributionStateCodec {
     /// Bump when the layout changes; decoding refuses other versions rather than misreading them.
-    public static let formatVersion: UInt8 = 1
+    public static let formatVersion: UInt8 = 2
+    /// The oldest layout `decode` still reads.
+    static let oldestReadableVersion: UInt8 = 1
 
     public static func encode(_ state: AttributionKeyState) -> [UInt8] {
         var writer = BinaryWriter(capacity: 16 + 24 * state.clicks.count + 160 * state.pending.count)
@@ -46,13 +52,16 @@ public enum AttributionStateCodec {
         var reader = BinaryReader(raw)
         do {
             let version = try reader.readByte()
-            guard version == formatVersion else { throw AttributionStateCodecError.unsupportedVersion(version) }
+            guard (oldestReadableVersion...formatVersion).contains(version) else {
+                throw AttributionStateCodecError.unsupportedVersion(version)
+            }
 
             let clickCount = try count(&reader, minimumEntryBytes: 2, what: "click")
             var clicks: [AttributionKeyState.StoredClick] = []
             clicks.reserveCapacity(clickCount)
             for _ in 0..<clickCount {
-                clicks.append(.init(clickID: try reader.readString(), time: try reader.readSigned()))
+                let id = version == 1 ? EventID(try reader.readString()) : try reader.readEventID()
+                clicks.append(.init(clickID: id, time: try reader.readSigned()))
             }
 
             let pendingCount = try count(&reader, minimumEntryBytes: 13, what: "checkout")

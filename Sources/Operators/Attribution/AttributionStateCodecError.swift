@@ -12,7 +12,7 @@ public enum AttributionStateCodecError: Error, CustomStringConvertible, Equatabl
         case .empty:
             return "attribution state is empty (0 bytes)"
         case .unsupportedVersion(let version):
-            return "attribution state has format version \(version), this build reads \(AttributionStateCodec.formatVersion)"
+            return "attribution state has format version \(version), this build reads versions \(AttributionStateCodec.oldestReadableVersion) to \(AttributionStateCodec.formatVersion)"
         case .corrupt(let detail):
             return "attribution state is corrupt: \(detail)"
         case .trailingBytes(let count):

@@ -32,7 +32,7 @@ public final class PostgresSideOutputs: SideOutputs {
     public func lateEvent(_ record: StreamRecord, watermark: Int64, reason: String) throws {
         let (kind, id): (String, String)
         switch record {
-        case .click(let click): (kind, id) = ("click", click.clickID)
+        case .click(let click): (kind, id) = ("click", click.clickID.description)
         case .checkout(let checkout): (kind, id) = ("checkout", checkout.checkoutID)
         case .attributed(let row): (kind, id) = ("checkout", row.checkout.checkoutID)
         }

@@ -27,7 +27,7 @@ public struct ClickDecoder: Sendable {
     /// Decodes the record in `bytes`; nothing returned points into them.
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Click {
         guard bytes.count <= maxRecordBytes else { throw .oversized(size: bytes.count, maximum: maxRecordBytes) }
-        var clickID: String?, userID: Int64?, productID: String?, eventTime: Int64?
+        var clickID: EventID?, userID: Int64?, productID: String?, eventTime: Int64?
         // Checked, not kept: only their presence is tracked (a repeated field is still refused).
         var product: Void?, price: Void?, url: Void?, userAgent: Void?, ipAddress: Void?
 
@@ -35,7 +35,7 @@ public struct ClickDecoder: Sendable {
         var scanner = JSONObjectScanner(bytes)
         while let member = try scanner.next() {
             // Unknown fields fall through all of these and are ignored.
-            if try Reader.read(member, "click_id", into: &clickID, Reader.identifier) { continue }
+            if try Reader.read(member, "click_id", into: &clickID, Reader.eventID) { continue }
             if try Reader.read(member, "user_id", into: &userID, Reader.integer) { continue }
             if try Reader.read(member, "product_id", into: &productID, Reader.identifier) { continue }
             if try Reader.read(member, "datetime_occured", into: &eventTime, Reader.eventTime) { continue }

@@ -25,6 +25,13 @@ enum RecordFieldReader {
         }
     }
 
+    /// An id kept as an `EventID` (`click_id`): what `identifier` accepts, packed straight from
+    /// the record's bytes when it is a canonical UUID, so no `String` is built for it.
+    static func eventID(_ value: JSONValue, field: StaticString) throws(RecordDecodingError) -> EventID {
+        if case .string(let token) = value, !token.hasEscapes, let packed = EventID.packUUID(token.raw) { return packed }
+        return EventID(try identifier(value, field: field))
+    }
+
     /// A 64-bit integer, or a string holding one (optional `-`, then decimal digits only).
     static func integer(_ value: JSONValue, field: StaticString) throws(RecordDecodingError) -> Int64 {
         let raw: UnsafeRawBufferPointer

@@ -2,11 +2,11 @@
 /// any), and the buyer's user name as of the checkout time (if the user is known).
 public struct AttributedCheckout: Sendable, Hashable {
     public var checkout: Checkout
-    public var clickID: String?
+    public var clickID: EventID?
     public var clickTime: Int64?
     public var userName: String?
 
-    public init(checkout: Checkout, clickID: String?, clickTime: Int64?, userName: String? = nil) {
+    public init(checkout: Checkout, clickID: EventID?, clickTime: Int64?, userName: String? = nil) {
         self.checkout = checkout
         self.clickID = clickID
         self.clickTime = clickTime

@@ -7,12 +7,13 @@
 ///
 /// `eventTime` is `datetime_occured` as milliseconds since the Unix epoch (UTC).
 public struct Click: Sendable, Hashable {
-    public var clickID: String
+    /// Packed when it is a canonical UUID (see `EventID`): clicks are most of the input.
+    public var clickID: EventID
     public var userID: Int64
     public var productID: String
     public var eventTime: Int64
 
-    public init(clickID: String, userID: Int64, productID: String, eventTime: Int64) {
+    public init(clickID: EventID, userID: Int64, productID: String, eventTime: Int64) {
         self.clickID = clickID
         self.userID = userID
         self.productID = productID

@@ -65,7 +65,11 @@ struct SinkColumnArrays {
         let checkout = row.checkout
         try texts[0].append(checkout.checkoutID)
         try texts[1].append(row.userName)
-        try texts[2].append(row.clickID)
+        if let clickID = row.clickID {
+            try clickID.withUTF8 { try texts[2].append(utf8: $0) }
+        } else {
+            try texts[2].append(nil)
+        }
         try texts[3].append(checkout.productID)
         try texts[4].append(checkout.paymentMethod)
         try texts[5].append(checkout.totalAmount)

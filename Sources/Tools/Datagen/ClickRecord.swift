@@ -29,6 +29,6 @@ public struct ClickRecord: Sendable, Hashable {
 
     /// What the engine's `ClickDecoder` makes of this record.
     public var click: Click {
-        Click(clickID: clickID, userID: userID, productID: productID, eventTime: eventTime)
+        Click(clickID: EventID(clickID), userID: userID, productID: productID, eventTime: eventTime)
     }
 }
