@@ -77,7 +77,7 @@ run_job() {
     # awk reads to the end (head could close the pipe on grep: SIGPIPE, and pipefail ends the run).
     state="$(printf '%s' "$details" | grep -o '"state":"[A-Z]*"' | awk -F'"' 'NR == 1 { print $4 }')"
     case "$state" in FINISHED) break ;; FAILED|CANCELED) kill "$sampler"; echo "job $label ended $state: $details" >&2; exit 1 ;; esac
-    sleep 0.2
+    sleep 1  # the duration is the server's own figure: polling faster only steals CPU from the job
   done
   kill "$sampler" 2>/dev/null || true
   if [ -n "$hook" ]; then wait "$hook" || true; fi

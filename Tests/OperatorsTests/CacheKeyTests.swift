@@ -16,7 +16,6 @@ import Testing
         #expect(Set(packed).count == keys.count)
         for (index, key) in packed.enumerated() {
             #expect(packed.filter { $0 == key }.count == 1, "key \(keys[index])")
-            #expect(!(key < key))
         }
     }
 }

@@ -4,7 +4,7 @@
 /// three words with the length in the last byte, so hashing and comparing them touch no other
 /// memory: with a few hundred thousand keys, every pointer followed is a likely cache miss.
 /// Longer keys keep their bytes in an array. A value type, safe anywhere.
-struct CacheKey: Hashable, Comparable {
+struct CacheKey: Hashable {
     private static let inlineCapacity = 23
     private var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
     private var spilled: [UInt8]?
@@ -37,11 +37,5 @@ struct CacheKey: Hashable, Comparable {
             hasher.combine(words.1)
             hasher.combine(words.2)
         }
-    }
-
-    /// Any total order will do (it only breaks ties between timers of the same time).
-    static func < (lhs: CacheKey, rhs: CacheKey) -> Bool {
-        if lhs.words != rhs.words { return lhs.words < rhs.words }
-        return (lhs.spilled ?? []).lexicographicallyPrecedes(rhs.spilled ?? [])
     }
 }

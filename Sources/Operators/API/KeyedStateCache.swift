@@ -1,9 +1,7 @@
-import HeapModule
-
 /// Decoded per-key state held in memory in front of a `KeyedStateBackend`, with one event-time
 /// timer per key derived from the state (Flink's heap backend over our RocksDB backend).
 ///
-/// Owns the decoded values of the keys it has seen since the last eviction, the heap of their
+/// Owns the decoded values of the keys it has seen since the last eviction, the queue of their
 /// timers, and the list of keys changed since the last `sync()`. A record costs one hash lookup
 /// and an in-place mutation: nothing is encoded, decoded or written per record. Values reach
 /// the backend only in `sync()` — called before a checkpoint's snapshot, at the end of input and
@@ -12,7 +10,7 @@ import HeapModule
 ///
 /// Invariants:
 /// - a key's timer is always `timer(value)`, and it fires once the watermark reaches it: either
-///   from this cache's heap or, for the timer last written to the backend (`persistedTimer`),
+///   from this cache's timer queue or, for the timer last written to the backend (`persistedTimer`),
 ///   from `backend.popTimers`. Firing early or twice is allowed (the callers' logic catches up
 ///   idempotently), firing late or never is not;
 /// - after `sync()` the backend holds every key's value and exactly the timer `timer(value)`,
@@ -33,10 +31,10 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
 
         /// Runs `body` on the value and brings size and timer up to date, all in place (a copy
         /// of the slot would retain and release the value's storage on every record). Returns the
-        /// size change and the timer the cache's heap must fire, if any.
+        /// size change and the timer the cache's queue must fire, if any.
         mutating func apply<Result>(
             _ body: (inout Value) throws -> Result, timer: (Value) -> Int64?
-        ) rethrows -> (result: Result, bytesDelta: Int, newHeapTimer: Int64?) {
+        ) rethrows -> (result: Result, bytesDelta: Int, newQueuedTimer: Int64?) {
             let result = try body(&value)
             let newBytes = value.estimatedBytes
             let delta = newBytes - bytes
@@ -57,10 +55,10 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
     private let byteBudget: Int
     private let timer: (Value) -> Int64?
     private var slots: [CacheKey: Slot] = [:]
-    private var timers = Heap<DueTimer>()
+    private var timers = DueTimerQueue()
     private var dirtyKeys: [CacheKey] = []
     private var bytes = 0
-    /// Set while `fireDue` walks the heap: an eviction then waits for the end of the walk.
+    /// Set while `fireDue` walks the timer queue: an eviction then waits for the end of the walk.
     private var firing = false
     private var evictionDue = false
 
@@ -89,7 +87,7 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
 
     /// Calls `body` on the value of every key whose timer is at or before `watermark`, at least
     /// once each (an early or repeated call must be harmless), then moves each key's timer as
-    /// `update` does. One pass: the timer heap hands over keys and dictionary positions directly,
+    /// `update` does. One pass: the timer queue hands over keys and dictionary positions directly,
     /// so a firing costs one lookup and no allocation.
     public func fireDue(upTo watermark: Int64, _ body: (inout Value) throws -> Void) throws {
         firing = true
@@ -102,11 +100,12 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
             slots.values[index].persistedTimer = nil
             try apply(body, at: index, key: key, keyGroup: fired.keyGroup)
         }
-        while let next = timers.min, next.timestamp <= watermark {
-            timers.removeMin()
-            // Stale entries (the key's timer moved since) are skipped.
-            guard let index = slots.index(forKey: next.key), slots.values[index].timer == next.timestamp else { continue }
-            try apply(body, at: index, key: next.key, keyGroup: next.keyGroup)
+        while let due = timers.popBucket(upTo: watermark) {
+            for next in due {
+                // Stale entries (the key's timer moved since) are skipped.
+                guard let index = slots.index(forKey: next.key), slots.values[index].timer == next.timestamp else { continue }
+                try apply(body, at: index, key: next.key, keyGroup: next.keyGroup)
+            }
         }
         if evictionDue { try evictAll() }
     }
@@ -114,9 +113,9 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
     private func apply<Result>(
         _ body: (inout Value) throws -> Result, at index: Dictionary<CacheKey, Slot>.Index, key: CacheKey, keyGroup: Int
     ) throws -> Result {
-        let (result, delta, newHeapTimer) = try slots.values[index].apply(body, timer: timer)
+        let (result, delta, newQueuedTimer) = try slots.values[index].apply(body, timer: timer)
         bytes += delta
-        if let newHeapTimer { timers.insert(DueTimer(timestamp: newHeapTimer, keyGroup: keyGroup, key: key)) }
+        if let newQueuedTimer { timers.insert(DueTimer(timestamp: newQueuedTimer, keyGroup: keyGroup, key: key)) }
         if slots.values[index].isForgettable {
             bytes -= slots.values[index].bytes
             slots.remove(at: index)
@@ -124,7 +123,7 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
             markDirty(index, key)
         }
         if bytes > byteBudget {
-            // Evicting empties the heap `fireDue` is walking: it evicts when done instead.
+            // Evicting empties the timer queue `fireDue` is walking: it evicts when done instead.
             if firing { evictionDue = true } else { try evictAll() }
         }
         return result
@@ -169,7 +168,7 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
         evictionDue = false
         try sync()
         slots.removeAll(keepingCapacity: true)
-        timers = Heap()
+        timers.removeAll()
         bytes = 0
     }
 
@@ -184,18 +183,5 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
         slots[key] = slot
         guard let index = slots.index(forKey: key) else { throw KeyedStateCacheError.lostEntry }
         return index
-    }
-}
-
-/// An entry of the cache's timer heap; stale once the key's timer moved (checked when popped).
-struct DueTimer: Comparable {
-    var timestamp: Int64
-    var keyGroup: Int
-    var key: CacheKey
-
-    static func < (lhs: DueTimer, rhs: DueTimer) -> Bool {
-        if lhs.timestamp != rhs.timestamp { return lhs.timestamp < rhs.timestamp }
-        if lhs.keyGroup != rhs.keyGroup { return lhs.keyGroup < rhs.keyGroup }
-        return lhs.key < rhs.key
     }
 }

@@ -1,9 +1,9 @@
 /// Lets `FirstClickAttributionOperator` keep decoded attribution state in a `KeyedStateCache`,
 /// stored through `AttributionStateCodec` when it reaches RocksDB.
 extension AttributionKeyState: CachedKeyedValue {
-    /// Heap estimate per stored click: the entry, and the id's string storage (a UUID is too
-    /// long for Swift's inline small strings).
-    static let estimatedClickBytes = 96
+    /// Heap estimate per stored click: the 32-byte entry, plus an allowance for ids that are
+    /// not canonical UUIDs and keep their text in string storage.
+    static let estimatedClickBytes = 48
     /// Heap estimate per pending checkout: the row and the storage of its longer strings (ids,
     /// addresses, user agent).
     static let estimatedPendingBytes = 640
