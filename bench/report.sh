@@ -41,37 +41,7 @@ Sluice's goal is twice that throughput in a fifth of the memory (200k events/s, 
 run: **$job2 events/s** ($(( job2 * 100 / 100000 )) % of Flink's figure) with **$rss2 MiB** peak
 TaskManager RSS ($(( rss2 * 100 / 2560 )) % of Flink's).
 
-### What limits the attribution job
-
-A profile of the p=2 file run (\`SLUICE_BENCH_PERF=1 bash bench/quick.sh\`: \`perf record -g\` on both
-TaskManagers for 3 s mid-run, 2026-11-25; each TaskManager runs one source task and one
-attribution → enrichment → sink chain). Per TaskManager the chain's thread takes ~60 % of the
-samples, the source's thread ~35 %, the data-plane (NIO) thread ~6 %. Within the chain's thread
-(inclusive shares):
-
-| what | share |
-|---|---:|
-| watermarks: firing due keys (timer heap 5 %, the logic on the fired keys 9 %), enrichment and sink flushes they trigger (8 %) | 25 % |
-| records: the attribution's state update (logic 7 %, \`advance\` 11 %: cache misses on the key's state arrays among ~100k live keys; dictionary lookup 4 %) | 21 % |
-| sink: building the column arrays (3 %), libpq (2 %) | 7 % |
-| decoding records from the exchange (strings of every field) | 4 % |
-| system calls and wake-ups (socket writes, mailbox waits) | 10 % |
-| malloc/free, retain/release (spread over the above) | ~15 % |
-
-The source thread spends most of its time parsing JSON (as in the ceiling run), then encoding
-and routing records (murmur3 of the key). PostgreSQL's upserts of the 114,915 rows use most of a
-core while the job runs: the two cores are shared by parsing, attribution and the database,
-which is why the blackhole run (no enrichment, no PostgreSQL) is faster. The ceiling parses
-and drops: ~1.4 µs per event per core; 40 % of it (~500k events/s) would leave ~2.4 µs per event
-for the exchange, the state, the timers, the lookups and the upserts together on this machine.
-
-What was changed to get here (each measured with \`bench/quick.sh\`, p=2): decoded per-key state
-in a \`KeyedStateCache\` in front of RocksDB, written only at checkpoints, at the end of input
-and on eviction (was: decode, encode and write-back per record, and a timer delete + insert per
-record; peak RSS grew linearly during the run); one constant \`unnest\` upsert statement per
-batch (was a 6,500-parameter VALUES list that PostgreSQL parsed and planned per batch); click
-purge timers coalesced to window/32; short keys inline; no RocksDB reads for a fresh state
-database.
+$(cat "$(dirname "${BASH_SOURCE[0]}")/limits.md")
 
 ## Latency
 
