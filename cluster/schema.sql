@@ -65,7 +65,12 @@ CREATE TABLE IF NOT EXISTS commerce.attributed_checkouts (
     -- When the row was first written (not part of the attribution; for latency monitoring).
     attributed_at     TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
 );
-CREATE INDEX IF NOT EXISTS attributed_checkouts_time ON commerce.attributed_checkouts (checkout_time DESC);
+-- Ascending, although readers ask for the newest rows (a B-tree scans either way): checkout times
+-- mostly grow, so ascending entries go to the rightmost leaf, which PostgreSQL caches and splits
+-- 90/10 (a descending index splits its leftmost leaf 50/50: half-empty pages, more page writes).
+-- The older descending index of the same purpose is dropped once.
+DROP INDEX IF EXISTS commerce.attributed_checkouts_time;
+CREATE INDEX IF NOT EXISTS attributed_checkouts_checkout_time ON commerce.attributed_checkouts (checkout_time);
 
 -- Input records that could not be decoded; (topic, partition, offset) makes replays idempotent.
 CREATE TABLE IF NOT EXISTS commerce.dead_letters (

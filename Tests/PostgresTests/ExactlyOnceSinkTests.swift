@@ -221,7 +221,7 @@ struct ExactlyOnceSinkTests {
         #expect(try fixture.visibleRows().isEmpty)
     }
 
-    @Test("without checkpointing the sink upserts at once (at-least-once)")
+    @Test("without checkpointing each batch commits at once; a checkout already in the table is replaced (at-least-once)")
     func atLeastOnceUpsertsImmediately() throws {
         let fixture = try SinkFixture(table: "alo_upsert")
         let sink = try fixture.openSink(checkpointing: false, params: ["batch-size": "1"])
@@ -259,5 +259,84 @@ struct ExactlyOnceSinkTests {
         #expect(throws: ExactlyOnceSinkError.self) {
             try SinkFence(lineage: fixture.lineage, operatorID: "sink", attempt: 1).check(on: fixture.reader, lock: false)
         }
+    }
+
+    @Test("a plain insert meeting a checkout already in the table redoes its epoch as upserts: every row lands, the new version wins")
+    func conflictingInsertRedoesTheEpochAsUpserts() async throws {
+        let fixture = try SinkFixture(table: "eo_redo")
+        try fixture.insertCommitted(checkoutID: "c2", clickID: "old")
+        let listeners = CheckpointListeners()
+        let sink = try fixture.openSink(params: ["batch-size": "1"], listeners: listeners)
+        defer { sink.close() }
+
+        // c1 succeeds as an insert, c2 fails in the server while c3 is sent: the epoch starts over.
+        try sink.process(SinkFixture.rows([("c1", "k1"), ("c2", "k2"), ("c3", nil)]))
+        _ = try sink.snapshotState(checkpointID: 1)
+        #expect(try fixture.visibleRows() == ["c2": "old"], "nothing of the epoch is visible before its checkpoint")
+        listeners.checkpointCompleted(1)
+        try await fixture.waitForRows(["c1": "k1", "c2": "k2", "c3": "-"])
+
+        // From now on every batch upserts: a correction in the next epoch replaces the row.
+        try await fixture.commitEpoch([("c1", nil), ("c4", "k4")], through: sink, checkpointID: 2, listeners: listeners,
+                                      expecting: ["c1": "-", "c2": "k2", "c3": "-", "c4": "k4"])
+    }
+
+    @Test("a checkout corrected within one epoch, in separate batches, ends as its last version")
+    func correctionWithinTheEpochEndsAsLastVersion() async throws {
+        let fixture = try SinkFixture(table: "eo_redo_same_epoch")
+        let listeners = CheckpointListeners()
+        let sink = try fixture.openSink(params: ["batch-size": "1"], listeners: listeners)
+        defer { sink.close() }
+        try await fixture.commitEpoch([("c1", nil), ("c2", "k2"), ("c1", "k1")], through: sink, checkpointID: 1, listeners: listeners,
+                                      expecting: ["c1": "k1", "c2": "k2"])
+    }
+
+    @Test("an epoch outgrowing insert-redo-rows takes a fresh savepoint: a later conflict redoes only the rows since, the earlier ones stay")
+    func conflictAfterASavepointRedoesOnlyTheRowsSince() async throws {
+        let fixture = try SinkFixture(table: "eo_redo_savepoint")
+        try fixture.insertCommitted(checkoutID: "c4", clickID: "old")
+        let listeners = CheckpointListeners()
+        let sink = try fixture.openSink(params: ["batch-size": "1", "insert-redo-rows": "2"], listeners: listeners)
+        defer { sink.close() }
+        // c3 would exceed the limit: c2 is settled and a new savepoint taken, so c1 and c2 are
+        // behind it; c4 conflicts when the barrier settles it, and c3 and c4 go again as upserts.
+        try await fixture.commitEpoch([("c1", "k1"), ("c2", "k2"), ("c3", nil), ("c4", "k4")], through: sink, checkpointID: 1, listeners: listeners,
+                                      expecting: ["c1": "k1", "c2": "k2", "c3": "-", "c4": "k4"])
+    }
+
+    @Test("an epoch past the savepoint cap upserts the rest: a conflict there still lands as the new version")
+    func epochPastTheSavepointCapUpserts() async throws {
+        let fixture = try SinkFixture(table: "eo_redo_cap")
+        try fixture.insertCommitted(checkoutID: "c2", clickID: "old")
+        try fixture.insertCommitted(checkoutID: "c39", clickID: "old")
+        let listeners = CheckpointListeners()
+        let sink = try fixture.openSink(params: ["batch-size": "1", "insert-redo-rows": "1"], listeners: listeners)
+        defer { sink.close() }
+        // Epoch 1: every row takes a savepoint until the cap; c39 comes after it, as an upsert.
+        let first = (1...40).filter { $0 != 2 }.map { ("c\($0)", "k\($0)") as (String, String?) }
+        var expected = Dictionary(uniqueKeysWithValues: first.map { ($0.0, $0.1 ?? "-") })
+        expected["c2"] = "old"
+        try await fixture.commitEpoch(first, through: sink, checkpointID: 1, listeners: listeners, expecting: expected)
+        // Epoch 2 inserts again: its conflict (c2) is redone from its savepoint.
+        expected["c2"] = "k2"
+        expected["c41"] = "-"
+        try await fixture.commitEpoch([("c41", nil), ("c2", "k2")], through: sink, checkpointID: 2, listeners: listeners, expecting: expected)
+    }
+
+    @Test("with insert-redo-rows 0 the sink only upserts; past the limit without a conflict the epoch still commits whole")
+    func redoLimitZeroAndNoConflict() async throws {
+        let fixture = try SinkFixture(table: "eo_redo_off")
+        try fixture.insertCommitted(checkoutID: "c1", clickID: "old")
+        let listeners = CheckpointListeners()
+        let upserting = try fixture.openSink(params: ["batch-size": "1", "insert-redo-rows": "0"], listeners: listeners)
+        try await fixture.commitEpoch([("c1", "k1"), ("c2", nil)], through: upserting, checkpointID: 1, listeners: listeners,
+                                      expecting: ["c1": "k1", "c2": "-"])
+        upserting.close()
+
+        let limited = try fixture.openSink(attempt: 2, restoring: [], params: ["batch-size": "2", "insert-redo-rows": "3"])
+        defer { limited.close() }
+        try limited.process(SinkFixture.rows([("c3", nil), ("c4", nil), ("c5", nil), ("c6", nil), ("c7", nil)]))
+        try limited.finish(output: DiscardingOutput())
+        #expect(try fixture.visibleRows() == ["c1": "k1", "c2": "-", "c3": "-", "c4": "-", "c5": "-", "c6": "-", "c7": "-"])
     }
 }

@@ -56,6 +56,14 @@ struct SinkFixture {
             restored: RestoredOperatorState(checkpointID: states.isEmpty ? nil : 1, states: states), checkpointListeners: listeners)
     }
 
+    /// A row committed before the sink writes (a re-run over a full table, a replay).
+    func insertCommitted(checkoutID: String, clickID: String?) throws {
+        try reader.execute("""
+            INSERT INTO \(table) (checkout_id, click_id, product_id, checkout_time, user_id)
+            VALUES ($1, $2, 'p-1', '2023-11-14 22:13:20', 7)
+            """, [checkoutID, clickID])
+    }
+
     /// Committed rows as checkout id → click id ("-" for no click).
     func visibleRows() throws -> [String: String] {
         let result = try reader.execute("SELECT checkout_id, coalesce(click_id, '-') FROM \(table)")
@@ -70,6 +78,16 @@ struct SinkFixture {
     /// Waits for the committer (asynchronous) to make exactly `rows` visible.
     func waitForRows(_ rows: [String: String]) async throws {
         try await waitUntil("\(table) holds \(rows)") { try visibleRows() == rows }
+    }
+
+    /// One epoch end to end: writes `rows`, takes barrier `checkpointID`, completes that
+    /// checkpoint and waits until the table holds exactly `expected`.
+    func commitEpoch(_ rows: [(String, String?)], through sink: PostgresSinkOperator, checkpointID: UInt64,
+                     listeners: CheckpointListeners, expecting expected: [String: String]) async throws {
+        try sink.process(Self.rows(rows))
+        _ = try sink.snapshotState(checkpointID: checkpointID)
+        listeners.checkpointCompleted(checkpointID)
+        try await waitForRows(expected)
     }
 
     /// Attributed checkouts from a table of (checkout id, click id or nil).

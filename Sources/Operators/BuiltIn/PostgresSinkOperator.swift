@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import SluicePostgres
 
-/// Writes `AttributedCheckout` rows into a PostgreSQL table, batched, as upserts on
-/// `checkout_id`, exactly once or at least once (`delivery`, see `SinkDelivery`).
+/// Writes `AttributedCheckout` rows into a PostgreSQL table, batched, one row per
+/// `checkout_id` (a later row replaces it), exactly once or at least once (`delivery`, see
+/// `SinkDelivery`; how a batch is written: `SinkStatements`).
 ///
 /// Runs on the task thread. Owns the pending batch and a `SinkWriter` that owns the
 /// connections: `TwoPhaseCommitSink` (exactly-once, the default when the job checkpoints: rows
@@ -21,9 +22,6 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
     private var flushInterval: TimeInterval = 0.2
     private var pending: [AttributedCheckout] = []
     private var lastFlush = Date()
-    private var statement = ""
-    /// The column buffers the batches are encoded into, reused batch after batch.
-    private var columnArrays = SinkColumnArrays()
     /// Optional write-rate limit (protects a shared database); 0 = none. While the sink waits,
     /// its task consumes nothing, so back-pressure slows the sources instead of filling memory.
     private var maxRowsPerSecond = 0
@@ -45,10 +43,9 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
         maxRowsPerSecond = try context.integer("max-rows-per-second", default: 0, range: 0...10_000_000)
         let requested = context.params[SinkDelivery.parameter]
         let delivery = try SinkDelivery.resolve(requested, checkpointing: context.checkpointing, operatorID: context.operatorID)
-        statement = Self.upsertStatement(table: table)
         switch delivery {
         case .exactlyOnce:
-            writer = try TwoPhaseCommitSink(url: url, context: context, metrics: metrics)
+            writer = try TwoPhaseCommitSink(url: url, table: table, context: context, metrics: metrics)
         case .atLeastOnce:
             if requested == nil {
                 context.logger.info("the job takes no checkpoints: sink delivers at-least-once (idempotent upserts, visible at once)",
@@ -95,33 +92,14 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
     private func flush() throws {
         lastFlush = Date()
         guard let writer, !pending.isEmpty else { return }
-        // Within one statement a checkout may appear twice (an eager-mode correction): keep the last.
-        var latest: [String: Int] = [:]
-        for (index, row) in pending.enumerated() { latest[row.checkout.checkoutID] = index }
-        let rows = pending.indices.filter { latest[pending[$0].checkout.checkoutID] == $0 }.map { pending[$0] }
+        let rows = SinkStatements.latestPerCheckout(pending)
         if maxRowsPerSecond > 0 {
             let wait = nextWriteAllowed.timeIntervalSinceNow
             if wait > 0 { sleepSeconds(wait) }
             nextWriteAllowed = max(nextWriteAllowed, Date()).addingTimeInterval(Double(rows.count) / Double(maxRowsPerSecond))
         }
-        try writer.write(statement, parameters: try columnArrays.encode(rows), eventTimes: rows.map(\.checkout.eventTime))
+        try writer.write(rows)
         rowsWritten += rows.count
         pending.removeAll(keepingCapacity: true)
-    }
-
-    /// One statement for any number of rows: the rows arrive as one binary array per column
-    /// (`SinkColumnArrays`) and `unnest` turns them back into rows. PostgreSQL reads 13
-    /// parameters instead of a VALUES list of 13 per row (parsing and planning that list cost
-    /// more than the upserts), and binary arrays instead of text array literals whose parsing
-    /// and casting cost as much again.
-    static func upsertStatement(table: String) -> String {
-        let columns = SinkColumnArrays.columns
-        let arrays = columns.indices.map { "$\($0 + 1)::\(columns[$0].parameterType)[]" }.joined(separator: ", ")
-        let names = columns.indices.map { "c\($0)" }
-        let selected = columns.indices.map { index in columns[index].cast.map { "c\(index)::\($0)" } ?? "c\(index)" }
-        let updates = columns.dropFirst().map { "\($0.name) = EXCLUDED.\($0.name)" }.joined(separator: ", ")
-        return "INSERT INTO \(PostgresConnection.quoteQualifiedName(table)) (\(columns.map(\.name).joined(separator: ", "))) "
-            + "SELECT \(selected.joined(separator: ", ")) FROM unnest(\(arrays)) AS rows(\(names.joined(separator: ", "))) "
-            + "ON CONFLICT (checkout_id) DO UPDATE SET \(updates)"
     }
 }

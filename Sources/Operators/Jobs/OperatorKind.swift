@@ -35,7 +35,7 @@ public enum OperatorKind: String, Sendable, CaseIterable, Codable {
         case .userEnrichment:
             ([], ["postgres", "cache-size", "batch-size"])
         case .postgresSink:
-            ([], ["postgres", "table", "batch-size", "flush-interval-ms", "max-rows-per-second", "delivery", "lock-timeout-ms"])
+            ([], ["postgres", "table", "batch-size", "flush-interval-ms", "max-rows-per-second", "delivery", "lock-timeout-ms", "insert-redo-rows"])
         case .blackholeSink:
             ([], [])
         }

@@ -1,30 +1,52 @@
 import Logging
 import SluicePostgres
 
-/// At-least-once delivery: each upsert commits on its own (autocommit), so rows are visible at
-/// once. A replay after a failure upserts the same `checkout_id`s again, which leaves one row
+/// At-least-once delivery: each batch commits on its own (autocommit), so rows are visible at
+/// once. A replay after a failure writes the same `checkout_id`s again, which leaves one row
 /// per checkout.
 ///
-/// Owns one connection, used on the task thread; each upsert is a committed batch for
-/// `SinkMetrics` (its round trip is the commit latency). A database blip is retried with reconnects
-/// (`PostgresRetry`): an autocommit upsert is idempotent, so repeating it is safe.
+/// Owns one connection and the batch encoder, used on the task thread; each batch is a
+/// committed batch for `SinkMetrics` (its round trip is the commit latency). A batch goes in as
+/// a plain `INSERT` until one meets a checkout already in the table; that batch is repeated as
+/// an upsert, and so is every later one (a replay or a correction: more are likely to follow).
+/// A database blip is retried with reconnects (`PostgresRetry`): an autocommit batch that
+/// failed left nothing behind, so repeating it is safe.
 final class AutocommitSinkWriter: SinkWriter {
     private let connection: PostgresConnection
     private let retry: PostgresRetry
     private let table: String
+    private let statements: SinkStatements
     private let metrics: SinkMetrics
+    private let logger: Logger
+    private var columnArrays = SinkColumnArrays()
+    private var upsertOnly = false
 
     init(url: String, table: String, metrics: SinkMetrics, logger: Logger) throws {
         connection = try PostgresConnection.connect(url: url, logger: logger)
         retry = PostgresRetry(logger: logger)
         self.table = table
+        statements = SinkStatements(table: table)
         self.metrics = metrics
+        self.logger = logger
     }
 
-    func write(_ sql: String, parameters: [PostgresBinaryValue], eventTimes: [Int64]) throws {
+    func write(_ rows: [AttributedCheckout]) throws {
         let started = ContinuousClock.now
-        _ = try retry.run(connection, "upsert \(eventTimes.count) rows into \(table)") { try $0.execute(sql, binary: parameters) }
-        metrics.committed(eventTimesMillis: eventTimes, commitSeconds: (ContinuousClock.now - started) / .seconds(1))
+        let parameters = try columnArrays.encode(rows)
+        let what = "write \(rows.count) rows into \(table)"
+        if !upsertOnly {
+            do {
+                _ = try retry.run(connection, what) { try $0.execute(statements.insert, binary: parameters) }
+                metrics.committed(eventTimesMillis: rows.map(\.checkout.eventTime), commitSeconds: (ContinuousClock.now - started) / .seconds(1))
+                return
+            } catch let error as PostgresError where error.sqlState == SinkStatements.uniqueViolation {
+                upsertOnly = true
+                logger.info("a checkout is already in the table (a replay or a correction): the sink upserts from now on",
+                            metadata: ["table": "\(table)"])
+            }
+        }
+        _ = try retry.run(connection, what) { try $0.execute(statements.upsert, binary: parameters) }
+        metrics.committed(eventTimesMillis: rows.map(\.checkout.eventTime), commitSeconds: (ContinuousClock.now - started) / .seconds(1))
     }
 
     /// Nothing to store: the rows before the barrier are already committed.

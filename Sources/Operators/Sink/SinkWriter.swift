@@ -1,14 +1,15 @@
 import SluicePostgres
 
-/// How the PostgreSQL sink's batched upserts reach the table: the delivery guarantee's part of
-/// the sink, while `PostgresSinkOperator` keeps batching, de-duplication and rate limiting.
+/// How the PostgreSQL sink's batches reach the table: the delivery guarantee's part of the
+/// sink, while `PostgresSinkOperator` keeps batching, de-duplication and rate limiting.
 ///
 /// Called on the task thread only, in the order of the operator's lifecycle.
 protocol SinkWriter: AnyObject {
-    /// Runs one upsert statement of `eventTimes.count` rows with its binary-format `parameters`
-    /// (`SinkColumnArrays`); `eventTimes` are the rows' checkout event times (Unix ms), kept
-    /// until the rows are committed to measure end-to-end latency (`SinkMetrics`).
-    func write(_ sql: String, parameters: [PostgresBinaryValue], eventTimes: [Int64]) throws
+    /// Writes one batch: each checkout at most once in it (`SinkStatements.latestPerCheckout`),
+    /// each row replacing any row of its `checkout_id` already in the table. The writer
+    /// encodes the rows (`SinkColumnArrays`) and keeps their checkout event times until they are
+    /// committed, to measure end-to-end latency (`SinkMetrics`).
+    func write(_ rows: [AttributedCheckout]) throws
     /// Barrier `checkpointID`: every row before it was written. Returns the state to checkpoint.
     func snapshot(checkpointID: UInt64) throws -> [UInt8]?
     /// Bounded input ended and everything was written: make it visible.

@@ -23,7 +23,15 @@ import SluicePostgres
 ///   connection reads its result first, so PREPARE never covers a batch that failed;
 /// - the checkpointed state lists every prepared transaction not yet known committed;
 /// - the open epoch's event times are kept (one array per epoch, handed to the committer at
-///   PREPARE) so each row's end-to-end latency is measured when it becomes visible.
+///   PREPARE) so each row's end-to-end latency is measured when it becomes visible;
+/// - an epoch writes plain `INSERT`s (cheaper for the server, `SinkStatements`) behind a
+///   savepoint, keeping the rows it sent since that savepoint (at most `insert-redo-rows`):
+///   when one meets a checkout already in the table (SQLSTATE 23505 aborts the subtransaction),
+///   the epoch rolls back to the savepoint, writes those rows again as upserts, and the sink
+///   upserts from then on (replays and corrections come in runs). Before the kept rows outgrow
+///   the limit, the inserts in flight are settled and a fresh savepoint replaces the old one,
+///   so memory stays bounded; after `maxSavepoints` of them the rest of the epoch upserts, so
+///   an epoch never holds more subtransactions than PostgreSQL caches per backend (64).
 final class TwoPhaseCommitSink: SinkWriter {
     private let connection: PostgresConnection
     private let fence: SinkFence
@@ -34,14 +42,27 @@ final class TwoPhaseCommitSink: SinkWriter {
     private let logger: Logger
     private let lockTimeoutMillis: Int
     private let metrics: SinkMetrics
+    private let statements: SinkStatements
+    private var columnArrays = SinkColumnArrays()
+    /// The most rows kept to redo inserts as upserts; 0: always upsert.
+    private let redoLimit: Int
     private var inTransaction = false
+    /// A plain insert met a row already in the table: every later batch upserts.
+    private var upsertOnly = false
+    /// The open epoch still writes plain inserts; `redoRows` holds every row it sent since
+    /// its latest savepoint, of which it has taken `savepoints`.
+    private var epochInserts = false
+    private var redoRows: [AttributedCheckout] = []
+    private var savepoints = 0
     /// Checkout event times of the open epoch's rows.
     private var epochEventTimes: [Int64] = []
 
     /// Checks the server, recovers what earlier attempts left (`SinkRecovery`), raises the
     /// fence and registers for completion notices.
-    init(url: String, context: OperatorContext, metrics: SinkMetrics) throws {
+    init(url: String, table: String, context: OperatorContext, metrics: SinkMetrics) throws {
         logger = context.logger
+        statements = SinkStatements(table: table)
+        redoLimit = try context.integer(Self.redoLimitParameter, default: 10_000, range: 0...1_000_000)
         self.metrics = metrics
         subtask = context.subtask
         lockTimeoutMillis = try context.integer(Self.lockTimeoutParameter, default: 120_000, range: 1...3_600_000)
@@ -65,15 +86,36 @@ final class TwoPhaseCommitSink: SinkWriter {
     }
 
     static let lockTimeoutParameter = "lock-timeout-ms"
+    /// ~0.4 KB per kept row: the default bounds the redo buffer near 4 MB per subtask.
+    static let redoLimitParameter = "insert-redo-rows"
 
-    func write(_ sql: String, parameters: [PostgresBinaryValue], eventTimes: [Int64]) throws {
+    func write(_ rows: [AttributedCheckout]) throws {
         try committer.throwIfFailed()
         if !inTransaction { try begin() }
-        // Sent, not awaited: the task encodes the next batch while PostgreSQL runs this one. Its
-        // result is read by the next statement (the next batch, or the fence check before
-        // PREPARE), inside the epoch, so a failed batch still fails the epoch before it is prepared.
-        try inEpoch { try $0.send(sql, binary: parameters) }
-        epochEventTimes.append(contentsOf: eventTimes)
+        if epochInserts && redoRows.count + rows.count > redoLimit {
+            try inEpoch { connection in
+                try settleInFlight()
+                guard epochInserts else { return }  // the settled batch conflicted: upserts now
+                if savepoints < Self.maxSavepoints {
+                    try connection.simpleQuery("RELEASE SAVEPOINT \(Self.savepoint); SAVEPOINT \(Self.savepoint)")
+                    savepoints += 1
+                } else {
+                    epochInserts = false
+                }
+                redoRows.removeAll(keepingCapacity: true)
+            }
+        }
+        // Encoded while PostgreSQL still runs the previous batch, whose result is read next;
+        // this one is sent, not awaited. Its result is read by the next statement (the next
+        // batch, or the fence check before PREPARE), inside the epoch, so a failed batch still
+        // fails (or, a conflicting insert, redoes) the epoch before it is prepared.
+        let parameters = try columnArrays.encode(rows)
+        try inEpoch { connection in
+            try settleInFlight()
+            try connection.send(epochInserts ? statements.insert : statements.upsert, binary: parameters)
+        }
+        if epochInserts { redoRows.append(contentsOf: rows) }
+        epochEventTimes.append(contentsOf: rows.map(\.checkout.eventTime))
     }
 
     func snapshot(checkpointID: UInt64) throws -> [UInt8]? {
@@ -82,10 +124,12 @@ final class TwoPhaseCommitSink: SinkWriter {
             let transaction = SinkTransactionID(lineage: fence.lineage, operatorID: fence.operatorID, attempt: fence.attempt,
                                                 subtask: subtask, checkpointID: checkpointID)
             try inEpoch { connection in
+                try settleInFlight()
                 try fence.check(on: connection, lock: true)
                 try connection.prepareTransaction(transaction.gid)
             }
             inTransaction = false
+            redoRows.removeAll(keepingCapacity: true)
             committer.prepared(transaction, eventTimes: epochEventTimes)
             // The array went to the committer; the next epoch likely has as many rows.
             let capacity = epochEventTimes.count
@@ -109,6 +153,7 @@ final class TwoPhaseCommitSink: SinkWriter {
         guard inTransaction else { return }
         let started = ContinuousClock.now
         try inEpoch { connection in
+            try settleInFlight()
             try fence.check(on: connection, lock: true)
             let result = try connection.simpleQuery("COMMIT")
             guard result.commandTag == "COMMIT" else {
@@ -116,6 +161,7 @@ final class TwoPhaseCommitSink: SinkWriter {
             }
         }
         inTransaction = false
+        redoRows = []
         metrics.committed(eventTimesMillis: epochEventTimes, commitSeconds: (ContinuousClock.now - started) / .seconds(1))
         epochEventTimes = []
         logger.info("sink input ended: committed the last transactions")
@@ -134,11 +180,43 @@ final class TwoPhaseCommitSink: SinkWriter {
     private func begin() throws {
         _ = try retry.run(connection, "BEGIN") { try $0.simpleQuery("BEGIN") }
         inTransaction = true
+        epochInserts = !upsertOnly && redoLimit > 0
+        savepoints = 0
         try inEpoch { connection in
             try connection.simpleQuery("SET LOCAL lock_timeout = \(lockTimeoutMillis)")
             try fence.check(on: connection, lock: false)
+            if epochInserts {
+                try connection.simpleQuery("SAVEPOINT \(Self.savepoint)")
+                savepoints = 1
+            }
         }
     }
+
+    /// Reads the result of the batch in flight. A plain insert that met a checkout already in the
+    /// table aborted the subtransaction: the rows since the savepoint go again, as upserts.
+    private func settleInFlight() throws {
+        do {
+            try connection.awaitInFlight()
+        } catch let error as PostgresError where error.sqlState == SinkStatements.uniqueViolation && epochInserts {
+            logger.info("a checkout is already in the table (a replay, a re-run or a correction): writing the rows since the last savepoint again as upserts, and upserting from now on",
+                        metadata: ["rows": "\(redoRows.count)", "error": "\(error)"])
+            upsertOnly = true
+            epochInserts = false
+            let rows = SinkStatements.latestPerCheckout(redoRows)
+            redoRows = []
+            try connection.simpleQuery("ROLLBACK TO SAVEPOINT \(Self.savepoint)")
+            for start in stride(from: 0, to: rows.count, by: Self.redoBatchRows) {
+                try connection.send(statements.upsert, binary: try columnArrays.encode(rows[start..<min(start + Self.redoBatchRows, rows.count)]))
+                try connection.awaitInFlight()
+            }
+        }
+    }
+
+    private static let savepoint = "sluice_batches"
+    /// Each savepoint with writes is a subtransaction id; PostgreSQL caches 64 per backend and
+    /// makes every snapshot slower beyond that, so an epoch stays well under it.
+    private static let maxSavepoints = 32
+    private static let redoBatchRows = 1_000
 
     /// Runs a statement of the open epoch transaction. Any failure ends the epoch: the task
     /// fails, and the transaction is rolled back (it is never prepared after an error).
@@ -148,6 +226,7 @@ final class TwoPhaseCommitSink: SinkWriter {
         } catch {
             inTransaction = false
             epochEventTimes.removeAll()
+            redoRows.removeAll()
             _ = try? connection.awaitInFlight()  // the connection must be free to roll back
             if connection.isConnected, connection.transactionStatus != .idle { _ = try? connection.simpleQuery("ROLLBACK") }
             if let error = error as? PostgresError, error.isConnectionError { throw ExactlyOnceSinkError.transactionLost(error) }
