@@ -44,8 +44,9 @@ struct SinkColumnArrays {
     private var clickTime = PostgresTimestampArray()
     private var userID = PostgresInt8Array()
 
-    /// The parameters of one upsert of `rows`. They share this encoder's buffers: drop them
-    /// before the next `encode`, or that call copies the buffers instead of reusing them.
+    /// The parameters of one batch statement of `rows` (`SinkStatements`). They share this
+    /// encoder's buffers: drop them before the next `encode`, or that call copies the buffers
+    /// instead of reusing them.
     mutating func encode(_ rows: some Sequence<AttributedCheckout>) throws -> [PostgresBinaryValue] {
         for index in texts.indices { texts[index].removeAll() }
         checkoutTime.removeAll()
