@@ -38,15 +38,22 @@ extension IntegrationSuite {
             """
         }
 
-        /// Eager mode with exactly-once delivery: a checkout's row is written when it arrives and
-        /// replaced when an earlier click turns up, so the sink's plain inserts meet rows already
-        /// there (from an earlier epoch, or earlier in the same one) and must redo them as
-        /// upserts; the table must still end as the oracle says.
+        /// Also in eager mode with exactly-once delivery, over a table that already holds an
+        /// outdated row of one checkout (a re-run): the sink's plain insert of that checkout must
+        /// meet it and redo its rows as upserts, and eager-mode corrections (when an earlier click
+        /// turns up after its checkout) replace their provisional rows; the table must still end
+        /// as the oracle says.
         @Test(arguments: [("on-watermark", nil), ("eager", 200)] as [(String, Int?)])
         func boundedJobAtParallelismTwoOnTwoTaskManagersMatchesTheOracle(emitMode: String, checkpointMs: Int?) async throws {
             let scenario = AttributionScenario(seed: 7, events: 20_000)
             let database = try preparedDatabase(scenario)
             defer { database.stop() }
+            if checkpointMs != nil, let checkout = scenario.events.first(where: { !$0.isClick }) {
+                _ = try PostgresConnection.connect(url: database.url).execute("""
+                    INSERT INTO commerce.attributed_checkouts (checkout_id, click_id, product_id, checkout_time, user_id)
+                    VALUES ($1, 'outdated', $2, '2026-01-01', $3)
+                    """, [checkout.id, checkout.product, String(checkout.user)])
+            }
             let files = try TemporaryDirectory(prefix: "sluice-job-input")
             defer { files.remove() }
             try scenario.jsonLines(clicks: true).write(to: files.url.appendingPathComponent("clicks.jsonl"), atomically: true, encoding: .utf8)
@@ -90,7 +97,7 @@ extension IntegrationSuite {
                 #expect(late == "0")
                 if checkpointMs != nil {
                     #expect(cluster.logs().contains("writing the rows since the last savepoint again as upserts"),
-                            "a correction met its provisional row: the exactly-once sink's redo ran")
+                            "the outdated row met the sink's insert: the exactly-once sink's redo ran")
                 }
             }
         }

@@ -34,18 +34,14 @@ final class AutocommitSinkWriter: SinkWriter {
         let started = ContinuousClock.now
         let parameters = try columnArrays.encode(rows)
         let what = "write \(rows.count) rows into \(table)"
-        if !upsertOnly {
-            do {
-                _ = try retry.run(connection, what) { try $0.execute(statements.insert, binary: parameters) }
-                metrics.committed(eventTimesMillis: rows.map(\.checkout.eventTime), commitSeconds: (ContinuousClock.now - started) / .seconds(1))
-                return
-            } catch let error as PostgresError where error.sqlState == SinkStatements.uniqueViolation {
-                upsertOnly = true
-                logger.info("a checkout is already in the table (a replay or a correction): the sink upserts from now on",
-                            metadata: ["table": "\(table)"])
-            }
+        do {
+            _ = try retry.run(connection, what) { try $0.execute(upsertOnly ? statements.upsert : statements.insert, binary: parameters) }
+        } catch let error as PostgresError where error.sqlState == SinkStatements.uniqueViolation && !upsertOnly {
+            upsertOnly = true
+            logger.info("a checkout is already in the table (a replay or a correction): the sink upserts from now on",
+                        metadata: ["table": "\(table)"])
+            _ = try retry.run(connection, what) { try $0.execute(statements.upsert, binary: parameters) }
         }
-        _ = try retry.run(connection, what) { try $0.execute(statements.upsert, binary: parameters) }
         metrics.committed(eventTimesMillis: rows.map(\.checkout.eventTime), commitSeconds: (ContinuousClock.now - started) / .seconds(1))
     }
 

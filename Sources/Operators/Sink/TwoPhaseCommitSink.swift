@@ -92,10 +92,15 @@ final class TwoPhaseCommitSink: SinkWriter {
     func write(_ rows: [AttributedCheckout]) throws {
         try committer.throwIfFailed()
         if !inTransaction { try begin() }
-        if epochInserts && redoRows.count + rows.count > redoLimit {
-            try inEpoch { connection in
-                try settleInFlight()
-                guard epochInserts else { return }  // the settled batch conflicted: upserts now
+        // Encoded while PostgreSQL still runs the previous batch, whose result is read next;
+        // this one is sent, not awaited. Its result is read by the next statement (the next
+        // batch, or the fence check before PREPARE), inside the epoch, so a failed batch still
+        // fails (or, a conflicting insert, redoes) the epoch before it is prepared.
+        let parameters = try columnArrays.encode(rows)
+        try inEpoch { connection in
+            try settleInFlight()
+            if epochInserts && redoRows.count + rows.count > redoLimit {
+                // Everything sent is settled: the kept rows can go behind a fresh savepoint.
                 if savepoints < Self.maxSavepoints {
                     try connection.simpleQuery("RELEASE SAVEPOINT \(Self.savepoint); SAVEPOINT \(Self.savepoint)")
                     savepoints += 1
@@ -104,18 +109,10 @@ final class TwoPhaseCommitSink: SinkWriter {
                 }
                 redoRows.removeAll(keepingCapacity: true)
             }
-        }
-        // Encoded while PostgreSQL still runs the previous batch, whose result is read next;
-        // this one is sent, not awaited. Its result is read by the next statement (the next
-        // batch, or the fence check before PREPARE), inside the epoch, so a failed batch still
-        // fails (or, a conflicting insert, redoes) the epoch before it is prepared.
-        let parameters = try columnArrays.encode(rows)
-        try inEpoch { connection in
-            try settleInFlight()
             try connection.send(epochInserts ? statements.insert : statements.upsert, binary: parameters)
         }
         if epochInserts { redoRows.append(contentsOf: rows) }
-        epochEventTimes.append(contentsOf: rows.map(\.checkout.eventTime))
+        epochEventTimes.append(contentsOf: rows.lazy.map(\.checkout.eventTime))
     }
 
     func snapshot(checkpointID: UInt64) throws -> [UInt8]? {
