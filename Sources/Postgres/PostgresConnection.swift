@@ -259,7 +259,7 @@ public final class PostgresConnection {
         }
     }
 
-    private func connectionFailure(context: String) -> PostgresError {
+    func connectionFailure(context: String) -> PostgresError {
         let message = Self.errorMessage(of: connection)
         return isConnected ? .clientError(message: message, context: context) : .connectionLost(message: message, context: context)
     }

@@ -156,7 +156,8 @@ struct ExactlyOnceSinkTests {
         // Deliver the notice even if the wait fails, so a failing test cannot leave the thread blocked.
         let lockWaitSeen = (try? await waitUntil("the correction waits for the prepared transaction's row lock") {
             try fixture.reader.execute("""
-                SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO "public"."eo_eager"%'
+                SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+                  AND (query LIKE 'COPY "public"."eo_eager"%' OR query LIKE 'INSERT INTO "public"."eo_eager"%')
                 """).value(row: 0, column: 0) == "1"
         }) != nil
         listeners.checkpointCompleted(1)  // what the TaskManager's network thread does

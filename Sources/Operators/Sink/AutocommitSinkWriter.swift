@@ -15,32 +15,38 @@ final class AutocommitSinkWriter: SinkWriter {
     private let connection: PostgresConnection
     private let retry: PostgresRetry
     private let table: String
-    private let statements: SinkStatements
     private let metrics: SinkMetrics
     private let logger: Logger
-    private var columnArrays = SinkColumnArrays()
+    private var encoder: SinkBatchEncoder
     private var upsertOnly = false
 
     init(url: String, table: String, metrics: SinkMetrics, logger: Logger) throws {
         connection = try PostgresConnection.connect(url: url, logger: logger)
         retry = PostgresRetry(logger: logger)
         self.table = table
-        statements = SinkStatements(table: table)
+        encoder = SinkBatchEncoder(table: table)
         self.metrics = metrics
         self.logger = logger
     }
 
     func write(_ rows: [AttributedCheckout]) throws {
         let started = ContinuousClock.now
-        let parameters = try columnArrays.encode(rows)
         let what = "write \(rows.count) rows into \(table)"
         do {
-            _ = try retry.run(connection, what) { try $0.execute(upsertOnly ? statements.upsert : statements.insert, binary: parameters) }
+            let batch = try encoder.encode(rows, upsert: upsertOnly)
+            _ = try retry.run(connection, what) { connection in
+                try batch.send(on: connection)
+                return try connection.awaitInFlight()
+            }
         } catch let error as PostgresError where error.sqlState == SinkStatements.uniqueViolation && !upsertOnly {
             upsertOnly = true
             logger.info("a checkout is already in the table (a replay or a correction): the sink upserts from now on",
                         metadata: ["table": "\(table)"])
-            _ = try retry.run(connection, what) { try $0.execute(statements.upsert, binary: parameters) }
+            let batch = try encoder.encode(rows, upsert: true)
+            _ = try retry.run(connection, what) { connection in
+                try batch.send(on: connection)
+                return try connection.awaitInFlight()
+            }
         }
         metrics.committed(eventTimesMillis: rows.map(\.checkout.eventTime), commitSeconds: (ContinuousClock.now - started) / .seconds(1))
     }

@@ -24,7 +24,7 @@ import SluicePostgres
 /// - the checkpointed state lists every prepared transaction not yet known committed;
 /// - the open epoch's event times are kept (one array per epoch, handed to the committer at
 ///   PREPARE) so each row's end-to-end latency is measured when it becomes visible;
-/// - an epoch writes plain `INSERT`s (cheaper for the server, `SinkStatements`) behind a
+/// - an epoch writes plain inserts (a binary COPY, cheaper for the server: `SinkStatements`) behind a
 ///   savepoint, keeping the rows it sent since that savepoint (at most `insert-redo-rows`):
 ///   when one meets a checkout already in the table (SQLSTATE 23505 aborts the subtransaction),
 ///   the epoch rolls back to the savepoint, writes those rows again as upserts, and the sink
@@ -42,8 +42,7 @@ final class TwoPhaseCommitSink: SinkWriter {
     private let logger: Logger
     private let lockTimeoutMillis: Int
     private let metrics: SinkMetrics
-    private let statements: SinkStatements
-    private var columnArrays = SinkColumnArrays()
+    private var encoder: SinkBatchEncoder
     /// The most rows kept to redo inserts as upserts; 0: always upsert.
     private let redoLimit: Int
     private var inTransaction = false
@@ -61,7 +60,7 @@ final class TwoPhaseCommitSink: SinkWriter {
     /// fence and registers for completion notices.
     init(url: String, table: String, context: OperatorContext, metrics: SinkMetrics) throws {
         logger = context.logger
-        statements = SinkStatements(table: table)
+        encoder = SinkBatchEncoder(table: table)
         redoLimit = try context.integer(Self.redoLimitParameter, default: 10_000, range: 0...1_000_000)
         self.metrics = metrics
         subtask = context.subtask
@@ -96,7 +95,8 @@ final class TwoPhaseCommitSink: SinkWriter {
         // this one is sent, not awaited. Its result is read by the next statement (the next
         // batch, or the fence check before PREPARE), inside the epoch, so a failed batch still
         // fails (or, a conflicting insert, redoes) the epoch before it is prepared.
-        let parameters = try columnArrays.encode(rows)
+        let encodedAsInserts = epochInserts
+        var batch = try encoder.encode(rows, upsert: !encodedAsInserts)
         try inEpoch { connection in
             try settleInFlight()
             if epochInserts && redoRows.count + rows.count > redoLimit {
@@ -109,7 +109,9 @@ final class TwoPhaseCommitSink: SinkWriter {
                 }
                 redoRows.removeAll(keepingCapacity: true)
             }
-            try connection.send(epochInserts ? statements.insert : statements.upsert, binary: parameters)
+            // Settling (a conflict) or the savepoint cap switched the epoch to upserts.
+            if epochInserts != encodedAsInserts { batch = try encoder.encode(rows, upsert: !epochInserts) }
+            try batch.send(on: connection)
         }
         if epochInserts { redoRows.append(contentsOf: rows) }
         epochEventTimes.append(contentsOf: rows.lazy.map(\.checkout.eventTime))
@@ -203,7 +205,7 @@ final class TwoPhaseCommitSink: SinkWriter {
             redoRows = []
             try connection.simpleQuery("ROLLBACK TO SAVEPOINT \(Self.savepoint)")
             for start in stride(from: 0, to: rows.count, by: Self.redoBatchRows) {
-                try connection.send(statements.upsert, binary: try columnArrays.encode(rows[start..<min(start + Self.redoBatchRows, rows.count)]))
+                try encoder.encode(rows[start..<min(start + Self.redoBatchRows, rows.count)], upsert: true).send(on: connection)
                 try connection.awaitInFlight()
             }
         }
