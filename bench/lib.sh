@@ -13,8 +13,14 @@ rest="http://127.0.0.1:$SLUICE_JOBMANAGER_REST_PORT"
 input="$SLUICE_CLUSTER_DIR/input"
 results="$SLUICE_CLUSTER_DIR/results.tsv"
 
-# Builds the release binaries and points SLUICE_BIN_DIR and `sluice` at them.
+# Builds the release binaries and points SLUICE_BIN_DIR and `sluice` at them; with
+# SLUICE_BENCH_BIN set, uses the binaries in that folder instead (A/B runs of two builds).
 bench_build() {
+  if [ -n "${SLUICE_BENCH_BIN:-}" ]; then
+    export SLUICE_BIN_DIR="$SLUICE_BENCH_BIN"
+    sluice="$SLUICE_BIN_DIR/sluice"
+    return
+  fi
   echo "== Building release binaries (swift build -c release)"
   swift build -c release --scratch-path .build-release 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" | tail -n 3
   export SLUICE_BIN_DIR="$(swift build -c release --scratch-path .build-release --show-bin-path)"

@@ -3,7 +3,8 @@
 # and the attribution job from files, both at parallelism 2; prints events/s, peak TaskManager
 # RSS and the number of rows the job wrote. Uses bench/lib.sh (the functions of `make bench`).
 #
-# Environment: SLUICE_BENCH_EVENTS (default 1000000); SLUICE_BENCH_PERF=1 records a perf profile
+# Environment: SLUICE_BENCH_EVENTS (default 1000000); SLUICE_BENCH_BIN runs the binaries in that
+# folder instead of building (A/B runs); SLUICE_BENCH_PERF=1 records a perf profile
 # of each TaskManager during the attribution run into .cluster/quick/perf-<pid>.data;
 # SLUICE_BENCH_NOSINK=1 also runs the attribution into a blackhole sink (no enrichment, no
 # PostgreSQL), to tell the job's own cost from the database's; SLUICE_BENCH_HOOK runs a command

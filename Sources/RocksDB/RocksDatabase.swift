@@ -38,13 +38,23 @@ public final class RocksDatabase: @unchecked Sendable {  // rocksdb_t is documen
     /// `parallelism` is the number of background threads for flushes and compactions;
     /// `writeBufferSize` (bytes, nil = RocksDB's 64 MiB) bounds each memtable; with
     /// `writeAheadLog: false` writes skip the WAL — for state whose durability comes from
-    /// checkpoints, where the WAL is pure cost.
+    /// checkpoints, where the WAL is pure cost. `bloomFilterBitsPerKey` (nil: none) gives every
+    /// table file a whole-key Bloom filter, so a read of an absent key skips the files that
+    /// cannot hold it instead of searching each one's index and data block.
     public static func open(path: String, createIfMissing: Bool = true, parallelism: Int = 2,
-                            writeBufferSize: Int? = nil, writeAheadLog: Bool = true) throws -> RocksDatabase {
+                            writeBufferSize: Int? = nil, writeAheadLog: Bool = true,
+                            bloomFilterBitsPerKey: Double? = nil) throws -> RocksDatabase {
         let options: OpaquePointer = rocksdb_options_create()  // C++ `new`: never NULL
         rocksdb_options_set_create_if_missing(options, createIfMissing ? 1 : 0)
         rocksdb_options_increase_parallelism(options, Int32(clamping: max(1, parallelism)))
         if let writeBufferSize { rocksdb_options_set_write_buffer_size(options, writeBufferSize) }
+        if let bloomFilterBitsPerKey {
+            let table: OpaquePointer = rocksdb_block_based_options_create()
+            // The table options take the policy; the options copy the table options.
+            rocksdb_block_based_options_set_filter_policy(table, rocksdb_filterpolicy_create_bloom_full(bloomFilterBitsPerKey))
+            rocksdb_options_set_block_based_table_factory(options, table)
+            rocksdb_block_based_options_destroy(table)
+        }
         var error: UnsafeMutablePointer<CChar>?
         let handle = rocksdb_open(options, path, &error)
         if let failure = RocksDBError.take(&error, { .openFailed(path: path, status: $0, message: $1) }) {

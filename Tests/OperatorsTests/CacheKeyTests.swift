@@ -18,4 +18,15 @@ import Testing
             #expect(packed.filter { $0 == key }.count == 1, "key \(keys[index])")
         }
     }
+
+    @Test func inlineKeysSortInByteOrderWithAPrefixFirst() {
+        var generator = SystemRandomNumberGenerator()
+        var keys: [[UInt8]] = [[], [0], [0, 0], [0, 1], [1], [1, 0], [255], Array(repeating: 255, count: 23), Array(repeating: 0, count: 23)]
+        for _ in 0..<300 {
+            // Few distinct byte values, so keys often share prefixes and differ only late.
+            keys.append((0..<Int.random(in: 0...23, using: &generator)).map { _ in [0, 1, 128, 255].randomElement(using: &generator)! })
+        }
+        let sorted = keys.map(CacheKey.init(bytes:)).sorted { $0.precedesInByteOrder($1) }.map(\.bytes)
+        #expect(sorted == keys.sorted { $0.lexicographicallyPrecedes($1) })
+    }
 }

@@ -49,6 +49,23 @@ struct RocksDatabaseTests {
         #expect(try database.get(key) == value)
     }
 
+    @Test("with Bloom filters, flushed values read back and absent keys read nil; the table files carry the filter")
+    func bloomFilteredTables() throws {
+        let directory = try TemporaryDirectory(prefix: "sluice-rocks")
+        defer { directory.remove() }
+        let path = directory.url.appendingPathComponent("db").path
+        let database = try RocksDatabase.open(path: path, writeAheadLog: false, bloomFilterBitsPerKey: 10)
+        for index in 0..<1_000 { try database.put(bytes("key \(index * 2)"), bytes("value \(index)")) }
+        try database.flush()  // into a table file, where the filter applies
+        for index in 0..<1_000 {
+            #expect(try database.get(bytes("key \(index * 2)")) == bytes("value \(index)"))
+            #expect(try database.get(bytes("key \(index * 2 + 1)")) == nil)
+        }
+        let optionsFiles = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasPrefix("OPTIONS-") }
+        let written = try optionsFiles.map { try String(contentsOfFile: path + "/" + $0, encoding: .utf8) }
+        #expect(written.contains { $0.contains("filter_policy=bloomfilter") }, "RocksDB recorded the filter policy")
+    }
+
     @Test("iteration yields keys in byte order, not insertion order")
     func iteratesInKeyOrder() throws {
         let directory = try TemporaryDirectory(prefix: "sluice-rocks")

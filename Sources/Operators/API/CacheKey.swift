@@ -38,4 +38,19 @@ struct CacheKey: Hashable {
             hasher.combine(words.2)
         }
     }
+
+    /// Byte order (a prefix first) for inline keys, which are compared as big-endian words with
+    /// the length last; a longer key compares after every inline one. Only sync order depends
+    /// on it, never correctness, so the mixed case need not be exact.
+    func precedesInByteOrder(_ other: CacheKey) -> Bool {
+        switch (spilled, other.spilled) {
+        case (nil, nil):
+            if words.0 != other.words.0 { return UInt64(bigEndian: words.0) < UInt64(bigEndian: other.words.0) }
+            if words.1 != other.words.1 { return UInt64(bigEndian: words.1) < UInt64(bigEndian: other.words.1) }
+            return UInt64(bigEndian: words.2) < UInt64(bigEndian: other.words.2)
+        case (nil, _?): return true
+        case (_?, nil): return false
+        case let (left?, right?): return left.lexicographicallyPrecedes(right)
+        }
+    }
 }

@@ -56,7 +56,8 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
     private let timer: (Value) -> Int64?
     private var slots: [CacheKey: Slot] = [:]
     private var timers = DueTimerQueue()
-    private var dirtyKeys: [CacheKey] = []
+    /// Keys changed since the last `sync()`, with their key groups (the order `sync` writes in).
+    private var dirtyKeys: [(keyGroup: Int, key: CacheKey)] = []
     private var bytes = 0
     /// Set while `fireDue` walks the timer queue: an eviction then waits for the end of the walk.
     private var firing = false
@@ -120,7 +121,7 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
             bytes -= slots.values[index].bytes
             slots.remove(at: index)
         } else {
-            markDirty(index, key)
+            markDirty(index, key, keyGroup: keyGroup)
         }
         if bytes > byteBudget {
             // Evicting empties the timer queue `fireDue` is walking: it evicts when done instead.
@@ -131,8 +132,12 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
 
     /// Writes every changed value (or its deletion) and timer move to the backend. The backend
     /// may still buffer them: callers that need them in RocksDB call `backend.flush()` after.
+    ///
+    /// Writes in key order (key group, then key bytes: RocksDB's order), so the backend's
+    /// batches arrive one after the other and its memtable appends instead of searching.
     public func sync() throws {
-        for key in dirtyKeys {
+        dirtyKeys.sort { $0.keyGroup != $1.keyGroup ? $0.keyGroup < $1.keyGroup : $0.key.precedesInByteOrder($1.key) }
+        for (_, key) in dirtyKeys {
             guard let index = slots.index(forKey: key), slots.values[index].dirty else { continue }
             let slot = slots.values[index]
             if slot.value.isEmpty {
@@ -156,10 +161,10 @@ public final class KeyedStateCache<Value: CachedKeyedValue> {
         dirtyKeys.removeAll(keepingCapacity: true)
     }
 
-    private func markDirty(_ index: Dictionary<CacheKey, Slot>.Index, _ key: CacheKey) {
+    private func markDirty(_ index: Dictionary<CacheKey, Slot>.Index, _ key: CacheKey, keyGroup: Int) {
         guard !slots.values[index].dirty else { return }
         slots.values[index].dirty = true
-        dirtyKeys.append(key)
+        dirtyKeys.append((keyGroup, key))
     }
 
     /// Writes everything back and forgets it: every key's timer is then in the backend, which

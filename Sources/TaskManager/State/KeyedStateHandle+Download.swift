@@ -60,6 +60,7 @@ extension KeyedStateHandle {
     }
 
     /// A file-system error for a file that does not exist becomes "the checkpoint lacks it".
+    @discardableResult
     private func typingMissingFiles<Result>(_ body: () throws -> Result) throws -> Result {
         do {
             return try body()
