@@ -38,11 +38,7 @@ public struct PostgresCopyBinaryWriter {
 
     /// A `text` field given as UTF-8 bytes.
     public mutating func append(utf8: UnsafeRawBufferPointer) throws {
-        guard let length = Int32(exactly: utf8.count) else {
-            throw PostgresError.clientError(message: "a text of \(utf8.count) bytes is too long for a PostgreSQL value (at most 1 GB): shorten it",
-                                            context: "binary COPY row")
-        }
-        appendInteger(length)
+        appendInteger(try String.postgresLength(utf8.count, context: "binary COPY row"))
         bytes.append(contentsOf: utf8)
     }
 
@@ -52,21 +48,16 @@ public struct PostgresCopyBinaryWriter {
         appendInteger(value)
     }
 
-    /// A `timestamp` (without time zone) field for the instant `epochMillis`, or NULL; the same
-    /// encoding and range check as `PostgresTimestampArray`.
+    /// A `timestamp` (without time zone) field for the instant `epochMillis`, or NULL; throws
+    /// as `PostgresTimestamp.microseconds` does.
     public mutating func append(timestampMillis epochMillis: Int64?) throws {
         guard let epochMillis else { return appendInteger(Int32(-1)) }
-        let (sincePostgresEpoch, borrowed) = epochMillis.subtractingReportingOverflow(PostgresTimestamp.epochMillis)
-        let (micros, overflowed) = sincePostgresEpoch.multipliedReportingOverflow(by: 1_000)
-        guard !borrowed, !overflowed else {
-            throw PostgresError.clientError(message: "the time \(epochMillis) ms since 1970 is outside PostgreSQL's timestamp range: check the event's time",
-                                            context: "binary COPY row")
-        }
+        let micros = try PostgresTimestamp.microseconds(epochMillis: epochMillis, context: "binary COPY row")
         appendInteger(Int32(8))
         appendInteger(micros)
     }
 
-    /// A `numeric` field from decimal text (`PostgresNumeric.binary`); false, with nothing
+    /// A `numeric` field from decimal text (`PostgresNumeric.appendBinary`); false, with nothing
     /// appended, when the text is not a decimal number that form can hold.
     public mutating func append(numeric text: String) -> Bool {
         var text = text

@@ -32,21 +32,20 @@ final class AutocommitSinkWriter: SinkWriter {
     func write(_ rows: [AttributedCheckout]) throws {
         let started = ContinuousClock.now
         let what = "write \(rows.count) rows into \(table)"
-        do {
-            let batch = try encoder.encode(rows, upsert: upsertOnly)
+        func run(upsert: Bool) throws {
+            let batch = try encoder.encode(rows, upsert: upsert)
             _ = try retry.run(connection, what) { connection in
                 try batch.send(on: connection)
                 return try connection.awaitInFlight()
             }
+        }
+        do {
+            try run(upsert: upsertOnly)
         } catch let error as PostgresError where error.sqlState == SinkStatements.uniqueViolation && !upsertOnly {
             upsertOnly = true
             logger.info("a checkout is already in the table (a replay or a correction): the sink upserts from now on",
                         metadata: ["table": "\(table)"])
-            let batch = try encoder.encode(rows, upsert: true)
-            _ = try retry.run(connection, what) { connection in
-                try batch.send(on: connection)
-                return try connection.awaitInFlight()
-            }
+            try run(upsert: true)
         }
         metrics.committed(eventTimesMillis: rows.map(\.checkout.eventTime), commitSeconds: (ContinuousClock.now - started) / .seconds(1))
     }
