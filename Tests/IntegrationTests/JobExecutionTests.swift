@@ -6,12 +6,10 @@ import Testing
 extension IntegrationSuite {
     /// Jobs run across real TaskManager processes; the sink is judged against a brute-force oracle.
     @Suite struct JobExecutionTests {
-        private static let schema = RepositoryLayout.root.appendingPathComponent("cluster/schema.sql").path
-
         private func preparedDatabase(_ scenario: AttributionScenario) throws -> PostgresServer {
             let server = try PostgresServer.start()
             let connection = try PostgresConnection.connect(url: server.url)
-            _ = try connection.simpleQuery(try String(contentsOfFile: Self.schema, encoding: .utf8))
+            _ = try connection.simpleQuery(try RepositoryLayout.schemaSQL())
             _ = try connection.execute("""
                 INSERT INTO commerce.users (id, username, updated_at)
                 SELECT g, 'user-' || g, '2026-01-01' FROM generate_series(1, $1::int) g

@@ -24,7 +24,7 @@ import Testing
         let database = try PostgresServer.start()
         defer { database.stop() }
         let connection = try PostgresConnection.connect(url: database.url)
-        _ = try connection.simpleQuery(try String(contentsOfFile: RepositoryLayout.root.appendingPathComponent("cluster/schema.sql").path, encoding: .utf8))
+        _ = try connection.simpleQuery(try RepositoryLayout.schemaSQL())
         // c1 … c12, c12 attributed last; c5 has no click.
         for index in 1...12 {
             _ = try connection.execute("""

@@ -1,4 +1,3 @@
-import Foundation
 import SluicePostgres
 import SluiceTestSupport
 import Testing
@@ -6,11 +5,6 @@ import Testing
 /// What `cluster/schema.sql` gives the sink table beyond its columns: a default that lets
 /// PostgreSQL's COPY insert in multi-row batches (a volatile default forces one row at a time).
 @Suite(.postgresServer) struct SinkTableSchemaTests {
-    private func applySchema(on connection: PostgresConnection) throws {
-        let path = RepositoryLayout.root.appendingPathComponent("cluster/schema.sql").path
-        _ = try connection.simpleQuery(try String(contentsOfFile: path, encoding: .utf8))
-    }
-
     private func attributedAtDefault(on connection: PostgresConnection) throws -> String? {
         try connection.execute("""
             SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d
@@ -30,8 +24,8 @@ import Testing
                 user_id BIGINT NOT NULL, attributed_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp())
             """)
         #expect(try attributedAtDefault(on: connection) == "clock_timestamp()")
-        try applySchema(on: connection)
-        try applySchema(on: connection)  // idempotent, as every cluster start runs it
+        _ = try connection.simpleQuery(try RepositoryLayout.schemaSQL())
+        _ = try connection.simpleQuery(try RepositoryLayout.schemaSQL())  // idempotent, as every cluster start runs it
         #expect(try attributedAtDefault(on: connection) == "statement_timestamp()")
 
         let rows: [[String?]] = (1...200).map { ["c\($0)", "P00001", "2026-11-20 10:00:00", "7"] }

@@ -34,4 +34,9 @@ public enum RepositoryLayout {
     public static func clusterScript(_ name: String) -> URL {
         root.appendingPathComponent("cluster").appendingPathComponent(name)
     }
+
+    /// The text of `cluster/schema.sql`, the schema every cluster start applies (idempotent).
+    public static func schemaSQL() throws -> String {
+        try String(contentsOf: clusterScript("schema.sql"), encoding: .utf8)
+    }
 }
