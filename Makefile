@@ -16,7 +16,7 @@ DEB_TEST_PACKAGES = chromium python3-websocket prometheus
 
 export SLUICE_CLUSTER_DIR := $(CLUSTER_DIR)
 
-.PHONY: help setup test-setup build test run cluster down clean proto cpeer bench monitor
+.PHONY: help setup test-setup build test run cluster down clean proto cpeer bench monitor readme-kinds
 
 help:
 	@echo "make run    start a local cluster (PostgreSQL, dev Kafka broker, JobManager, 2 TaskManagers)"
@@ -27,6 +27,7 @@ help:
 	@echo "make test   build and run the whole test suite"
 	@echo "make proto  regenerate the protobuf code from proto/"
 	@echo "make bench  measure throughput, latency and memory; writes BENCHMARKS.md"
+	@echo "make readme-kinds  rewrite README.md's operator reference from 'sluice kinds --markdown'"
 
 setup:
 	@bash cluster/install-packages.sh $(DEB_PACKAGES)
@@ -52,6 +53,9 @@ run: build
 
 cluster: build
 	@SLUICE_BIN_DIR="$(BIN_DIR)" bash cluster/cluster.sh up
+
+readme-kinds: build
+	@SLUICE_BIN_DIR="$(BIN_DIR)" bash cluster/readme-kinds.sh
 
 monitor:
 	@bash cluster/monitor.sh start

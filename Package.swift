@@ -4,7 +4,7 @@ import PackageDescription
 /// Sluice: a Flink-style distributed stream processor.
 ///
 /// The folder tells the architecture (see DESIGN.md §2): one library per role
-/// (`Protocol`, `Operators`, `TaskManager`, `JobManager`), one small wrapper
+/// (`Protocol`, `Engine`, `Catalog`, `Operators`, `TaskManager`, `JobManager`), one small wrapper
 /// module per C library (`Kafka`, `RocksDB`, `Postgres`) over its
 /// system-library target (`C*`), and thin executables (`*CLI`).
 let strictSwift: [SwiftSetting] = [
@@ -73,16 +73,29 @@ let package = Package(
             name: "SluicePostgres", dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Postgres",
             swiftSettings: strictSwift),
+        // The engine: schemas, kind declarations, job specs and their validation. Links no C
+        // library, so the JobManager can type-check jobs without librdkafka or libpq.
+        .target(
+            name: "SluiceEngine",
+            dependencies: ["SluiceCore", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
+            path: "Sources/Engine",
+            swiftSettings: strictSwift),
+        // Declarations of every built-in operator kind (parameters, schemas, keying, counters).
+        .target(
+            name: "SluiceCatalog",
+            dependencies: ["SluiceEngine"],
+            path: "Sources/Catalog",
+            swiftSettings: strictSwift),
         .target(
             name: "SluiceOperators",
-            dependencies: ["SluiceCore", "SluiceKafka", "SluicePostgres",
+            dependencies: ["SluiceCore", "SluiceEngine", "SluiceCatalog", "SluiceKafka", "SluicePostgres",
                            .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
                            .product(name: "HeapModule", package: "swift-collections")],
             path: "Sources/Operators",
             swiftSettings: strictSwift),
         .target(
             name: "SluiceTaskManager", dependencies: [
-                "SluiceCore", "SluiceProtocol", "SluiceOperators", "SluiceRocksDB", "CMalloc",
+                "SluiceCore", "SluiceProtocol", "SluiceEngine", "SluiceCatalog", "SluiceOperators", "SluiceRocksDB", "CMalloc",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -97,7 +110,7 @@ let package = Package(
             swiftSettings: strictSwift),
         .target(
             name: "SluiceJobManager", dependencies: [
-                "SluiceCore", "SluiceProtocol", "SluiceOperators", "SluicePostgres",
+                "SluiceCore", "SluiceProtocol", "SluiceEngine", "SluiceCatalog", "SluicePostgres",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "SluiceCLI",
             dependencies: [
-                "SluiceCore", "SluiceKafka", "SluicePostgres", "SluiceTools",
+                "SluiceCore", "SluiceKafka", "SluicePostgres", "SluiceTools", "SluiceEngine", "SluiceCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift),
@@ -152,18 +165,22 @@ let package = Package(
             path: "Tests/Support",
             swiftSettings: strictSwift),
         .testTarget(name: "ProtocolTests", dependencies: ["SluiceProtocol", "SluiceCore"], swiftSettings: strictSwift),
-        .testTarget(name: "CoreTests", dependencies: ["SluiceCore", "SluiceOperators"], swiftSettings: strictSwift),
-        .testTarget(name: "OperatorsTests", dependencies: ["SluiceOperators", "SluiceTestSupport"], swiftSettings: strictSwift),
-        .testTarget(name: "TaskManagerTests", dependencies: ["SluiceTaskManager", "SluiceProtocol", "SluiceTestSupport",
+        .testTarget(name: "CoreTests", dependencies: ["SluiceCore", "SluiceEngine", "SluiceOperators"],
+                    swiftSettings: strictSwift),
+        .testTarget(name: "EngineTests", dependencies: ["SluiceEngine", "SluiceCatalog", "SluiceTestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "OperatorsTests", dependencies: ["SluiceOperators", "SluiceEngine", "SluiceTestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "TaskManagerTests", dependencies: ["SluiceTaskManager", "SluiceProtocol", "SluiceEngine", "SluiceOperators", "SluiceTestSupport",
                                                              .product(name: "NIOCore", package: "swift-nio")],
                     swiftSettings: strictSwift),
-        .testTarget(name: "JobManagerTests", dependencies: ["SluiceJobManager", "SluiceProtocol", "SluiceCore", "SluiceTestSupport",
+        .testTarget(name: "JobManagerTests", dependencies: ["SluiceJobManager", "SluiceProtocol", "SluiceCore", "SluiceEngine",
+                                                            "SluiceCatalog", "SluiceTestSupport",
                                                             .product(name: "Hummingbird", package: "hummingbird")],
                     swiftSettings: strictSwift),
         .testTarget(name: "KafkaTests", dependencies: ["SluiceKafka", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "RocksDBTests", dependencies: ["SluiceRocksDB", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "ToolsTests", dependencies: ["SluiceTools", "SluiceTestSupport"], swiftSettings: strictSwift),
-        .testTarget(name: "PostgresTests", dependencies: ["SluicePostgres", "SluiceOperators", "SluiceTestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "PostgresTests", dependencies: ["SluicePostgres", "SluiceOperators", "SluiceEngine", "SluiceCatalog", "SluiceTestSupport"],
+                    swiftSettings: strictSwift),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["SluiceTestSupport", "SluiceProtocol", "SluiceCore", "SluicePostgres", "SluiceKafka",

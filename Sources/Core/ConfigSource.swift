@@ -97,22 +97,6 @@ public struct ConfigSource: Sendable {
     }
 
     private static func closestKey(to candidate: String) -> String? {
-        ConfigKey.allCases.map(\.rawValue)
-            .map { ($0, editDistance($0, candidate)) }
-            .filter { $0.1 <= 3 }
-            .min { $0.1 < $1.1 }?.0
-    }
-
-    private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var previous = Array(0...b.count)
-        for (i, ca) in a.enumerated() {
-            var current = [i + 1]
-            for (j, cb) in b.enumerated() {
-                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1)))
-            }
-            previous = current
-        }
-        return previous[b.count]
+        EditDistance.closest(to: candidate, among: ConfigKey.allCases.map(\.rawValue))
     }
 }

@@ -21,6 +21,10 @@ struct Submit: AsyncParsableCommand {
     @Option(name: .customLong("from-checkpoint"), help: "Resume from this checkpoint (a chk-N directory or its _metadata file).")
     var fromCheckpoint: String?
 
+    @Flag(name: .customLong("allow-duplicate"),
+          help: "Run the job even if a job of the same name is active (refused by default: both would write the same sink rows).")
+    var allowDuplicate = false
+
     @OptionGroup var options: RESTOptions
 
     func validate() throws {
@@ -38,6 +42,7 @@ struct Submit: AsyncParsableCommand {
         }
         var query: [URLQueryItem] = []
         if let parallelism { query.append(URLQueryItem(name: "parallelism", value: "\(parallelism)")) }
+        if allowDuplicate { query.append(URLQueryItem(name: "allow-duplicate", value: "true")) }
         if let fromCheckpoint {
             let absolute = fromCheckpoint.hasPrefix("/") ? fromCheckpoint : FileManager.default.currentDirectoryPath + "/" + fromCheckpoint
             query.append(URLQueryItem(name: "fromCheckpoint", value: absolute))

@@ -119,6 +119,41 @@ extension IntegrationSuite {
             }
         }
 
+        @Test func aSecondJobOfTheSameNameIsRefusedWithTheActiveJobsID() async throws {
+            try await withLocalCluster("duplicate-name") { cluster in
+                try await cluster.startJobManager()
+                // No TaskManager: the job waits for slots (CREATED), which is "active" all the same.
+                let spec = """
+                    name: twice
+                    sources:
+                      - {id: clicks, kind: file-source, params: {path: /nonexistent.jsonl, event: click}}
+                    sinks:
+                      - {id: sink, kind: blackhole-sink, inputs: [clicks]}
+                    """
+                let first = try await cluster.rest.submit(spec)
+                let second = try await cluster.rest.request("/jobs", method: "POST", body: Data(spec.utf8))
+                #expect(second.status == 409)
+                let message = try #require((try second.object()["errors"] as? [String])?.first)
+                #expect(message.contains(first) && message.contains("--allow-duplicate"), "\(message)")
+                #expect((try await cluster.rest.get("/jobs").object()["jobs"] as? [[String: Any]])?.count == 1,
+                        "the refused submission created no job")
+
+                let forced = try await cluster.rest.submit(spec, query: "allow-duplicate=true")
+                #expect(forced != first)
+                let bad = try await cluster.rest.request("/jobs?allow-duplicate=maybe", method: "POST", body: Data(spec.utf8))
+                #expect(bad.status == 400)
+
+                for id in [first, forced] {
+                    #expect(try await cluster.rest.request("/jobs/\(id)?mode=cancel", method: "PATCH").status == 202)
+                    try await waitUntil("job \(id) cancelled", timeout: .seconds(20)) {
+                        try await cluster.rest.get("/jobs/\(id)").object()["state"] as? String == "CANCELED"
+                    }
+                }
+                // Once the others ended, the name is free again.
+                _ = try await cluster.rest.submit(spec)
+            }
+        }
+
         @Test func unboundedJobRunsUntilCancelled() async throws {
             let broker = try DevBrokerServer.start(topics: ["clicks:2", "checkouts:2"])
             defer { broker.stop() }

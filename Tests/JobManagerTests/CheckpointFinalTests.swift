@@ -1,5 +1,5 @@
+import SluiceEngine
 import SluiceJobManager
-import SluiceOperators
 import SluiceTestSupport
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
+import SluiceEngine
 import SluiceJobManager
-import SluiceOperators
 import SluiceProtocol
 import SluiceTestSupport
 import Synchronization

@@ -1,6 +1,6 @@
 import Foundation
+import SluiceEngine
 import SluiceJobManager
-import SluiceOperators
 import SluiceProtocol
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 @testable import SluiceJobManager
-import SluiceOperators
+import SluiceCatalog
+import SluiceEngine
 import SluiceTestSupport
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
     /// chain attribution → enrich → sink.
     private func snapshot(_ configure: (inout [TaskKey: Execution]) -> Void) throws -> JobMaster.Snapshot {
         let yaml = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/checkout-attribution.yaml"), encoding: .utf8)
-        let spec = try JobSpecParser.parse(yaml: yaml)
+        let spec = try JobSpecParser.parse(yaml: yaml, catalog: BuiltInKinds.catalog)
         let graph = JobGraph(spec: spec)
         var executions: [TaskKey: Execution] = [:]
         for chain in graph.chains {

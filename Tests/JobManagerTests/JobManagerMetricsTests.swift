@@ -1,7 +1,8 @@
 import Foundation
 import Logging
+import SluiceCatalog
+import SluiceEngine
 import SluiceJobManager
-import SluiceOperators
 import SluiceTestSupport
 import Testing
 
@@ -25,7 +26,7 @@ import Testing
               - {id: clicks, kind: kafka-source, params: {topic: clicks, event: click}}
             sinks:
               - {id: sink, kind: blackhole-sink, inputs: [clicks]}
-            """)
+            """, catalog: BuiltInKinds.catalog)
         let logger = Logger(label: "sluice.test.jobmaster")
         let services = JobMaster.Services(membership: Membership(heartbeatTimeout: .seconds(5), metrics: metrics, logger: logger),
                                           metrics: metrics, checkpointsDirectory: directory.url.path)

@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 @testable import SluiceJobManager
-import SluiceOperators
+import SluiceCatalog
+import SluiceEngine
 import SluicePostgres
 import SluiceTestSupport
 import Testing
@@ -10,8 +11,8 @@ import Testing
     /// The repository's attribution job, its sink pointed at `url`.
     private func spec(sinkURL url: String?) throws -> JobSpec {
         let yaml = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/checkout-attribution.yaml"), encoding: .utf8)
-        var spec = try JobSpecParser.parse(yaml: yaml)
-        let sink = try #require(spec.vertices.firstIndex { $0.kind == .postgresSink })
+        var spec = try JobSpecParser.parse(yaml: yaml, catalog: BuiltInKinds.catalog)
+        let sink = try #require(spec.vertices.firstIndex { $0.kind == PostgresSinkKind.declaration.name })
         spec.vertices[sink].params["postgres"] = url
         return spec
     }
@@ -55,7 +56,7 @@ import Testing
 
     @Test func jobWithoutPostgresSinkSaysSo() async throws {
         var spec = try spec(sinkURL: nil)
-        spec.vertices.removeAll { $0.kind == .postgresSink }
+        spec.vertices.removeAll { $0.kind == PostgresSinkKind.declaration.name }
         let latest = await reader().latest(of: spec)
         #expect(latest.rows.isEmpty)
         #expect(latest.error?.contains("no postgres-sink") == true)

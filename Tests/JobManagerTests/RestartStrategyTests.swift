@@ -1,4 +1,4 @@
-import SluiceOperators
+import SluiceEngine
 import Testing
 @testable import SluiceJobManager
 

@@ -1,5 +1,6 @@
+import SluiceCatalog
+import SluiceEngine
 import SluiceJobManager
-import SluiceOperators
 import SluiceProtocol
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
               - {id: enrich, kind: user-enrichment, inputs: [attribution]}
             sinks:
               - {id: sink, kind: postgres-sink, inputs: [enrich]}
-            """)
+            """, catalog: BuiltInKinds.catalog)
     }
 
     @Test func forwardEdgesChainAndKeyedEdgesHash() throws {

@@ -1,3 +1,4 @@
+import SluiceCatalog
 @testable import SluiceOperators
 import SluicePostgres
 import Testing
@@ -74,9 +75,10 @@ struct SinkTransactionStateTests {
         #expect(error?.description.contains("exactly-once or at-least-once") == true)
     }
 
-    @Test("the sink accepts the delivery parameter in job specs")
+    @Test("the sink accepts the delivery parameter in job specs, with the values the sink resolves")
     func deliveryIsAKnownParameter() {
-        #expect(OperatorKind.postgresSink.parameters.optional.contains(SinkDelivery.parameter))
+        let declared = PostgresSinkKind.declaration.parameter(SinkDelivery.parameter)
+        #expect(declared?.type == .choice(SinkDelivery.allCases.map(\.rawValue)))
     }
 
     @Test("SQL literals double quotes, and backslashes behind an E prefix")

@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceEngine
 import SluiceOperators
 import SluiceProtocol
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import SluiceEngine
 import SluiceOperators
 import SluiceProtocol
 import SluiceTestSupport

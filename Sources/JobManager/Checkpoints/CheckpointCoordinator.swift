@@ -1,5 +1,5 @@
 import Logging
-import SluiceOperators
+import SluiceEngine
 import SluiceProtocol
 import Synchronization
 

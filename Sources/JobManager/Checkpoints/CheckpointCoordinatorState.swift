@@ -1,4 +1,4 @@
-import SluiceOperators
+import SluiceEngine
 import SluiceProtocol
 
 /// The checkpoint coordinator's decisions, without I/O: when to trigger, which acknowledgement

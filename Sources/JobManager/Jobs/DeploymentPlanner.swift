@@ -1,4 +1,4 @@
-import SluiceOperators
+import SluiceEngine
 import SluiceProtocol
 
 /// Turns a job graph and a slot placement into the `DeployTask` message of every subtask.
@@ -62,7 +62,7 @@ public struct DeploymentPlanner {
         message.chain = chain.operators.map { vertex in
             var op = _ProtoOperatorSpec()
             op.id = vertex.id
-            op.kind = vertex.kind.rawValue
+            op.kind = vertex.kind
             op.name = vertex.name
             op.params = vertex.params
             return op

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SluiceOperators
+import SluiceEngine
 import SluiceProtocol
 import Synchronization
 
@@ -196,7 +196,7 @@ public final class JobMaster: Sendable {
         if let restore { metadata["restore"] = "\(restore.path)" }
         logger.info("deploying", metadata: metadata)
         checkpoints?.start(attempt: attempt, tasks: Dictionary(uniqueKeysWithValues: deployments.map { ($0.key, $0.taskManager) }),
-                           sources: Set(graph.chains.filter { $0.operators.first?.kind.role == .source }.flatMap { chain in
+                           sources: Set(graph.chains.filter { $0.operators.first?.role == .source }.flatMap { chain in
                                (0..<chain.parallelism).map { TaskKey(vertex: chain.id, subtask: $0) }
                            }), restoredFrom: restore?.checkpoint)
         await withTaskGroup(of: Void.self) { group in

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
-import SluiceOperators
+import SluiceCatalog
+import SluiceEngine
 import SluiceProtocol
 import Synchronization
 
@@ -24,15 +25,28 @@ public final class JobRegistry: Sendable {
     /// `CheckpointStorageError` for an unreadable checkpoint. With `fromCheckpoint`, the job
     /// resumes that checkpoint's pipeline (same lineage, a higher attempt) and an empty `yaml`
     /// means "the spec stored in the checkpoint".
-    public func submit(yaml: String, parallelism: Int? = nil, fromCheckpoint: String? = nil) throws -> JobMaster {
+    ///
+    /// A spec whose name matches a job that has not ended is refused with
+    /// `JobRegistryError.duplicateName` unless `allowDuplicate` is set: two copies of one
+    /// pipeline write the same sink rows and read the same topics, which is almost always a
+    /// mistake (a second `make run`, a resubmitted spec). The check and the insertion happen
+    /// under one lock, so two concurrent submissions cannot both pass it.
+    public func submit(yaml: String, parallelism: Int? = nil, fromCheckpoint: String? = nil,
+                       allowDuplicate: Bool = false) throws -> JobMaster {
         var restore: CompletedCheckpoint?
         if let fromCheckpoint { restore = try CheckpointStorage.loadCompleted(path: fromCheckpoint) }
         let text = yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? (restore?.metadata.jobSpecYAML ?? yaml) : yaml
-        let spec = try JobSpecParser.parse(yaml: text, parallelismOverride: parallelism)
+        let spec = try JobSpecParser.parse(yaml: text, catalog: BuiltInKinds.catalog, parallelismOverride: parallelism)
         let id = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let job = try JobMaster(id: id, spec: spec, services: services, logger: logger, lineage: restore?.metadata.lineage,
-                                attempt: (restore?.metadata.attempt ?? 0) + 1, restore: restore.map(RestorePoint.init))
-        jobs.withLock { $0[id] = job }
+        let job = try jobs.withLock { jobs -> JobMaster in
+            if !allowDuplicate, let active = jobs.values.first(where: { $0.spec.name == spec.name && !$0.status.isTerminal }) {
+                throw JobRegistryError.duplicateName(spec.name, activeJobID: active.id, state: active.status)
+            }
+            let job = try JobMaster(id: id, spec: spec, services: services, logger: logger, lineage: restore?.metadata.lineage,
+                                    attempt: (restore?.metadata.attempt ?? 0) + 1, restore: restore.map(RestorePoint.init))
+            jobs[id] = job
+            return job
+        }
         var metadata: Logger.Metadata = ["job": "\(id)", "name": "\(spec.name)", "parallelism": "\(spec.parallelism)"]
         if let restore { metadata["from-checkpoint"] = "\(restore.externalPath)" }
         logger.info("job submitted", metadata: metadata)
@@ -46,7 +60,7 @@ public final class JobRegistry: Sendable {
         guard let store = services.highAvailability else { return }
         for record in store.load() {
             do {
-                let spec = try JobSpecParser.parse(yaml: record.specYAML, parallelismOverride: record.parallelism)
+                let spec = try JobSpecParser.parse(yaml: record.specYAML, catalog: BuiltInKinds.catalog, parallelismOverride: record.parallelism)
                 let restore = try record.latestCheckpoint.map { try RestorePoint(CheckpointStorage.loadCompleted(path: $0)) }
                 let job = try JobMaster(id: record.id, spec: spec, services: services, logger: logger, lineage: record.lineage,
                                         attempt: record.attempt + 1, restore: restore, submittedAt: record.submittedAt)

@@ -1,5 +1,5 @@
 import Foundation
-import SluiceOperators
+import SluiceEngine
 
 /// Decides whether a failed job restarts and after how long (exponential back-off).
 ///

@@ -163,7 +163,7 @@ struct JobDetails: ResponseEncodable {
         }
         statusCounts = taskCounts(job.executions.values.map(\.state))
         plan = Plan(jid: job.id, name: job.spec.name, type: "STREAMING", nodes: job.graph.chains.map { chain in
-            Plan.Node(id: chain.id, parallelism: chain.parallelism, operator: chain.operators.map(\.kind.rawValue).joined(separator: " -> "),
+            Plan.Node(id: chain.id, parallelism: chain.parallelism, operator: chain.operators.map(\.kind).joined(separator: " -> "),
                       operatorStrategy: chain.operators.first?.keyBy.isEmpty == false ? "keyed by \(chain.operators[0].keyBy.joined(separator: ", "))" : "",
                       description: chain.name,
                       inputs: chain.inputs.map { input in

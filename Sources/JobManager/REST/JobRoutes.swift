@@ -1,8 +1,9 @@
 import Foundation
 import Hummingbird
-import SluiceOperators
+import SluiceEngine
 
-/// Routes about jobs: submit (`POST /jobs`, YAML body, `?parallelism=N`, `?fromCheckpoint=PATH`),
+/// Routes about jobs: submit (`POST /jobs`, YAML body, `?parallelism=N`, `?fromCheckpoint=PATH`,
+/// `?allow-duplicate=true`; 409 when a job of the same name is active),
 /// list, overview, details, cancel (`PATCH /jobs/:id?mode=cancel`, as Flink) and
 /// stop-with-checkpoint (`POST /jobs/:id/stop`, answered once the final checkpoint completed).
 struct JobRoutes<Context: RequestContext> {
@@ -24,9 +25,18 @@ struct JobRoutes<Context: RequestContext> {
                 }
                 parallelism = value
             }
+            let allowDuplicate: Bool
+            switch request.uri.queryParameters["allow-duplicate"].map(String.init) {
+            case nil, "false": allowDuplicate = false
+            case "true", "": allowDuplicate = true
+            case let other?: throw RESTError(.badRequest, "allow-duplicate: must be true or false, got '\(other)'")
+            }
             do {
-                let job = try jobs.submit(yaml: yaml, parallelism: parallelism, fromCheckpoint: fromCheckpoint)
+                let job = try jobs.submit(yaml: yaml, parallelism: parallelism, fromCheckpoint: fromCheckpoint,
+                                          allowDuplicate: allowDuplicate)
                 return EditedResponse(status: .accepted, response: SubmitResponse(jobid: job.id))
+            } catch let error as JobRegistryError {
+                throw RESTError(.conflict, "\(error)")
             } catch let error as JobSpecError {
                 throw RESTError(.badRequest, "invalid job spec: \(error)")
             } catch let error as CheckpointStorageError {

@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
 import Logging
+import SluiceCatalog
 import SluiceCore
-import SluiceOperators
+import SluiceEngine
 import SluicePostgres
 import Synchronization
 
@@ -30,10 +31,10 @@ final class LatestAttributionsReader: Sendable {
     }
 
     func latest(of spec: JobSpec) async -> LatestAttributions {
-        guard let sink = spec.vertices.first(where: { $0.kind == .postgresSink }) else {
+        guard let sink = spec.vertices.first(where: { $0.kind == PostgresSinkKind.declaration.name }) else {
             return .failed("the job has no postgres-sink, so there are no attributed rows to show")
         }
-        let table = sink.params["table"] ?? PostgresSinkOperator.defaultTable
+        let table = sink.params["table"] ?? PostgresSinkKind.defaultTable
         guard let url = sink.params["postgres"] ?? connectors?.resolvedPostgresURL() else {
             return .failed("no PostgreSQL URL: set the sink's params.postgres, or postgres.url / postgres.url-file in the JobManager's config",
                            table: table)

@@ -1,4 +1,4 @@
-import SluiceOperators
+import SluiceEngine
 import SluiceProtocol
 
 /// A job spec after chaining: each `Chain` is a run of operators connected by forward edges

@@ -1,4 +1,5 @@
 import Logging
+import SluiceEngine
 
 /// What an operator instance knows about where it runs and the services it may use.
 ///
@@ -59,20 +60,39 @@ public struct OperatorContext {
         self.checkpointListeners = checkpointListeners
     }
 
-    /// A required parameter, or an error naming it.
-    public func parameter(_ name: String) throws -> String {
-        guard let value = params[name], !value.isEmpty else {
-            throw OperatorError.configuration(operatorID, "parameter '\(name)' is required")
+    /// The value of a declared parameter: the spec's, else its declared default; nil when an
+    /// optional one is unset. Submission validated it; it is checked again here because a
+    /// context may also come from a test or an older JobManager.
+    public func value(_ parameter: ParameterDeclaration) throws -> String? {
+        guard let text = params[parameter.name] ?? parameter.defaultValue else {
+            if parameter.isRequired { throw OperatorError.configuration(operatorID, "parameter '\(parameter.name)' is required") }
+            return nil
+        }
+        switch parameter.canonical(text) {
+        case .success(let value): return value
+        case .failure(let error): throw OperatorError.configuration(operatorID, "parameter '\(parameter.name)' \(error)")
+        }
+    }
+
+    /// A required (or defaulted) string parameter.
+    public func string(_ parameter: ParameterDeclaration) throws -> String {
+        guard let value = try value(parameter), !value.isEmpty else {
+            throw OperatorError.configuration(operatorID, "parameter '\(parameter.name)' is required")
         }
         return value
     }
 
-    public func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text = params[name] else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw OperatorError.configuration(operatorID, "parameter '\(name)' must be an integer in \(range), got '\(text)'")
+    /// An integer parameter with a default (or required).
+    public func integer(_ parameter: ParameterDeclaration) throws -> Int {
+        guard let number = try value(parameter).flatMap(Int.init) else {
+            throw OperatorError.configuration(operatorID, "parameter '\(parameter.name)' must be an integer")
         }
         return number
+    }
+
+    /// A boolean parameter with a default (or required).
+    public func boolean(_ parameter: ParameterDeclaration) throws -> Bool {
+        try value(parameter) == "true"
     }
 }
 

@@ -1,26 +1,20 @@
-/// The registry of built-in operator kinds: makes a fresh instance of each kind.
+import SluiceCatalog
+import SluiceEngine
+
+/// The factories of the built-in kinds, one per declaration of `BuiltInKinds.catalog` (a test
+/// checks the two lists match).
 public enum BuiltInOperators {
-    public enum Instance {
-        case source(any SourceOperator)
-        case `operator`(any StreamOperator)
-    }
+    public static let factories: [OperatorFactory] = [
+        OperatorFactory(KafkaSourceKind.declaration) { .source(KafkaSourceOperator()) },
+        OperatorFactory(FileSourceKind.declaration) { .source(FileSourceOperator()) },
+        OperatorFactory(FirstClickAttributionKind.declaration) { .operator(FirstClickAttributionOperator()) },
+        OperatorFactory(UserEnrichmentKind.declaration) { .operator(UserEnrichmentOperator()) },
+        OperatorFactory(PostgresSinkKind.declaration) { .operator(PostgresSinkOperator()) },
+        OperatorFactory(BlackholeSinkKind.declaration) { .operator(BlackholeSinkOperator()) },
+    ]
 
-    public static func instantiate(_ kind: OperatorKind) -> Instance {
-        switch kind {
-        case .kafkaSource: .source(KafkaSourceOperator())
-        case .fileSource: .source(FileSourceOperator())
-        case .firstClickAttribution: .operator(FirstClickAttributionOperator())
-        case .userEnrichment: .operator(UserEnrichmentOperator())
-        case .postgresSink: .operator(PostgresSinkOperator())
-        case .blackholeSink: .operator(BlackholeSinkOperator())
-        }
-    }
+    private static let byName = Dictionary(uniqueKeysWithValues: factories.map { ($0.declaration.name, $0) })
 
-    /// The instance's checkpoint hook, if it keeps state of its own.
-    public static func checkpointed(_ instance: Instance) -> (any CheckpointedOperator)? {
-        switch instance {
-        case .source(let op): op as? any CheckpointedOperator
-        case .operator(let op): op as? any CheckpointedOperator
-        }
-    }
+    /// The factory of the kind named `name`, nil for a kind this build does not run.
+    public static func factory(_ name: String) -> OperatorFactory? { byName[name] }
 }

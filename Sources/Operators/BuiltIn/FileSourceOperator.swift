@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import SluiceCatalog
+import SluiceEngine
 
 /// Reads JSON events from a JSONL file (replays, benchmarks): subtask i of n takes the lines
 /// whose number modulo n is i. Always bounded: at the end of the file it emits the final
@@ -26,10 +28,10 @@ public final class FileSourceOperator: SourceOperator, CheckpointedOperator {
     public init() {}
 
     public func open(context: OperatorContext) throws {
-        path = try context.parameter("path")
-        kind = try EventKind(parameter: try context.parameter("event"), operatorID: context.operatorID)
-        if let bounded = context.params["bounded"], bounded != "true" {
-            throw OperatorError.configuration(context.operatorID, "a file source is always bounded; remove 'bounded: \(bounded)'")
+        path = try context.string(FileSourceKind.path)
+        kind = try EventKind(parameter: try context.string(EventParameter.declaration), operatorID: context.operatorID)
+        guard try context.boolean(FileSourceKind.bounded) else {
+            throw OperatorError.configuration(context.operatorID, "a file source is always bounded; remove 'bounded: false'")
         }
         guard let handle = fopen(path, "r") else {
             throw OperatorError.external(context.operatorID, "cannot open \(path): \(String(cString: strerror(errno)))")

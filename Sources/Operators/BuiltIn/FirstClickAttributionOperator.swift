@@ -1,4 +1,6 @@
 import Logging
+import SluiceEngine
+import SluiceCatalog
 
 /// Runs `FirstClickAttribution` per (user, product) key on keyed state and event-time timers.
 ///
@@ -33,9 +35,9 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
         guard let backend = context.keyedState else {
             throw OperatorError.configuration(context.operatorID, "needs keyed state (the runtime gives it to keyed operators)")
         }
-        let window = try context.integer("window-ms", default: 3_600_000, range: 1...366 * 86_400_000)
+        let window = try context.integer(FirstClickAttributionKind.windowMs)
         do {
-            let mode = try AttributionSettings.EmitMode.parse(context.params["emit-mode"] ?? "on-watermark")
+            let mode = try AttributionSettings.EmitMode.parse(try context.string(FirstClickAttributionKind.emitMode))
             logic = FirstClickAttribution(settings: try AttributionSettings(
                 window: .milliseconds(window), allowedLateness: .milliseconds(context.eventTime.allowedLatenessMillis), emitMode: mode))
         } catch {
@@ -44,7 +46,7 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
         self.backend = backend
         // 128 MB holds this subtask's share of a 1M-event benchmark at parallelism 1 (~110 MB
         // estimated, most of it checkouts waiting for the click watermark), so it never evicts there.
-        let cacheMegabytes = try context.integer("state-cache-mb", default: 128, range: 0...65_536)
+        let cacheMegabytes = try context.integer(FirstClickAttributionKind.stateCacheMb)
         cache = KeyedStateCache(backend: backend, stateID: Self.stateID, byteBudget: cacheMegabytes << 20) { [logic] in
             logic.coalescedTimer($0)
         }

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import SluiceKafka
+import SluiceCatalog
+import SluiceEngine
 
 /// Reads one topic of JSON events with librdkafka, assigns event time and generates
 /// per-partition bounded-out-of-orderness watermarks.
@@ -42,18 +44,18 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator {
     public init() {}
 
     public func open(context: OperatorContext) throws {
-        topic = try context.parameter("topic")
-        kind = try EventKind(parameter: try context.parameter("event"), operatorID: context.operatorID)
-        bounded = context.params["bounded"] == "true"
+        topic = try context.string(KafkaSourceKind.topic)
+        kind = try EventKind(parameter: try context.string(EventParameter.declaration), operatorID: context.operatorID)
+        bounded = try context.boolean(KafkaSourceKind.bounded)
         logger = context.logger
         sideOutputs = context.sideOutputs
-        let maxBytes = try context.integer("max-record-bytes", default: 64 * 1024, range: 256...16 << 20)
-        let rate = try context.integer("max-records-per-second", default: 0, range: 0...100_000_000)
+        let maxBytes = try context.integer(KafkaSourceKind.maxRecordBytes)
+        let rate = try context.integer(KafkaSourceKind.maxRecordsPerSecond)
         rateLimit = rate > 0 ? RateLimiter(perSecond: rate) : nil
         let restored = try KafkaSourceState.merge(context.restored.states, operatorID: context.operatorID)
         clicks = ClickDecoder(maxRecordBytes: maxBytes)
         checkouts = CheckoutDecoder(maxRecordBytes: maxBytes)
-        guard let bootstrap = context.params["bootstrap"] ?? context.environment.kafkaBootstrap else {
+        guard let bootstrap = try context.value(KafkaSourceKind.bootstrap) ?? context.environment.kafkaBootstrap else {
             throw OperatorError.configuration(context.operatorID, "no Kafka bootstrap: set params.bootstrap or kafka.bootstrap(-file) in the TaskManager config")
         }
         let consumer = try KafkaConsumer(configuration: [
@@ -69,7 +71,7 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator {
         let mine = (0..<Int32(partitions)).filter { Int($0) % context.parallelism == context.subtask }
         tracker = WatermarkTracker(outOfOrderness: context.eventTime.outOfOrdernessMillis, idleTimeout: context.eventTime.idleTimeoutMillis)
         let now = Self.now()
-        let explicitEnds = try Self.parseEndOffsets(context.params["end-offsets"], operatorID: context.operatorID)
+        let explicitEnds = try Self.parseEndOffsets(try context.value(KafkaSourceKind.endOffsets), operatorID: context.operatorID)
         nextOffsets = Array(repeating: -1, count: partitions)
         for partition in mine {
             tracker.addPartition(partition, now: now)

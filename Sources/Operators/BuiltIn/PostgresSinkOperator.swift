@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import SluicePostgres
+import SluiceCatalog
+import SluiceEngine
 
 /// Writes `AttributedCheckout` rows into a PostgreSQL table, batched, one row per
 /// `checkout_id` (a later row replaces it), exactly once or at least once (`delivery`, see
@@ -14,10 +16,7 @@ import SluicePostgres
 /// checkpoint covers every row before it) and at the end of input.
 public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
     private var writer: (any SinkWriter)?
-    /// The table written when the spec names none (also what the web UI reads by default).
-    public static let defaultTable = "commerce.attributed_checkouts"
-
-    private var table = PostgresSinkOperator.defaultTable
+    private var table = PostgresSinkKind.defaultTable
     private var batchSize = 500
     private var flushInterval: TimeInterval = 0.2
     private var pending: [AttributedCheckout] = []
@@ -34,14 +33,14 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
     public init() {}
 
     public func open(context: OperatorContext) throws {
-        guard let url = context.params["postgres"] ?? context.environment.postgresURL else {
+        guard let url = try context.value(PostgresSinkKind.postgres) ?? context.environment.postgresURL else {
             throw OperatorError.configuration(context.operatorID, "no PostgreSQL URL: set params.postgres or postgres.url(-file) in the TaskManager config")
         }
-        table = context.params["table"] ?? table
-        batchSize = try context.integer("batch-size", default: 500, range: 1...5_000)
-        flushInterval = Double(try context.integer("flush-interval-ms", default: 200, range: 1...60_000)) / 1000
-        maxRowsPerSecond = try context.integer("max-rows-per-second", default: 0, range: 0...10_000_000)
-        let requested = context.params[SinkDelivery.parameter]
+        table = try context.string(PostgresSinkKind.table)
+        batchSize = try context.integer(PostgresSinkKind.batchSize)
+        flushInterval = Double(try context.integer(PostgresSinkKind.flushIntervalMs)) / 1000
+        maxRowsPerSecond = try context.integer(PostgresSinkKind.maxRowsPerSecond)
+        let requested = try context.value(PostgresSinkKind.delivery)
         let delivery = try SinkDelivery.resolve(requested, checkpointing: context.checkpointing, operatorID: context.operatorID)
         switch delivery {
         case .exactlyOnce:

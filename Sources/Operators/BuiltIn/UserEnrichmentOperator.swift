@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import SluicePostgres
+import SluiceCatalog
+import SluiceEngine
 
 /// Adds the buyer's user name, as of the checkout time, to attributed checkouts.
 ///
@@ -36,11 +38,11 @@ public final class UserEnrichmentOperator: StreamOperator {
     public init() {}
 
     public func open(context: OperatorContext) throws {
-        guard let url = context.params["postgres"] ?? context.environment.postgresURL else {
+        guard let url = try context.value(UserEnrichmentKind.postgres) ?? context.environment.postgresURL else {
             throw OperatorError.configuration(context.operatorID, "no PostgreSQL URL: set params.postgres or postgres.url(-file) in the TaskManager config")
         }
-        cacheSize = try context.integer("cache-size", default: 100_000, range: 1...10_000_000)
-        batchSize = try context.integer("batch-size", default: 500, range: 1...10_000)
+        cacheSize = try context.integer(UserEnrichmentKind.cacheSize)
+        batchSize = try context.integer(UserEnrichmentKind.batchSize)
         retry.logger = context.logger
         connection = try PostgresConnection.connect(url: url, logger: context.logger)
     }

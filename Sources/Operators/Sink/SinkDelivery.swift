@@ -1,3 +1,5 @@
+import SluiceCatalog
+
 /// The PostgreSQL sink's delivery guarantee (its `delivery` parameter).
 ///
 /// A value with no I/O. Invariant: exactly-once is only chosen when the job takes checkpoints,
@@ -8,7 +10,7 @@ enum SinkDelivery: String, Sendable, CaseIterable {
     /// Autocommit upserts (`AutocommitSinkWriter`).
     case atLeastOnce = "at-least-once"
 
-    static let parameter = "delivery"
+    static let parameter = PostgresSinkKind.delivery.name
 
     /// The guarantee `parameter` asks for; without it, exactly-once when the job checkpoints.
     static func resolve(_ parameter: String?, checkpointing: Bool, operatorID: String) throws -> SinkDelivery {

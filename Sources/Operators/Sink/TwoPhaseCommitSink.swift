@@ -1,5 +1,7 @@
 import Logging
 import SluicePostgres
+import SluiceCatalog
+import SluiceEngine
 
 /// Exactly-once delivery (DESIGN.md §6): the rows between barrier n−1 and barrier n ("epoch n")
 /// go into one transaction, prepared at barrier n (`PREPARE TRANSACTION`) and committed by the
@@ -61,10 +63,11 @@ final class TwoPhaseCommitSink: SinkWriter {
     init(url: String, table: String, context: OperatorContext, metrics: SinkMetrics) throws {
         logger = context.logger
         encoder = SinkBatchEncoder(table: table)
-        redoLimit = try context.integer(Self.redoLimitParameter, default: 10_000, range: 0...1_000_000)
+        // ~0.4 KB per kept row: the default bounds the redo buffer near 4 MB per subtask.
+        redoLimit = try context.integer(PostgresSinkKind.insertRedoRows)
         self.metrics = metrics
         subtask = context.subtask
-        lockTimeoutMillis = try context.integer(Self.lockTimeoutParameter, default: 120_000, range: 1...3_600_000)
+        lockTimeoutMillis = try context.integer(PostgresSinkKind.lockTimeoutMs)
         fence = SinkFence(lineage: context.lineage, operatorID: context.operatorID, attempt: context.attempt)
         let longest = SinkTransactionID.longestGIDBytes(lineage: context.lineage, operatorID: context.operatorID, subtask: subtask)
         guard longest <= SinkTransactionID.maxBytes else {
@@ -83,10 +86,6 @@ final class TwoPhaseCommitSink: SinkWriter {
         logger.info("exactly-once sink ready: rows become visible when their checkpoint completes", metadata: [
             "lineage": "\(context.lineage)", "fenceAttempt": "\(context.attempt)"])
     }
-
-    static let lockTimeoutParameter = "lock-timeout-ms"
-    /// ~0.4 KB per kept row: the default bounds the redo buffer near 4 MB per subtask.
-    static let redoLimitParameter = "insert-redo-rows"
 
     func write(_ rows: [AttributedCheckout]) throws {
         try committer.throwIfFailed()

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import SluiceEngine
 import SluiceOperators
 import SluiceProtocol
 

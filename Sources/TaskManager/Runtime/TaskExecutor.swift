@@ -2,6 +2,7 @@ import CMalloc
 import Foundation
 import Logging
 import SluiceCore
+import SluiceEngine
 import SluiceOperators
 import SluiceProtocol
 import Synchronization
@@ -86,7 +87,7 @@ public final class TaskExecutor: Sendable {
         let logger = TaskLogMetadata.logger(self.logger, job: descriptor.jobID, vertex: descriptor.vertexID,
                                             subtask: descriptor.subtask, attempt: descriptor.attempt)
         let listeners = CheckpointListeners()
-        let isSource = descriptor.chain.first.flatMap { OperatorKind(rawValue: $0.kind) }?.role == .source
+        let isSource = descriptor.chain.first.flatMap { BuiltInOperators.factory($0.kind) }?.declaration.role == .source
         tasks.withLock {
             $0[descriptor.name] = Running(task: nil, state: .deploying, listeners: listeners, isSource: isSource,
                                           descriptor: descriptor, finalCounters: nil)
@@ -172,11 +173,12 @@ public final class TaskExecutor: Sendable {
         var instances: [(id: String, instance: AnyObject)] = []
         var checkpointed: [(id: String, instance: any CheckpointedOperator)] = []
         for spec in descriptor.chain {
-            guard let kind = OperatorKind(rawValue: spec.kind) else {
+            guard let factory = BuiltInOperators.factory(spec.kind) else {
                 throw OperatorError.configuration(spec.id, "unknown operator kind '\(spec.kind)'")
             }
-            let instance = BuiltInOperators.instantiate(kind)
-            if kind.isKeyed, stateBackend == nil {
+            let instance = factory.make()
+            let keyed = factory.declaration.keying.isKeyed
+            if keyed, stateBackend == nil {
                 let path = stateDirectory(descriptor)
                 try? FileManager.default.removeItem(atPath: path)
                 let handles = descriptor.keyedRestoreHandles
@@ -195,7 +197,7 @@ public final class TaskExecutor: Sendable {
                 jobID: descriptor.jobID, jobName: descriptor.jobName, attempt: descriptor.attempt, vertexID: descriptor.vertexID,
                 operatorID: spec.id, subtask: descriptor.subtask, parallelism: descriptor.parallelism,
                 maxParallelism: descriptor.maxParallelism, keyGroups: descriptor.keyGroups, eventTime: descriptor.eventTime,
-                params: spec.params, keyedState: kind.isKeyed ? stateBackend : nil, sideOutputs: sideOutputs,
+                params: spec.params, keyedState: keyed ? stateBackend : nil, sideOutputs: sideOutputs,
                 environment: environment, logger: operatorLogger, lineage: descriptor.lineage,
                 checkpointing: descriptor.checkpointing, restored: descriptor.restoredState(of: spec.id),
                 checkpointListeners: listeners)
@@ -209,7 +211,7 @@ public final class TaskExecutor: Sendable {
                 contexts.append((context, op))
                 instances.append((spec.id, op))
             }
-            if let op = BuiltInOperators.checkpointed(instance) { checkpointed.append((spec.id, op)) }
+            if let op = instance.checkpointed { checkpointed.append((spec.id, op)) }
         }
         let edges = try descriptor.outputs.map { edge -> RecordWriter.Edge in
             let channels = edge.consumers.sorted { $0.subtaskIndex < $1.subtaskIndex }.map { consumer in

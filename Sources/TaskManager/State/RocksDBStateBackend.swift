@@ -1,4 +1,5 @@
 import HeapModule
+import SluiceEngine
 import SluiceOperators
 import SluiceRocksDB
 

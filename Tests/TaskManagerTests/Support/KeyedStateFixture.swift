@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SluiceEngine
 import SluiceOperators
 import SluiceProtocol
 import SluiceRocksDB

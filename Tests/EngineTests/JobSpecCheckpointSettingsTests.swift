@@ -1,4 +1,5 @@
-import SluiceOperators
+import SluiceCatalog
+import SluiceEngine
 import Testing
 
 /// The `checkpoints` and `restart` sections of a job spec.
@@ -12,7 +13,7 @@ import Testing
         """
 
     @Test func defaultsCheckpointEveryFiveSecondsAndRestartForever() throws {
-        let spec = try JobSpecParser.parse(yaml: body)
+        let spec = try JobSpecParser.parse(yaml: body, catalog: BuiltInKinds.catalog)
         #expect(spec.checkpoints == CheckpointSettings())
         #expect(spec.checkpoints.isEnabled)
         #expect(spec.restart.maxAttempts == 0)
@@ -23,7 +24,7 @@ import Testing
 
             checkpoints: {interval-ms: 0, timeout-ms: 9000, min-pause-ms: 50, max-concurrent: 2, retained: 5}
             restart: {initial-backoff-ms: 10, max-backoff-ms: 500, multiplier: 1.5, reset-after-ms: 1000, max-attempts: 3}
-            """)
+            """, catalog: BuiltInKinds.catalog)
         #expect(spec.checkpoints == CheckpointSettings(intervalMillis: 0, timeoutMillis: 9000, minPauseMillis: 50, maxConcurrent: 2, retained: 5))
         #expect(!spec.checkpoints.isEnabled)
         #expect(spec.restart == RestartSettings(initialBackoffMillis: 10, maxBackoffMillis: 500, multiplier: 1.5,
@@ -38,9 +39,9 @@ import Testing
         ("restart: {initial-backoff-ms: 900, max-backoff-ms: 100}", "restart.max-backoff-ms"),
     ])
     func badValuesNameTheField(section: String, field: String) {
-        #expect(throws: JobSpecError.self) { _ = try JobSpecParser.parse(yaml: body + "\n" + section) }
+        #expect(throws: JobSpecError.self) { _ = try JobSpecParser.parse(yaml: body + "\n" + section, catalog: BuiltInKinds.catalog) }
         do {
-            _ = try JobSpecParser.parse(yaml: body + "\n" + section)
+            _ = try JobSpecParser.parse(yaml: body + "\n" + section, catalog: BuiltInKinds.catalog)
         } catch {
             #expect("\(error)".contains(field), "\(error)")
         }

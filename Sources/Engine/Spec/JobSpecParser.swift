@@ -1,9 +1,15 @@
 import Foundation
+import SluiceCore
 import Yams
 
 /// Parses and validates a YAML job spec into a `JobSpec`, naming the offending field on error.
+///
+/// Two passes: the document's structure, kinds and parameters (against `catalog`), then the
+/// graph — inputs exist, no cycle — and its types (`JobSpecTypeChecker`): every vertex's output
+/// schema is derived from its inputs' in topological order, and a kind refuses inputs it cannot
+/// take. Pure: no I/O (a sink's table is checked against the database when the job opens).
 public enum JobSpecParser {
-    public static func parse(yaml text: String, parallelismOverride: Int? = nil) throws -> JobSpec {
+    public static func parse(yaml text: String, catalog: KindCatalog, parallelismOverride: Int? = nil) throws -> JobSpec {
         let document: Any?
         do {
             document = try Yams.load(yaml: text)
@@ -30,36 +36,41 @@ public enum JobSpecParser {
         let checkpoints = try parseCheckpoints(root["checkpoints"])
         let restart = try parseRestart(root["restart"])
         var vertices: [JobSpec.Vertex] = []
-        for (section, role) in [("sources", OperatorKind.Role.source), ("operators", .transform), ("sinks", .sink)] {
+        for role in OperatorKindDeclaration.Role.allCases {
+            let section = role.section
             guard let value = root[section] else {
-                if section == "operators" { continue }
+                if role == .operator { continue }
                 throw JobSpecError(section, "required, a list of \(section)")
             }
             guard let list = value as? [Any] else { throw JobSpecError(section, "must be a list") }
             for (index, entry) in list.enumerated() {
-                vertices.append(try parseVertex(entry, field: "\(section)[\(index)]", role: role, maxParallelism: maxParallelism))
+                vertices.append(try parseVertex(entry, field: "\(section)[\(index)]", role: role, catalog: catalog,
+                                                maxParallelism: maxParallelism))
             }
         }
         try validateGraph(vertices)
+        let typed = try JobSpecTypeChecker(catalog: catalog).check(try topologicallySorted(vertices))
         return JobSpec(name: name, parallelism: parallelism, maxParallelism: maxParallelism, eventTime: eventTime,
-                       checkpoints: checkpoints, restart: restart, vertices: try topologicallySorted(vertices), source: text)
+                       checkpoints: checkpoints, restart: restart, vertices: typed, source: text)
     }
 
-    private static func parseVertex(_ entry: Any, field: String, role: OperatorKind.Role, maxParallelism: Int) throws -> JobSpec.Vertex {
+    private static func parseVertex(_ entry: Any, field: String, role: OperatorKindDeclaration.Role, catalog: KindCatalog,
+                                    maxParallelism: Int) throws -> JobSpec.Vertex {
         guard let map = entry as? [String: Any] else { throw JobSpecError(field, "must be a mapping with id and kind") }
         let known: Set<String> = ["id", "kind", "name", "inputs", "key-by", "parallelism", "params"]
         if let unknown = map.keys.sorted().first(where: { !known.contains($0) }) {
             throw JobSpecError("\(field).\(unknown)", "unknown field; expected one of \(known.sorted().joined(separator: ", "))")
         }
-        guard let id = map["id"] as? String, id.range(of: "^[A-Za-z0-9_.-]+$", options: .regularExpression) != nil else {
+        guard let id = map["id"] as? String, !id.isEmpty, id.unicodeScalars.allSatisfy(isIDCharacter) else {
             throw JobSpecError("\(field).id", "required: letters, digits, '.', '_' or '-'")
         }
         guard let kindName = map["kind"] as? String else { throw JobSpecError("\(field).kind", "required") }
-        guard let kind = OperatorKind(rawValue: kindName) else {
-            throw JobSpecError("\(field).kind", "unknown kind '\(kindName)'; built-in kinds: \(OperatorKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let kind = catalog[kindName] else {
+            let hint = catalog.closest(to: kindName).map { " (did you mean '\($0)'?)" } ?? ""
+            throw JobSpecError("\(field).kind", "unknown kind '\(kindName)'\(hint); built-in kinds: \(catalog.names().joined(separator: ", ")) (sluice kinds describes them)")
         }
         guard kind.role == role else {
-            throw JobSpecError("\(field).kind", "'\(kindName)' is a \(kind.role), it cannot be listed here")
+            throw JobSpecError("\(field).kind", "'\(kindName)' is a \(kind.role.rawValue); list it under \(kind.role.section), not \(role.section)")
         }
         let inputs: [String]
         switch map["inputs"] {
@@ -72,39 +83,79 @@ public enum JobSpecParser {
             }
         default: throw JobSpecError("\(field).inputs", "must be a vertex id or a list of them")
         }
-        guard kind.inputCount.contains(inputs.count) else {
-            throw JobSpecError("\(field).inputs", "'\(kindName)' takes \(kind.inputCount.lowerBound == kind.inputCount.upperBound ? "\(kind.inputCount.lowerBound)" : "\(kind.inputCount)") input(s), got \(inputs.count)")
+        guard inputs.count == kind.inputs.count else {
+            let wanted = kind.inputs.isEmpty ? "no inputs" : "\(kind.inputs.count) input(s): \(kind.inputs.map(\.name).joined(separator: ", "))"
+            throw JobSpecError("\(field).inputs", "'\(kindName)' takes \(wanted); got \(inputs.count)")
         }
         let keyBy: [String]
         switch map["key-by"] {
         case nil: keyBy = []
-        case let list as [Any]: keyBy = list.map { "\($0)" }
-        case let single as String: keyBy = [single]
-        default: throw JobSpecError("\(field).key-by", "must be a field name or a list of them")
-        }
-        if let badKey = keyBy.first(where: { !RecordKey.supportedFields.contains($0) }) {
-            throw JobSpecError("\(field).key-by", "cannot key by '\(badKey)'; supported: \(RecordKey.supportedFields.sorted().joined(separator: ", "))")
-        }
-        if kind.isKeyed && keyBy != ["user_id", "product_id"] {
-            throw JobSpecError("\(field).key-by", "'\(kindName)' keys by [user_id, product_id]; set key-by to exactly that")
-        }
-        var params: [String: String] = [:]
-        if let raw = map["params"] {
-            guard let mapping = raw as? [String: Any] else { throw JobSpecError("\(field).params", "must be a mapping") }
-            let (required, optional) = kind.parameters
-            for (key, value) in mapping {
-                guard required.contains(key) || optional.contains(key) else {
-                    throw JobSpecError("\(field).params.\(key)", "unknown parameter for '\(kindName)'; it takes \((required.union(optional)).sorted().joined(separator: ", "))")
+        case let list as [Any]:
+            keyBy = try list.enumerated().map { index, value in
+                guard let column = value as? String, !column.isEmpty else {
+                    throw JobSpecError("\(field).key-by[\(index)]", "must be a column name")
                 }
-                params[key] = "\(value)"
+                return column
+            }
+        case let single as String: keyBy = [single]
+        default: throw JobSpecError("\(field).key-by", "must be a column name or a list of them")
+        }
+        if role == .source && !keyBy.isEmpty {
+            throw JobSpecError("\(field).key-by", "a source has no input to key; put key-by on the vertex that reads it")
+        }
+        if Set(keyBy).count != keyBy.count { throw JobSpecError("\(field).key-by", "names a column twice") }
+        switch kind.keying {
+        case .unkeyed:
+            break
+        case .keyed(let columns):
+            if keyBy.isEmpty {
+                let example = columns.map { "[\($0.joined(separator: ", "))]" } ?? "[your key columns]"
+                throw JobSpecError("\(field).key-by", "'\(kindName)' keeps keyed state: set key-by, e.g. key-by: \(example)")
+            }
+            if let columns, keyBy != columns {
+                throw JobSpecError("\(field).key-by", "'\(kindName)' keys by [\(columns.joined(separator: ", "))]; set key-by to exactly that")
             }
         }
-        if let missing = kind.parameters.required.subtracting(params.keys).sorted().first {
-            throw JobSpecError("\(field).params.\(missing)", "required by '\(kindName)'")
-        }
-        return JobSpec.Vertex(id: id, kind: kind, name: (map["name"] as? String) ?? id, inputs: inputs, keyBy: keyBy,
+        let params = try parseParams(map["params"], field: field, kind: kind)
+        return JobSpec.Vertex(id: id, kind: kind.name, role: kind.role, name: (map["name"] as? String) ?? id, inputs: inputs,
+                              keyBy: keyBy, keyed: kind.keying.isKeyed,
                               parallelism: try integer(map["parallelism"], field: "\(field).parallelism", range: 1...maxParallelism),
-                              params: params)
+                              params: params, schema: nil, field: field)
+    }
+
+    private static func isIDCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))) || "._-".unicodeScalars.contains(scalar)
+    }
+
+    /// The vertex's parameters checked against the kind's declarations, defaults filled in.
+    private static func parseParams(_ raw: Any?, field: String, kind: OperatorKindDeclaration) throws -> [String: String] {
+        var params: [String: String] = [:]
+        if let raw {
+            guard let mapping = raw as? [String: Any] else { throw JobSpecError("\(field).params", "must be a mapping") }
+            for key in mapping.keys.sorted() {
+                guard let declaration = kind.parameter(key) else {
+                    let names = kind.parameters.map(\.name)
+                    let hint = EditDistance.closest(to: key, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+                    let takes = names.isEmpty ? "it takes no parameters" : "it takes \(names.sorted().joined(separator: ", "))"
+                    throw JobSpecError("\(field).params.\(key)", "unknown parameter for '\(kind.name)'\(hint); \(takes)")
+                }
+                switch declaration.canonical(mapping[key]!) {
+                case .success(let value): params[key] = value
+                case .failure(let error): throw JobSpecError("\(field).params.\(key)", "\(error) (\(declaration.doc))")
+                }
+            }
+        }
+        for declaration in kind.parameters where params[declaration.name] == nil {
+            switch declaration.requirement {
+            case .required:
+                throw JobSpecError("\(field).params.\(declaration.name)", "required by '\(kind.name)': \(declaration.doc)")
+            case .defaulted(let value):
+                params[declaration.name] = value
+            case .optional:
+                break
+            }
+        }
+        return params
     }
 
     private static func parseEventTime(_ value: Any?) throws -> JobSpec.EventTime {
@@ -177,13 +228,14 @@ public enum JobSpecParser {
     private static func validateGraph(_ vertices: [JobSpec.Vertex]) throws {
         var seen: Set<String> = []
         for vertex in vertices {
-            guard seen.insert(vertex.id).inserted else { throw JobSpecError("id", "duplicate vertex id '\(vertex.id)'") }
+            guard seen.insert(vertex.id).inserted else { throw JobSpecError("\(vertex.field).id", "duplicate vertex id '\(vertex.id)'") }
         }
         for vertex in vertices {
-            for input in vertex.inputs where !seen.contains(input) {
-                throw JobSpecError("\(vertex.id).inputs", "no source or operator with id '\(input)'")
+            for (index, input) in vertex.inputs.enumerated() where !seen.contains(input) {
+                let hint = EditDistance.closest(to: input, among: vertices.map(\.id)).map { " (did you mean '\($0)'?)" } ?? ""
+                throw JobSpecError("\(vertex.field).inputs[\(index)]", "no source or operator with id '\(input)'\(hint)")
             }
-            if vertex.inputs.contains(vertex.id) { throw JobSpecError("\(vertex.id).inputs", "a vertex cannot read its own output") }
+            if vertex.inputs.contains(vertex.id) { throw JobSpecError("\(vertex.field).inputs", "a vertex cannot read its own output") }
         }
         _ = try topologicalOrder(vertices)
     }
@@ -198,7 +250,7 @@ public enum JobSpecParser {
         var remaining = vertices
         while !remaining.isEmpty {
             guard let next = remaining.firstIndex(where: { $0.inputs.allSatisfy(placed.contains) }) else {
-                throw JobSpecError(remaining[0].id + ".inputs", "the inputs form a cycle")
+                throw JobSpecError(remaining[0].field + ".inputs", "the inputs form a cycle")
             }
             placed.insert(remaining[next].id)
             order.append(remaining[next].id)

@@ -1,18 +1,28 @@
-/// A job as the user writes it in YAML: sources, operators and sinks from the built-in
-/// registry, wired by `inputs`, plus parallelism and event-time settings.
+/// A job as the user writes it in YAML: sources, operators and sinks named by kind from a
+/// `KindCatalog`, wired by `inputs`, plus parallelism and event-time settings.
 ///
 /// A value type built only through `JobSpecParser`, so every instance has passed validation:
-/// unique ids, known kinds and parameters, inputs that exist and form no cycle.
+/// unique ids, known kinds, parameters of the declared types, inputs that exist and form no
+/// cycle, and a schema on every edge that the consuming kind accepts.
 public struct JobSpec: Sendable, Equatable {
     public struct Vertex: Sendable, Equatable {
         public var id: String
-        public var kind: OperatorKind
+        /// The kind's name in the catalog (`kafka-source`).
+        public var kind: String
+        public var role: OperatorKindDeclaration.Role
         public var name: String
         public var inputs: [String]
-        /// Key fields for a keyed input exchange (`[user_id, product_id]`); empty = forward/rebalance.
+        /// Key columns for a keyed input exchange; empty = forward/rebalance.
         public var keyBy: [String]
+        /// Whether the kind keeps keyed state (its task gets a state backend).
+        public var keyed: Bool
         public var parallelism: Int?
+        /// Validated values, defaults filled in, in canonical text (`true`, `3600000`).
         public var params: [String: String]
+        /// The schema of the rows this vertex emits; nil for sinks.
+        public var schema: Schema?
+        /// Where the vertex is in the YAML (`operators[0]`), for messages.
+        public var field: String
     }
 
     public struct EventTime: Sendable, Equatable {

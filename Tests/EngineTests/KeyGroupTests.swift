@@ -1,4 +1,4 @@
-import SluiceOperators
+import SluiceEngine
 import Testing
 
 @Suite struct KeyGroupTests {

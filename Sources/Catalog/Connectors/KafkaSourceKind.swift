@@ -1,0 +1,32 @@
+import SluiceEngine
+
+/// `kafka-source`: JSON records from one Kafka topic, partitions split over the subtasks,
+/// offsets kept in checkpoints (no consumer group).
+public enum KafkaSourceKind {
+    public static let topic = ParameterDeclaration("topic", .string, .required, doc: "the topic to read")
+    public static let bootstrap = ParameterDeclaration(
+        "bootstrap", .string, .optional, doc: "Kafka bootstrap servers; unset: the TaskManager's kafka.bootstrap(-file)")
+    public static let bounded = ParameterDeclaration(
+        "bounded", .boolean, .defaulted("false"),
+        doc: "read up to the end offsets found at start (or `end-offsets`), then finish")
+    public static let endOffsets = ParameterDeclaration(
+        "end-offsets", .string, .optional, doc: "with bounded: where to stop, per partition, e.g. `0:120,1:98`")
+    public static let maxRecordBytes = ParameterDeclaration(
+        "max-record-bytes", .integer(256...(16 << 20)), .defaulted("65536"), doc: "larger records are dead-lettered")
+    public static let maxRecordsPerSecond = ParameterDeclaration(
+        "max-records-per-second", .integer(0...100_000_000), .defaulted("0"), doc: "read-rate limit per subtask; 0 = none")
+
+    public static let declaration = OperatorKindDeclaration(
+        name: "kafka-source", role: .source,
+        summary: "Reads JSON records from a Kafka topic; partitions are split over the subtasks and their offsets live in checkpoints.",
+        parameters: [topic, EventParameter.declaration, bootstrap, bounded, endOffsets, maxRecordBytes, maxRecordsPerSecond],
+        output: EventParameter.outputDoc,
+        metrics: [.init("records_read", doc: "records taken from Kafka"),
+                  .init("dead_lettered", doc: "malformed records sent to the dead letters")],
+        schemaRule: { (input) throws(SchemaRuleError) in
+            if input.params[endOffsets.name] != nil && input.params[bounded.name] != "true" {
+                throw SchemaRuleError("params.end-offsets", "only applies to a bounded read; add bounded: true or remove it")
+            }
+            return try EventParameter.schema(input.params)
+        })
+}

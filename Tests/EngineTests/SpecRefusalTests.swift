@@ -1,0 +1,148 @@
+import Foundation
+import SluiceCatalog
+import SluiceEngine
+import SluiceTestSupport
+import Testing
+
+/// Bad specs against the built-in kinds: each is refused with the offending field and a message
+/// that says how to fix it (issue: type-checked jobs).
+@Suite struct SpecRefusalTests {
+    /// The shipped attribution job, as a user would start from it.
+    private static let shipped: String = {
+        (try? String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/checkout-attribution.yaml"), encoding: .utf8)) ?? ""
+    }()
+
+
+    /// `shipped` with `original` replaced by `replacement` (which must occur).
+    private func edited(_ original: String, _ replacement: String) throws -> String {
+        try #require(Self.shipped.contains(original), "the shipped spec contains \(original)")
+        return Self.shipped.replacingOccurrences(of: original, with: replacement)
+    }
+
+    @Test func theShippedSpecTypeChecksWithASchemaOnEveryEdge() throws {
+        let spec = try JobSpecParser.parse(yaml: Self.shipped, catalog: BuiltInKinds.catalog)
+        let schemas = Dictionary(uniqueKeysWithValues: spec.vertices.map { ($0.id, $0.schema) })
+        #expect(schemas["clicks"] == AttributionSchemas.click)
+        #expect(schemas["checkouts"] == AttributionSchemas.checkout)
+        #expect(schemas["attribution"] == AttributionSchemas.attributed)
+        #expect(schemas["enrich"] == AttributionSchemas.enriched)
+        #expect(schemas["sink"] == .some(nil))
+        #expect(spec.vertex("attribution")?.keyed == true && spec.vertex("enrich")?.keyed == false)
+    }
+
+    @Test func aDocumentedParameterIsAccepted() throws {
+        // Was refused ("it takes emit-mode, window-ms") although the README documented it.
+        let spec = try JobSpecParser.parse(yaml: try edited("emit-mode: on-watermark}", "emit-mode: on-watermark, state-cache-mb: 64}"),
+                                           catalog: BuiltInKinds.catalog)
+        #expect(spec.vertex("attribution")?.params["state-cache-mb"] == "64")
+    }
+
+    @Test func defaultsAreFilledInFromTheDeclarations() throws {
+        let spec = try JobSpecParser.parse(yaml: Self.shipped, catalog: BuiltInKinds.catalog)
+        #expect(spec.vertex("attribution")?.params["state-cache-mb"] == FirstClickAttributionKind.stateCacheMb.defaultValue)
+        #expect(spec.vertex("sink")?.params["batch-size"] == "500")
+        #expect(spec.vertex("sink")?.params["delivery"] == nil, "an optional parameter without default stays unset")
+    }
+
+    @Test func aSourceWiredStraightIntoThePostgresSinkIsRefused() throws {
+        // Was accepted; the sink then dropped every record silently.
+        let error = builtInRefusal(try edited("inputs: [enrich]", "inputs: [clicks]"))
+        #expect(error?.field == "sinks[0].inputs[0]")
+        #expect(error?.message.contains("user-enrichment") == true && error?.message.contains("input 'clicks' carries click(") == true,
+                "\(String(describing: error))")
+    }
+
+    @Test func inputsInTheWrongOrderAreRefused() throws {
+        let error = builtInRefusal(try edited("inputs: [clicks, checkouts]", "inputs: [checkouts, clicks]"))
+        #expect(error?.field == "operators[0].inputs[0]")
+        #expect(error?.message.contains("needs click rows") == true && error?.message.contains("event: click") == true)
+    }
+
+    @Test func anUnknownKindSuggestsTheClosestOne() throws {
+        let error = builtInRefusal(try edited("kind: kafka-source\n    params: {topic: clicks", "kind: kafka-sauce\n    params: {topic: clicks"))
+        #expect(error?.field == "sources[0].kind")
+        #expect(error?.message.contains("did you mean 'kafka-source'") == true && error?.message.contains("sluice kinds") == true)
+    }
+
+    @Test func anUnknownParameterSuggestsTheClosestOne() throws {
+        let error = builtInRefusal(try edited("window-ms: 3600000", "window: 3600000"))
+        #expect(error?.field == "operators[0].params.window")
+        #expect(error?.message.contains("did you mean 'window-ms'") == true && error?.message.contains("state-cache-mb") == true)
+    }
+
+    @Test func aParameterOfTheWrongTypeIsRefusedWithTheExpectedType() throws {
+        let error = builtInRefusal(try edited("window-ms: 3600000", "window-ms: an hour"))
+        #expect(error?.field == "operators[0].params.window-ms")
+        #expect(error?.message.contains("must be an integer in 1…31622400000") == true, "\(String(describing: error))")
+    }
+
+    @Test func aParameterOutOfRangeIsRefused() throws {
+        let error = builtInRefusal(try edited("params: {table: commerce.attributed_checkouts}", "params: {table: commerce.attributed_checkouts, batch-size: 0}"))
+        #expect(error?.field == "sinks[0].params.batch-size")
+        #expect(error?.message.contains("1…5000") == true)
+    }
+
+    @Test func aChoiceOutsideItsWordsIsRefused() throws {
+        let error = builtInRefusal(try edited("emit-mode: on-watermark", "emit-mode: sometimes"))
+        #expect(error?.field == "operators[0].params.emit-mode")
+        #expect(error?.message.contains("one of on-watermark, eager") == true)
+    }
+
+    @Test func aBooleanParameterTakesOnlyTrueOrFalse() throws {
+        let error = builtInRefusal(try edited("{topic: clicks, event: click}", "{topic: clicks, event: click, bounded: maybe}"))
+        #expect(error?.field == "sources[0].params.bounded")
+        #expect(error?.message.contains("true or false") == true)
+    }
+
+    @Test func aMissingRequiredParameterIsNamedWithItsMeaning() throws {
+        let error = builtInRefusal(try edited("{topic: clicks, event: click}", "{topic: clicks}"))
+        #expect(error?.field == "sources[0].params.event")
+        #expect(error?.message.contains("click or checkout") == true)
+    }
+
+    @Test func aKeyColumnTheInputsLackIsRefusedWithTheClosestName() throws {
+        // The attribution kind fixes its key, so the generic column check shows on the sink's exchange.
+        let error = builtInRefusal(try edited("    inputs: [enrich]\n", "    inputs: [enrich]\n    key-by: [user_nam]\n"))
+        #expect(error?.field == "sinks[0].key-by")
+        #expect(error?.message.contains("no column 'user_nam' (did you mean 'user_name'?)") == true, "\(String(describing: error))")
+    }
+
+    @Test func aKeyedKindWithoutKeyByIsToldWhatToSet() throws {
+        let error = builtInRefusal(try edited("    key-by: [user_id, product_id]\n", ""))
+        #expect(error?.field == "operators[0].key-by")
+        #expect(error?.message.contains("key-by: [user_id, product_id]") == true)
+    }
+
+    @Test func aSourceCannotBeKeyed() throws {
+        let error = builtInRefusal(try edited("    params: {topic: clicks, event: click}\n", "    params: {topic: clicks, event: click}\n    key-by: [user_id]\n"))
+        #expect(error?.field == "sources[0].key-by")
+    }
+
+    @Test func aSinkCannotBeAnInput() throws {
+        let spec = try edited("sinks:\n", "sinks:\n  - {id: after, kind: blackhole-sink, inputs: [sink]}\n")
+        let error = builtInRefusal(spec)
+        #expect(error?.field == "sinks[0].inputs[0]")
+        #expect(error?.message.contains("is a sink") == true)
+    }
+
+    @Test func aKindListedInTheWrongSectionSaysWhereItBelongs() throws {
+        let error = builtInRefusal(try edited("sinks:\n", "sinks:\n  - {id: again, kind: user-enrichment, inputs: [attribution]}\n"))
+        #expect(error?.field == "sinks[0].kind")
+        #expect(error?.message.contains("list it under operators") == true)
+    }
+
+    @Test func aFileSourceCannotBeUnbounded() {
+        let error = builtInRefusal("""
+            name: f
+            sources: [{id: clicks, kind: file-source, params: {path: /tmp/c.jsonl, event: click, bounded: false}}]
+            sinks: [{id: out, kind: blackhole-sink, inputs: [clicks]}]
+            """)
+        #expect(error?.field == "sources[0].params.bounded")
+    }
+
+    @Test func endOffsetsWithoutABoundedReadAreRefused() throws {
+        let error = builtInRefusal(try edited("{topic: clicks, event: click}", "{topic: clicks, event: click, end-offsets: '0:10'}"))
+        #expect(error?.field == "sources[0].params.end-offsets")
+        #expect(error?.message.contains("bounded: true") == true)
+    }
+}
