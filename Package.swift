@@ -86,6 +86,12 @@ let package = Package(
             dependencies: ["SluiceEngine"],
             path: "Sources/Catalog",
             swiftSettings: strictSwift),
+        // Generic operators over rows (windows, Top-N, …): pure logic on the engine's rows.
+        .target(
+            name: "SluiceLibrary",
+            dependencies: ["SluiceEngine"],
+            path: "Sources/Library",
+            swiftSettings: strictSwift),
         .target(
             name: "SluiceOperators",
             dependencies: ["SluiceCore", "SluiceEngine", "SluiceCatalog", "SluiceKafka", "SluicePostgres",
@@ -168,6 +174,7 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["SluiceCore", "SluiceEngine", "SluiceOperators"],
                     swiftSettings: strictSwift),
         .testTarget(name: "EngineTests", dependencies: ["SluiceEngine", "SluiceCatalog", "SluiceTestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "LibraryTests", dependencies: ["SluiceLibrary", "SluiceEngine", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "OperatorsTests", dependencies: ["SluiceOperators", "SluiceEngine", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "TaskManagerTests", dependencies: ["SluiceTaskManager", "SluiceProtocol", "SluiceEngine", "SluiceOperators", "SluiceTestSupport",
                                                              .product(name: "NIOCore", package: "swift-nio")],

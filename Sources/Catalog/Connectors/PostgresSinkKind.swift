@@ -29,12 +29,14 @@ public enum PostgresSinkKind {
         summary: "Writes enriched attributed checkouts to a PostgreSQL table: exactly once (two-phase commit per checkpoint) "
             + "or at-least-once idempotent upserts.",
         parameters: [postgres, table, batchSize, flushIntervalMs, maxRowsPerSecond, delivery, lockTimeoutMs, insertRedoRows],
-        inputs: [.init("rows", doc: "`\(AttributionSchemas.enriched)` (the output of user-enrichment)")],
+        inputs: [.init("rows", doc: "`\(AttributionSchemas.enriched)` (the output of user-enrichment), or the output of "
+                           + "first-click-attribution without `user_name` (written as NULL)")],
         output: "none (a sink); one row per checkout_id in the table",
         metrics: [.init("rows_written", doc: "rows handed to PostgreSQL")],
         schemaRule: { (input) throws(SchemaRuleError) in
+            if input.inputs[0] == AttributionSchemas.attributed { return nil }
             try AttributionSchemas.require(AttributionSchemas.enriched, on: 0, of: input.inputs,
-                                           wiring: "Wire it after a user-enrichment operator.")
+                                           wiring: "Wire it after a user-enrichment (or first-click-attribution) operator.")
             return nil
         })
 }

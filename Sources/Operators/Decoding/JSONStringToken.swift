@@ -32,7 +32,11 @@ struct JSONStringToken {
     /// Whether the decoded string equals `name` (an ASCII field name), without allocating in the
     /// common case of an unescaped key.
     func matches(_ name: StaticString) -> Bool {
-        let expected = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        matches(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    }
+
+    /// Whether the decoded string equals the UTF-8 bytes `expected`.
+    func matches(_ expected: UnsafeRawBufferPointer) -> Bool {
         if !hasEscapes { return Self.equal(raw, expected) }
         guard let bytes = try? unescapedBytes() else { return false }
         return bytes.withUnsafeBytes { Self.equal($0, expected) }
@@ -43,6 +47,14 @@ struct JSONStringToken {
     func validate() throws(Failure) {
         if !hasEscapes && Self.isASCII(raw) { return }
         _ = try decoded()
+    }
+
+    /// Runs `body` over the string's valid UTF-8 bytes: the record's own bytes for plain ASCII
+    /// (no allocation), a decoded copy otherwise.
+    func withText<Result>(_ body: (UnsafeRawBufferPointer) -> Result) throws(Failure) -> Result {
+        if !hasEscapes && Self.isASCII(raw) { return body(raw) }
+        var text = try decoded()
+        return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 
     func decoded() throws(Failure) -> String {
