@@ -83,7 +83,7 @@ let package = Package(
         // Declarations of every built-in operator kind (parameters, schemas, keying, counters).
         .target(
             name: "SluiceCatalog",
-            dependencies: ["SluiceEngine"],
+            dependencies: ["SluiceEngine", "SluiceLibrary"],
             path: "Sources/Catalog",
             swiftSettings: strictSwift),
         // Generic operators over rows (windows, Top-N, …): pure logic on the engine's rows.
@@ -94,7 +94,7 @@ let package = Package(
             swiftSettings: strictSwift),
         .target(
             name: "SluiceOperators",
-            dependencies: ["SluiceCore", "SluiceEngine", "SluiceCatalog", "SluiceKafka", "SluicePostgres",
+            dependencies: ["SluiceCore", "SluiceEngine", "SluiceCatalog", "SluiceLibrary", "SluiceKafka", "SluicePostgres",
                            .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
                            .product(name: "HeapModule", package: "swift-collections")],
             path: "Sources/Operators",

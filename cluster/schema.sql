@@ -77,6 +77,26 @@ ALTER TABLE commerce.attributed_checkouts ALTER COLUMN attributed_at SET DEFAULT
 DROP INDEX IF EXISTS commerce.attributed_checkouts_time;
 CREATE INDEX IF NOT EXISTS attributed_checkouts_checkout_time ON commerce.attributed_checkouts (checkout_time);
 
+-- jobs/product-revenue.yaml: revenue and checkouts per product per minute (event time).
+CREATE TABLE IF NOT EXISTS commerce.product_revenue_minutely (
+    product_id    TEXT NOT NULL,
+    window_start  TIMESTAMP(3) NOT NULL,
+    window_end    TIMESTAMP(3) NOT NULL,
+    revenue       NUMERIC(18, 2) NOT NULL,
+    checkouts     BIGINT NOT NULL,
+    PRIMARY KEY (product_id, window_start)
+);
+
+-- jobs/trending-products.yaml: the 5 most clicked products per 10-minute window.
+CREATE TABLE IF NOT EXISTS commerce.trending_products (
+    window_start  TIMESTAMP(3) NOT NULL,
+    rank          BIGINT NOT NULL,
+    product_id    TEXT NOT NULL,
+    clicks        BIGINT NOT NULL,
+    window_end    TIMESTAMP(3) NOT NULL,
+    PRIMARY KEY (window_start, rank)
+);
+
 -- Input records that could not be decoded; (topic, partition, offset) makes replays idempotent.
 CREATE TABLE IF NOT EXISTS commerce.dead_letters (
     topic        TEXT NOT NULL,
@@ -112,4 +132,18 @@ CREATE TABLE IF NOT EXISTS sluice.sink_fences (
     operator  TEXT NOT NULL,
     attempt   BIGINT NOT NULL,
     PRIMARY KEY (lineage, operator)
+);
+
+-- Rows of generic jobs (library operators over declared schemas) that arrived behind the
+-- watermark plus allowed lateness: never dropped silently. `row_json` is the row as JSON with
+-- its schema's column names; replays hit the primary key. Task side outputs create it when missing.
+CREATE TABLE IF NOT EXISTS sluice.late_rows (
+    operator     TEXT NOT NULL,
+    event_time   TIMESTAMP(3) NOT NULL,
+    watermark    TIMESTAMP(3) NOT NULL,
+    row_json     TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    recorded_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+    row_md5      TEXT GENERATED ALWAYS AS (md5(row_json)) STORED,
+    PRIMARY KEY (operator, row_md5)
 );

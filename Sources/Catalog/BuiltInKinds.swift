@@ -9,7 +9,12 @@ public enum BuiltInKinds {
         FileSourceKind.declaration,
         FirstClickAttributionKind.declaration,
         UserEnrichmentKind.declaration,
+        TumblingWindowKind.declaration,
+        TopNKind.declaration,
         PostgresSinkKind.declaration,
         BlackholeSinkKind.declaration,
-    ], exchangeKeyColumns: Set(FirstClickAttributionKind.keyColumns))
+    ], exchangeKeyColumns: { schema in
+        // The attribution job's typed records hash their user and product only (RecordKey).
+        AttributionSchemas.typedRecords.contains(schema) ? Set(FirstClickAttributionKind.keyColumns) : nil
+    })
 }

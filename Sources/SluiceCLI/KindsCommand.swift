@@ -26,7 +26,7 @@ struct Kinds: ParsableCommand {
                 }
                 return kind
             }
-            catalog = KindCatalog(chosen, exchangeKeyColumns: catalog.exchangeKeyColumns)
+            catalog = KindCatalog(chosen)
         }
         print(markdown ? KindReference.markdown(catalog) : KindReference.text(catalog), terminator: "")
     }

@@ -96,8 +96,8 @@ import Testing
 
     @Test func aMissingRequiredParameterIsNamedWithItsMeaning() throws {
         let error = builtInRefusal(try edited("{topic: clicks, event: click}", "{topic: clicks}"))
-        #expect(error?.field == "sources[0].params.event")
-        #expect(error?.message.contains("click or checkout") == true)
+        #expect(error?.field == "sources[0].params.schema")
+        #expect(error?.message.contains("event: click/checkout") == true && error?.message.contains("event-time") == true)
     }
 
     @Test func aKeyColumnTheInputsLackIsRefusedWithTheClosestName() throws {
@@ -144,5 +144,50 @@ import Testing
         let error = builtInRefusal(try edited("{topic: clicks, event: click}", "{topic: clicks, event: click, end-offsets: '0:10'}"))
         #expect(error?.field == "sources[0].params.end-offsets")
         #expect(error?.message.contains("bounded: true") == true)
+    }
+}
+
+/// Every spec in jobs/ is accepted as shipped, with a schema on every edge.
+@Suite struct ShippedJobsTests {
+    @Test(arguments: ["checkout-attribution", "product-revenue", "trending-products"])
+    func theShippedJobTypeChecks(_ name: String) throws {
+        let text = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/\(name).yaml"), encoding: .utf8)
+        let spec = try JobSpecParser.parse(yaml: text, catalog: BuiltInKinds.catalog)
+        #expect(spec.name == name)
+        #expect(spec.vertices.allSatisfy { ($0.role == .sink) == ($0.schema == nil) })
+    }
+
+    @Test func productRevenueRowsCarryTheWindowAndItsAggregates() throws {
+        let text = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/product-revenue.yaml"), encoding: .utf8)
+        let spec = try JobSpecParser.parse(yaml: text, catalog: BuiltInKinds.catalog)
+        #expect(spec.vertex("per-minute")?.schema?.columnList
+                == "product_id string, window_start timestamp, window_end timestamp, revenue decimal(18,2), checkouts int64")
+    }
+
+    @Test func aSumOverAStringColumnOfADeclaredSchemaIsRefused() throws {
+        let text = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/product-revenue.yaml"), encoding: .utf8)
+        let error = builtInRefusal(text.replacingOccurrences(of: "revenue=sum(total_amount)", with: "revenue=sum(checkout_id)"))
+        #expect(error?.field == "operators[0].params.aggregates")
+        #expect(error?.message.contains("cannot sum column checkout_id string") == true, "\(String(describing: error))")
+    }
+
+    @Test func aSourceSchemaWithAnUnknownTypeIsRefused() throws {
+        let text = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/product-revenue.yaml"), encoding: .utf8)
+        let error = builtInRefusal(text.replacingOccurrences(of: "total_amount decimal(12,2)", with: "total_amount money"))
+        #expect(error?.field == "sources[0].params.schema")
+        #expect(error?.message.contains("unknown type 'money'") == true)
+    }
+
+    @Test func aSinkKeyColumnTheRowsLackIsRefused() throws {
+        let text = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/product-revenue.yaml"), encoding: .utf8)
+        let error = builtInRefusal(text.replacingOccurrences(of: "key: \"product_id, window_start\"", with: "key: \"product, window_start\""))
+        #expect(error?.field == "sinks[0].params.key")
+    }
+
+    @Test func keyingARowEdgeByAColumnItLacksIsRefused() throws {
+        let text = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/trending-products.yaml"), encoding: .utf8)
+        let error = builtInRefusal(text.replacingOccurrences(of: "key-by: [window_start]", with: "key-by: [window_strat]"))
+        #expect(error?.field == "operators[1].key-by")
+        #expect(error?.message.contains("did you mean 'window_start'") == true)
     }
 }

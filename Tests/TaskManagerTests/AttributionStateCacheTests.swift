@@ -58,7 +58,7 @@ import Testing
                 switch record {
                 case .click(let click): collect(logic.onClick(click, state: &state, watermark: watermark))
                 case .checkout(let checkout): collect(logic.onCheckout(checkout, state: &state, watermark: watermark))
-                case .attributed: break
+                case .attributed, .row: break
                 }
                 states[key] = state
             case .watermark(let next):

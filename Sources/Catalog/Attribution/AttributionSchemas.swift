@@ -26,6 +26,10 @@ public enum AttributionSchemas {
     public static let enriched = attributed.appending([Column("user_name", .string, nullable: true)],
                                                       name: "enriched attributed checkout")
 
+    /// The schemas whose edges carry typed records (`StreamRecord.click`, `.checkout`,
+    /// `.attributed`) rather than rows.
+    public static let typedRecords: Set<Schema> = [click, checkout, attributed, enriched]
+
     /// Refuses `schema` on input `index` unless it equals `expected`: the operators of this job
     /// read their fields by position in a typed record, not by name, so a look-alike will not do.
     static func require(_ expected: Schema, on index: Int, of inputs: [Schema], wiring hint: String) throws(SchemaRuleError) {

@@ -10,13 +10,13 @@ public enum FileSourceKind {
     public static let declaration = OperatorKindDeclaration(
         name: "file-source", role: .source,
         summary: "Reads JSON lines from a file, then finishes (bounded); its position lives in checkpoints.",
-        parameters: [path, EventParameter.declaration, bounded],
-        output: EventParameter.outputDoc,
+        parameters: [path] + JSONSourceParameters.all + [bounded],
+        output: JSONSourceParameters.outputDoc,
         metrics: [],
         schemaRule: { (input) throws(SchemaRuleError) in
             guard input.params[bounded.name] == "true" else {
                 throw SchemaRuleError("params.bounded", "a file source is always bounded; remove 'bounded: false'")
             }
-            return try EventParameter.schema(input.params)
+            return try JSONSourceParameters.outputSchema(input)
         })
 }

@@ -19,14 +19,14 @@ public enum KafkaSourceKind {
     public static let declaration = OperatorKindDeclaration(
         name: "kafka-source", role: .source,
         summary: "Reads JSON records from a Kafka topic; partitions are split over the subtasks and their offsets live in checkpoints.",
-        parameters: [topic, EventParameter.declaration, bootstrap, bounded, endOffsets, maxRecordBytes, maxRecordsPerSecond],
-        output: EventParameter.outputDoc,
+        parameters: [topic] + JSONSourceParameters.all + [bootstrap, bounded, endOffsets, maxRecordBytes, maxRecordsPerSecond],
+        output: JSONSourceParameters.outputDoc,
         metrics: [.init("records_read", doc: "records taken from Kafka"),
                   .init("dead_lettered", doc: "malformed records sent to the dead letters")],
         schemaRule: { (input) throws(SchemaRuleError) in
             if input.params[endOffsets.name] != nil && input.params[bounded.name] != "true" {
                 throw SchemaRuleError("params.end-offsets", "only applies to a bounded read; add bounded: true or remove it")
             }
-            return try EventParameter.schema(input.params)
+            return try JSONSourceParameters.outputSchema(input)
         })
 }

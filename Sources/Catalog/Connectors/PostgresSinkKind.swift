@@ -7,7 +7,15 @@ public enum PostgresSinkKind {
 
     public static let postgres = ParameterDeclaration(
         "postgres", .string, .optional, doc: "libpq connection URL; unset: the TaskManager's postgres.url(-file)")
-    public static let table = ParameterDeclaration("table", .string, .defaulted(defaultTable), doc: "the target table, schema-qualified")
+    public static let table = ParameterDeclaration(
+        "table", .string, .optional,
+        doc: "the target table, schema-qualified; for attributed checkouts it defaults to \(defaultTable)")
+    public static let key = ParameterDeclaration(
+        "key", .string, .optional,
+        doc: "for rows: the comma-separated columns of the table's primary key or unique index the sink upserts on")
+    public static let columns = ParameterDeclaration(
+        "columns", .string, .optional,
+        doc: "for rows: table column names that differ from the row's, e.g. `window_start=minute, n=checkouts`")
     public static let batchSize = ParameterDeclaration("batch-size", .integer(1...5_000), .defaulted("500"), doc: "rows per statement")
     public static let flushIntervalMs = ParameterDeclaration(
         "flush-interval-ms", .integer(1...60_000), .defaulted("200"), doc: "a partial batch is written after this long")
@@ -26,17 +34,42 @@ public enum PostgresSinkKind {
 
     public static let declaration = OperatorKindDeclaration(
         name: "postgres-sink", role: .sink,
-        summary: "Writes enriched attributed checkouts to a PostgreSQL table: exactly once (two-phase commit per checkpoint) "
-            + "or at-least-once idempotent upserts.",
-        parameters: [postgres, table, batchSize, flushIntervalMs, maxRowsPerSecond, delivery, lockTimeoutMs, insertRedoRows],
-        inputs: [.init("rows", doc: "`\(AttributionSchemas.enriched)` (the output of user-enrichment), or the output of "
-                           + "first-click-attribution without `user_name` (written as NULL)")],
-        output: "none (a sink); one row per checkout_id in the table",
+        summary: "Writes rows into a PostgreSQL table, upserting on a key: exactly once (two-phase commit per checkpoint) "
+            + "or at-least-once idempotent upserts. The table is checked against the rows when the job opens.",
+        parameters: [postgres, table, key, columns, batchSize, flushIntervalMs, maxRowsPerSecond, delivery, lockTimeoutMs, insertRedoRows],
+        inputs: [.init("rows", doc: "any schema (with `table` and `key`), or the attribution job's `\(AttributionSchemas.enriched)` "
+                           + "(the output of user-enrichment, or of first-click-attribution without `user_name`, written as NULL)")],
+        output: "none (a sink); one row per key in the table",
         metrics: [.init("rows_written", doc: "rows handed to PostgreSQL")],
         schemaRule: { (input) throws(SchemaRuleError) in
-            if input.inputs[0] == AttributionSchemas.attributed { return nil }
-            try AttributionSchemas.require(AttributionSchemas.enriched, on: 0, of: input.inputs,
-                                           wiring: "Wire it after a user-enrichment (or first-click-attribution) operator.")
+            let schema = input.inputs[0]
+            if AttributionSchemas.typedRecords.contains(schema) {
+                if schema == AttributionSchemas.attributed { return nil }
+                try AttributionSchemas.require(AttributionSchemas.enriched, on: 0, of: input.inputs,
+                                               wiring: "Wire it after a user-enrichment (or first-click-attribution) operator.")
+                return nil
+            }
+            guard input.params[table.name] != nil else {
+                throw SchemaRuleError("params.table", "name the table the rows of \(schema) go into")
+            }
+            let keyColumns = columnList(input.params[key.name])
+            guard !keyColumns.isEmpty else {
+                throw SchemaRuleError("params.key", "name the columns the sink upserts on (the table's primary key), e.g. key: \"\(schema.columnNames.prefix(2).joined(separator: ", "))\"")
+            }
+            for column in keyColumns where schema.column(column) == nil {
+                throw SchemaRuleError("params.key", "no column '\(column)' in the input; it has \(schema.columnNames.joined(separator: ", "))")
+            }
+            _ = try renames(input.params[columns.name], of: schema)
             return nil
         })
+
+    /// `a, b` as ["a", "b"].
+    public static func columnList(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.filter { !$0.isWhitespace } }.filter { !$0.isEmpty }
+    }
+
+    /// `columns` as row column → table column; refuses columns the rows lack.
+    public static func renames(_ text: String?, of schema: Schema) throws(SchemaRuleError) -> [String: String] {
+        try ColumnRenames.parse(text, of: schema, field: "params.columns", target: "table_column")
+    }
 }

@@ -5,13 +5,13 @@ import SluiceCore
 /// against it and the TaskManager looks kinds up in it. Names are unique.
 public struct KindCatalog: Sendable {
     public let declarations: [OperatorKindDeclaration]
-    /// The columns the runtime's keyed exchange can hash; nil when it hashes any column. Until
-    /// the exchange hashes row bytes, it hashes the attribution events' key fields only, and a
-    /// spec keying by anything else must be refused rather than routed wrongly.
-    public let exchangeKeyColumns: Set<String>?
+    /// The columns the keyed exchange can hash on an edge of a schema; nil: any column (rows).
+    /// Edges that still carry the attribution job's typed records hash only their key fields,
+    /// and a spec keying them by anything else must be refused rather than routed wrongly.
+    public let exchangeKeyColumns: @Sendable (Schema) -> Set<String>?
     private let byName: [String: Int]
 
-    public init(_ declarations: [OperatorKindDeclaration], exchangeKeyColumns: Set<String>? = nil) {
+    public init(_ declarations: [OperatorKindDeclaration], exchangeKeyColumns: @escaping @Sendable (Schema) -> Set<String>? = { _ in nil }) {
         self.exchangeKeyColumns = exchangeKeyColumns
         var byName: [String: Int] = [:]
         for (index, declaration) in declarations.enumerated() {

@@ -57,11 +57,14 @@ public struct OperatorKindDeclaration: Sendable {
     /// What a schema rule sees: the schemas arriving on each input and the validated
     /// parameters (defaults filled in).
     public struct SchemaInputs: Sendable {
+        /// The vertex's id (names the schemas it makes).
+        public var id: String
         public var inputs: [Schema]
         public var params: [String: String]
         public var keyBy: [String]
 
-        public init(inputs: [Schema], params: [String: String], keyBy: [String]) {
+        public init(id: String, inputs: [Schema], params: [String: String], keyBy: [String]) {
+            self.id = id
             self.inputs = inputs
             self.params = params
             self.keyBy = keyBy

@@ -9,6 +9,11 @@ public struct Row: Sendable, Hashable {
     /// Wraps bytes a `RowBuilder` produced.
     init(trusted bytes: [UInt8]) { self.bytes = bytes }
 
+    /// Wraps bytes read back from keyed state without checking them yet: the holder must pass
+    /// them through `init(validating:layout:)` once before reading a column (state written by
+    /// another schema must fail the task, not read out of bounds).
+    public init(unvalidated bytes: [UInt8]) { self.bytes = bytes }
+
     /// Checks that `bytes` is a row of `layout`: long enough, no null bit past the last
     /// column, every variable-length reference inside the variable part, booleans 0 or 1.
     public init(validating bytes: [UInt8], layout: RowLayout) throws(RowFormatError) {

@@ -23,9 +23,12 @@ public struct RowLayout: Sendable, Hashable {
     public let nullBytes: Int
     /// Bytes before the variable-length part.
     public let fixedSize: Int
+    /// The index of the schema's event-time column.
+    public let eventTimeColumn: Int?
 
     public init(_ schema: Schema) {
         self.schema = schema
+        eventTimeColumn = schema.eventTime.flatMap(schema.index(of:))
         slots = schema.columns.map { Self.slot(for: $0.type) }
         nullBytes = (schema.columns.count + 7) / 8
         fixedSize = nullBytes + 8 * schema.columns.count

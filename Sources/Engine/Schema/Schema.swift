@@ -19,6 +19,24 @@ public struct Schema: Sendable, Hashable, CustomStringConvertible {
         self.eventTime = eventTime
     }
 
+    /// A schema from data that may be wrong (a deployment message, a spec parameter): refuses
+    /// duplicate columns and an event time that is not a timestamp column instead of trapping.
+    public init(checking name: String, columns: [Column], eventTime: String?) throws(SchemaError) {
+        var seen: Set<String> = []
+        for column in columns where !seen.insert(column.name).inserted {
+            throw SchemaError("column '\(column.name)' appears twice")
+        }
+        if let eventTime {
+            guard let column = columns.first(where: { $0.name == eventTime }) else {
+                throw SchemaError("event time '\(eventTime)' is not a column; columns: \(columns.map(\.name).joined(separator: ", "))")
+            }
+            guard column.type == .timestamp, !column.nullable else {
+                throw SchemaError("event time '\(eventTime)' must be a non-null timestamp column, not \(column)")
+            }
+        }
+        self.init(name: name, columns: columns, eventTime: eventTime)
+    }
+
     public func column(_ name: String) -> Column? { columns.first { $0.name == name } }
 
     public func index(of name: String) -> Int? { columns.firstIndex { $0.name == name } }

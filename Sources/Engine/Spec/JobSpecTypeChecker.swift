@@ -22,7 +22,7 @@ struct JobSpecTypeChecker {
             }
             try checkKey(vertex, inputs: inputs)
             do {
-                vertex.schema = try kind.schemaRule(.init(inputs: inputs, params: vertex.params, keyBy: vertex.keyBy))
+                vertex.schema = try kind.schemaRule(.init(id: vertex.id, inputs: inputs, params: vertex.params, keyBy: vertex.keyBy))
             } catch {
                 let what = error.field.hasPrefix("inputs[")
                     ? inputDescription(vertex, error.field, inputs: inputs) : ""
@@ -55,8 +55,11 @@ struct JobSpecTypeChecker {
                 if first == nil { first = (vertex.inputs[index], found) }
             }
         }
-        if let allowed = catalog.exchangeKeyColumns, let column = vertex.keyBy.first(where: { !allowed.contains($0) }) {
-            throw JobSpecError("\(vertex.field).key-by", "the keyed exchange cannot hash '\(column)' yet; it hashes \(allowed.sorted().joined(separator: ", "))")
+        for (index, schema) in inputs.enumerated() {
+            if let allowed = catalog.exchangeKeyColumns(schema), let column = vertex.keyBy.first(where: { !allowed.contains($0) }) {
+                throw JobSpecError("\(vertex.field).key-by", "input '\(vertex.inputs[index])' carries \(schema.name) records, which the keyed "
+                                   + "exchange hashes by \(allowed.sorted().joined(separator: ", ")) only; it cannot key them by '\(column)'")
+            }
         }
     }
 

@@ -65,6 +65,9 @@ public struct DeploymentPlanner {
             op.kind = vertex.kind
             op.name = vertex.name
             op.params = vertex.params
+            op.inputSchemas = vertex.inputs.compactMap { spec.vertex($0)?.schema }.map(_ProtoRowSchema.init)
+            if let schema = vertex.schema { op.outputSchema = _ProtoRowSchema(schema) }
+            op.keyBy = vertex.keyBy
             return op
         }
         let range = KeyGroupRange.forSubtask(subtask, parallelism: chain.parallelism, maxParallelism: graph.maxParallelism)

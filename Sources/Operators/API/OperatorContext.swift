@@ -33,12 +33,18 @@ public struct OperatorContext {
     public var restored: RestoredOperatorState
     /// Where operators hear of completed checkpoints (off the task thread).
     public var checkpointListeners: CheckpointListeners
+    /// The schemas submission derived: what arrives on each input, what this operator emits.
+    public var inputSchemas: [Schema]
+    public var outputSchema: Schema?
+    /// The columns this operator's input is keyed by (empty when not keyed).
+    public var keyBy: [String]
 
     public init(jobID: String, jobName: String, attempt: UInt32, vertexID: String, operatorID: String, subtask: Int,
                 parallelism: Int, maxParallelism: Int, keyGroups: KeyGroupRange, eventTime: JobSpec.EventTime,
                 params: [String: String], keyedState: (any KeyedStateBackend)?, sideOutputs: any SideOutputs,
                 environment: OperatorEnvironment, logger: Logger, lineage: String? = nil, checkpointing: Bool = false,
-                restored: RestoredOperatorState = .none, checkpointListeners: CheckpointListeners = CheckpointListeners()) {
+                restored: RestoredOperatorState = .none, checkpointListeners: CheckpointListeners = CheckpointListeners(),
+                inputSchemas: [Schema] = [], outputSchema: Schema? = nil, keyBy: [String] = []) {
         self.jobID = jobID
         self.jobName = jobName
         self.attempt = attempt
@@ -58,6 +64,23 @@ public struct OperatorContext {
         self.checkpointing = checkpointing
         self.restored = restored
         self.checkpointListeners = checkpointListeners
+        self.inputSchemas = inputSchemas
+        self.outputSchema = outputSchema
+        self.keyBy = keyBy
+    }
+
+    /// The layout of rows arriving on `input`, or an error naming what is missing.
+    public func inputLayout(_ input: Int = 0) throws -> RowLayout {
+        guard input < inputSchemas.count else {
+            throw OperatorError.configuration(operatorID, "no schema for input \(input): the JobManager sent none (an older version?)")
+        }
+        return RowLayout(inputSchemas[input])
+    }
+
+    /// The layout of the rows this operator emits, or an error naming what is missing.
+    public func outputLayout() throws -> RowLayout {
+        guard let outputSchema else { throw OperatorError.configuration(operatorID, "no output schema: the JobManager sent none") }
+        return RowLayout(outputSchema)
     }
 
     /// The value of a declared parameter: the spec's, else its declared default; nil when an

@@ -1,3 +1,5 @@
+import SluiceEngine
+
 /// The compact binary form of `StreamRecord`s on the data plane (never JSON).
 ///
 /// Layout: one tag byte, then the fields in declaration order — strings as varint length +
@@ -8,6 +10,8 @@ public enum RecordCodec {
     private static let clickTag: UInt8 = 1
     private static let checkoutTag: UInt8 = 2
     private static let attributedTag: UInt8 = 3
+    /// A row: event time (zig-zag varint), then its bytes (varint length + the row format).
+    private static let rowTag: UInt8 = 4
 
     public static func encode(_ record: StreamRecord, into writer: inout BinaryWriter) {
         switch record {
@@ -20,6 +24,10 @@ public enum RecordCodec {
         case .attributed(let row):
             writer.write(attributedTag)
             encode(row, into: &writer)
+        case .row(let record):
+            writer.write(rowTag)
+            writer.write(signed: record.eventTime)
+            writer.write(bytes: record.row.bytes)
         }
     }
 
@@ -49,8 +57,19 @@ public enum RecordCodec {
         return AttributedCheckout(checkout: checkout, clickID: clickID, clickTime: clickTime, userName: userName)
     }
 
-    public static func decode(from reader: inout BinaryReader) throws(BinaryReader.Failure) -> StreamRecord {
+    /// One record; a row is checked against `rows`, the layout of the input it arrived on
+    /// (bytes that are not a row of it are refused, never trusted).
+    public static func decode(from reader: inout BinaryReader, rows layout: RowLayout? = nil) throws(BinaryReader.Failure) -> StreamRecord {
         switch try reader.readByte() {
+        case rowTag:
+            let eventTime = try reader.readSigned()
+            let bytes = try reader.readBytes()
+            guard let layout else { throw .malformed("a row arrived on an input without a row schema") }
+            do {
+                return .row(RowRecord(row: try Row(validating: bytes, layout: layout), eventTime: eventTime))
+            } catch {
+                throw .malformed("\(error)")
+            }
         case clickTag:
             return .click(try decodeClick(from: &reader))
         case checkoutTag:

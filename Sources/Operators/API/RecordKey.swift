@@ -1,3 +1,5 @@
+import SluiceEngine
+
 /// The bytes a keyed exchange hashes and keyed state is stored under.
 ///
 /// One definition for both: the record writer routes a record to the subtask whose key-group
@@ -7,8 +9,12 @@ public enum RecordKey {
     public static let supportedFields: Set<String> = ["user_id", "product_id"]
 
     /// Writes the key of `record` for `fields` into `bytes` (cleared first, capacity kept).
-    public static func write(_ record: StreamRecord, fields: [String], into bytes: inout [UInt8]) {
+    /// A row's key is its `rowKey` columns (indexes into `layout`), as `write(row:…)` encodes them.
+    public static func write(_ record: StreamRecord, fields: [String], rowKey: RowKeyColumns? = nil, into bytes: inout [UInt8]) {
         bytes.removeAll(keepingCapacity: true)
+        if case .row(let row) = record, let rowKey {
+            return rowKey.write(row.row, into: &bytes)
+        }
         for field in fields {
             switch field {
             case "user_id":

@@ -9,6 +9,8 @@ public enum BuiltInOperators {
         OperatorFactory(FileSourceKind.declaration) { .source(FileSourceOperator()) },
         OperatorFactory(FirstClickAttributionKind.declaration) { .operator(FirstClickAttributionOperator()) },
         OperatorFactory(UserEnrichmentKind.declaration) { .operator(UserEnrichmentOperator()) },
+        OperatorFactory(TumblingWindowKind.declaration) { .operator(TumblingWindowOperator()) },
+        OperatorFactory(TopNKind.declaration) { .operator(TopNOperator()) },
         OperatorFactory(PostgresSinkKind.declaration) { .operator(PostgresSinkOperator()) },
         OperatorFactory(BlackholeSinkKind.declaration) { .operator(BlackholeSinkOperator()) },
     ]

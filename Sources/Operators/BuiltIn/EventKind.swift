@@ -1,19 +1,44 @@
-/// Which record a source reads, from its `event` parameter; picks the decoder.
-enum EventKind: String {
-    case click, checkout
+import SluiceCatalog
+import SluiceEngine
 
-    init(parameter value: String, operatorID: String) throws {
-        guard let kind = EventKind(rawValue: value) else {
-            throw OperatorError.configuration(operatorID, "parameter 'event' must be 'click' or 'checkout', got '\(value)'")
+/// What a JSON source reads (`JSONSourceParameters`): the attribution job's clicks or checkouts
+/// (typed records), or rows of the schema the spec declared.
+enum EventKind {
+    case click, checkout
+    /// Rows; the source keeps the `RowJSONDecoder` (it reuses buffers, so it is mutated in place).
+    case rows
+
+    /// The kind from the parameters, and for rows the decoder of the output schema submission
+    /// derived (field renames from `fields`).
+    static func resolve(_ context: OperatorContext, maxRecordBytes: Int) throws -> (EventKind, RowJSONDecoder?) {
+        switch try context.value(JSONSourceParameters.event) {
+        case "click": return (.click, nil)
+        case "checkout": return (.checkout, nil)
+        case let other?:
+            throw OperatorError.configuration(context.operatorID, "parameter 'event' must be 'click' or 'checkout', got '\(other)'")
+        case nil:
+            let schema = try context.outputLayout().schema
+            let renames: [String: String]
+            do {
+                renames = try JSONSourceParameters.renames(context.params, of: schema)
+            } catch {
+                throw OperatorError.configuration(context.operatorID, error.message)
+            }
+            return (.rows, RowJSONDecoder(schema: schema, fieldNames: renames, maxRecordBytes: maxRecordBytes))
         }
-        self = kind
     }
 
     /// Decodes one JSON record; the error's description is the dead-letter reason.
-    func decode(_ bytes: UnsafeRawBufferPointer, clicks: ClickDecoder, checkouts: CheckoutDecoder) throws(RecordDecodingError) -> StreamRecord {
+    func decode(_ bytes: UnsafeRawBufferPointer, clicks: ClickDecoder, checkouts: CheckoutDecoder,
+                rows: inout RowJSONDecoder?) throws(RecordDecodingError) -> StreamRecord {
         switch self {
-        case .click: .click(try clicks.decode(bytes))
-        case .checkout: .checkout(try checkouts.decode(bytes))
+        case .click: return .click(try clicks.decode(bytes))
+        case .checkout: return .checkout(try checkouts.decode(bytes))
+        case .rows:
+            guard let layout = rows?.layout, let row = try rows?.decode(bytes) else {
+                throw .invalidValue(field: "(source)", detail: "no row decoder")
+            }
+            return .row(RowRecord(row: row, layout: layout))
         }
     }
 }

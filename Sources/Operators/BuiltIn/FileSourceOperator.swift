@@ -15,6 +15,7 @@ public final class FileSourceOperator: SourceOperator, CheckpointedOperator {
     private var file: UnsafeMutablePointer<FILE>?
     private var path = ""
     private var kind = EventKind.click
+    private var rows: RowJSONDecoder?
     private let clicks = ClickDecoder()
     private let checkouts = CheckoutDecoder()
     private var tracker = WatermarkTracker(outOfOrderness: 0, idleTimeout: 0)
@@ -29,7 +30,7 @@ public final class FileSourceOperator: SourceOperator, CheckpointedOperator {
 
     public func open(context: OperatorContext) throws {
         path = try context.string(FileSourceKind.path)
-        kind = try EventKind(parameter: try context.string(EventParameter.declaration), operatorID: context.operatorID)
+        (kind, rows) = try EventKind.resolve(context, maxRecordBytes: CheckoutDecoder.defaultMaxRecordBytes)
         guard try context.boolean(FileSourceKind.bounded) else {
             throw OperatorError.configuration(context.operatorID, "a file source is always bounded; remove 'bounded: false'")
         }
@@ -101,7 +102,7 @@ public final class FileSourceOperator: SourceOperator, CheckpointedOperator {
             if bytes.isEmpty { continue }
             emitted += 1
             do {
-                let event = try kind.decode(bytes, clicks: clicks, checkouts: checkouts)
+                let event = try kind.decode(bytes, clicks: clicks, checkouts: checkouts, rows: &rows)
                 tracker.observe(partition: 0, eventTime: event.eventTime, now: 0)
                 try output.emit(event)
             } catch let error as RecordDecodingError {

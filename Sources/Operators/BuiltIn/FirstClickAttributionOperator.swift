@@ -14,7 +14,7 @@ import SluiceCatalog
 /// `state-cache-mb`; the operator adds its watermark, so a restored subtask judges lateness from
 /// where the checkpoint was (the lowest watermark of the old subtasks) instead of accepting
 /// everything until the first new watermark.
-public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOperator {
+public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOperator, CountingOperator {
     static let stateID: UInt8 = 1
     public static let keyFields = ["user_id", "product_id"]
 
@@ -30,6 +30,15 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
     public private(set) var late = 0
 
     public init() {}
+
+    public func count(of event: String) -> Int? {
+        switch event {
+        case "attributed": attributed
+        case "unattributed": unattributed
+        case "late": late
+        default: nil
+        }
+    }
 
     public func open(context: OperatorContext) throws {
         guard let backend = context.keyedState else {
@@ -52,19 +61,11 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
         }
         assigner = KeyGroupAssigner(maxParallelism: context.maxParallelism)
         sideOutputs = context.sideOutputs
-        let restored = try context.restored.states.map { state in
-            try state.withUnsafeBytes { bytes in
-                var reader = BinaryReader(bytes)
-                return try reader.readSigned()
-            }
-        }
-        if let lowest = restored.min() { watermark = lowest }
+        if let lowest = try RestoredWatermark.lowest(context.restored) { watermark = lowest }
     }
 
     public func snapshotState(checkpointID: UInt64) throws -> [UInt8]? {
-        var writer = BinaryWriter(capacity: 10)
-        writer.write(signed: watermark)
-        return writer.bytes
+        RestoredWatermark.encode(watermark)
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
@@ -77,6 +78,7 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
             case .click(let click): logic.onClick(click, state: &state, watermark: watermark)
             case .checkout(let checkout): logic.onCheckout(checkout, state: &state, watermark: watermark)
             case .attributed: AttributionOutput()
+            case .row: throw OperatorError.configuration("first-click-attribution", "takes click and checkout records, not rows (submission checks this)")
             }
         }
         try emit(result, output: output)

@@ -17,10 +17,11 @@ import SluiceEngine
 /// have. On a rescaled restore every subtask sees all old subtasks' offsets and takes its own
 /// partitions. `max-records-per-second` (per subtask) throttles reading, e.g. to replay a topic
 /// at production pace.
-public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator {
+public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, CountingOperator {
     private var consumer: KafkaConsumer?
     private var topic = ""
     private var kind = EventKind.click
+    private var rows: RowJSONDecoder?
     private var clicks = ClickDecoder()
     private var checkouts = CheckoutDecoder()
     private var tracker = WatermarkTracker(outOfOrderness: 0, idleTimeout: 0)
@@ -43,9 +44,16 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator {
 
     public init() {}
 
+    public func count(of event: String) -> Int? {
+        switch event {
+        case "records_read": Int(clamping: recordsRead)
+        case "dead_lettered": Int(clamping: deadLettered)
+        default: nil
+        }
+    }
+
     public func open(context: OperatorContext) throws {
         topic = try context.string(KafkaSourceKind.topic)
-        kind = try EventKind(parameter: try context.string(EventParameter.declaration), operatorID: context.operatorID)
         bounded = try context.boolean(KafkaSourceKind.bounded)
         logger = context.logger
         sideOutputs = context.sideOutputs
@@ -55,6 +63,7 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator {
         let restored = try KafkaSourceState.merge(context.restored.states, operatorID: context.operatorID)
         clicks = ClickDecoder(maxRecordBytes: maxBytes)
         checkouts = CheckoutDecoder(maxRecordBytes: maxBytes)
+        (kind, rows) = try EventKind.resolve(context, maxRecordBytes: maxBytes)
         guard let bootstrap = try context.value(KafkaSourceKind.bootstrap) ?? context.environment.kafkaBootstrap else {
             throw OperatorError.configuration(context.operatorID, "no Kafka bootstrap: set params.bootstrap or kafka.bootstrap(-file) in the TaskManager config")
         }
@@ -109,7 +118,7 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator {
             delivered += 1
             recordsRead += 1
             do {
-                let event = try kind.decode(message.value, clicks: clicks, checkouts: checkouts)
+                let event = try kind.decode(message.value, clicks: clicks, checkouts: checkouts, rows: &rows)
                 tracker.observe(partition: message.partition, eventTime: event.eventTime, now: now)
                 try output.emit(event)
             } catch let error as RecordDecodingError {

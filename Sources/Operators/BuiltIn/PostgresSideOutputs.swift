@@ -15,6 +15,8 @@ public final class PostgresSideOutputs: SideOutputs {
     private var connection: PostgresConnection?
     private var deadLetters: [[String?]] = []
     private var lateEvents: [[String?]] = []
+    private var lateRows: [[String?]] = []
+    private var lateRowsTableReady = false
     private var lastFlush = Date()
     public private(set) var deadLettersWritten = 0
     public private(set) var lateEventsWritten = 0
@@ -35,15 +37,22 @@ public final class PostgresSideOutputs: SideOutputs {
         case .click(let click): (kind, id) = ("click", click.clickID.description)
         case .checkout(let checkout): (kind, id) = ("checkout", checkout.checkoutID)
         case .attributed(let row): (kind, id) = ("checkout", row.checkout.checkoutID)
+        case .row:
+            throw OperatorError.configuration("side-outputs", "a late row goes through lateRow(json:…), which records its columns")
         }
         lateEvents.append([kind, id, String(record.userID), record.productID, EventTimeFormat.format(record.eventTime),
                            EventTimeFormat.format(watermark), reason])
         try flushIfFull()
     }
 
+    public func lateRow(json: String, operatorID: String, eventTime: Int64, watermark: Int64, reason: String) throws {
+        lateRows.append([operatorID, EventTimeFormat.format(eventTime), EventTimeFormat.format(watermark), json, reason])
+        try flushIfFull()
+    }
+
     public func flush() throws {
         lastFlush = Date()
-        guard !deadLetters.isEmpty || !lateEvents.isEmpty else { return }
+        guard !deadLetters.isEmpty || !lateEvents.isEmpty || !lateRows.isEmpty else { return }
         let connection = try connect()
         let retry = PostgresRetry(logger: logger)
         if !deadLetters.isEmpty {
@@ -65,10 +74,32 @@ public final class PostgresSideOutputs: SideOutputs {
             lateEventsWritten += lateEvents.count
             lateEvents.removeAll(keepingCapacity: true)
         }
+        if !lateRows.isEmpty {
+            if !lateRowsTableReady {
+                _ = try retry.run(connection, "create sluice.late_rows") { try $0.simpleQuery(Self.lateRowsTable) }
+                lateRowsTableReady = true
+            }
+            _ = try retry.run(connection, "write \(lateRows.count) late rows") {
+                try $0.execute(Self.insert("sluice.late_rows", columns: ["operator", "event_time", "watermark", "row_json", "reason"],
+                                           casts: ["", "::timestamp", "::timestamp", "", ""], rows: lateRows.count),
+                               lateRows.flatMap { $0 })
+            }
+            lateEventsWritten += lateRows.count
+            lateRows.removeAll(keepingCapacity: true)
+        }
     }
 
+    /// As in cluster/schema.sql, for databases set up without it.
+    static let lateRowsTable = """
+        CREATE SCHEMA IF NOT EXISTS sluice;
+        CREATE TABLE IF NOT EXISTS sluice.late_rows (
+            operator TEXT NOT NULL, event_time TIMESTAMP(3) NOT NULL, watermark TIMESTAMP(3) NOT NULL,
+            row_json TEXT NOT NULL, reason TEXT NOT NULL, recorded_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            row_md5 TEXT GENERATED ALWAYS AS (md5(row_json)) STORED, PRIMARY KEY (operator, row_md5))
+        """
+
     private func flushIfFull() throws {
-        if deadLetters.count + lateEvents.count >= 200 || Date().timeIntervalSince(lastFlush) > 1 { try flush() }
+        if deadLetters.count + lateEvents.count + lateRows.count >= 200 || Date().timeIntervalSince(lastFlush) > 1 { try flush() }
     }
 
     private func connect() throws -> PostgresConnection {

@@ -4,9 +4,14 @@ import SluicePostgres
 import SluiceCatalog
 import SluiceEngine
 
-/// Writes `AttributedCheckout` rows into a PostgreSQL table, batched, one row per
-/// `checkout_id` (a later row replaces it), exactly once or at least once (`delivery`, see
-/// `SinkDelivery`; how a batch is written: `SinkStatements`).
+/// Writes rows into a PostgreSQL table, batched, one row per key (a later row replaces it),
+/// exactly once or at least once (`delivery`, see `SinkDelivery`).
+///
+/// Two kinds of input: the attribution job's typed records (`AttributedCheckout`, keyed by
+/// `checkout_id`, written by `SinkBatchEncoder`: `SinkStatements`), or rows of any schema
+/// (`RowSinkEncoder`, upserted on the `key` columns, checked against the table's catalog when
+/// the sink opens: `PostgresTableCheck`). Which one follows from the input schema submission
+/// derived. A record of the other kind fails the task: nothing is dropped silently.
 ///
 /// Runs on the task thread. Owns the pending batch and a `SinkWriter` that owns the
 /// connections: `TwoPhaseCommitSink` (exactly-once, the default when the job checkpoints: rows
@@ -14,12 +19,20 @@ import SluiceEngine
 /// visible at once, replays are idempotent). Flushes when a batch is full, when
 /// `flush-interval-ms` passed (checked on ticks and watermarks), at each barrier (so the
 /// checkpoint covers every row before it) and at the end of input.
-public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
-    private var writer: (any SinkWriter)?
+public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator, CountingOperator {
+    /// The writer and pending batch of the input's kind.
+    private enum Mode {
+        case attributed(any SinkWriter<AttributedCheckout>)
+        case rows(any SinkWriter<RowRecord>)
+    }
+
+    private var mode: Mode?
+    private var operatorID = ""
     private var table = PostgresSinkKind.defaultTable
     private var batchSize = 500
     private var flushInterval: TimeInterval = 0.2
     private var pending: [AttributedCheckout] = []
+    private var pendingRows: [RowRecord] = []
     private var lastFlush = Date()
     /// Optional write-rate limit (protects a shared database); 0 = none. While the sink waits,
     /// its task consumes nothing, so back-pressure slows the sources instead of filling memory.
@@ -32,32 +45,84 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
 
     public init() {}
 
+    public func count(of event: String) -> Int? {
+        event == "rows_written" ? rowsWritten : nil
+    }
+
     public func open(context: OperatorContext) throws {
+        operatorID = context.operatorID
         guard let url = try context.value(PostgresSinkKind.postgres) ?? context.environment.postgresURL else {
             throw OperatorError.configuration(context.operatorID, "no PostgreSQL URL: set params.postgres or postgres.url(-file) in the TaskManager config")
         }
-        table = try context.string(PostgresSinkKind.table)
         batchSize = try context.integer(PostgresSinkKind.batchSize)
         flushInterval = Double(try context.integer(PostgresSinkKind.flushIntervalMs)) / 1000
         maxRowsPerSecond = try context.integer(PostgresSinkKind.maxRowsPerSecond)
         let requested = try context.value(PostgresSinkKind.delivery)
         let delivery = try SinkDelivery.resolve(requested, checkpointing: context.checkpointing, operatorID: context.operatorID)
+        if delivery == .atLeastOnce && requested == nil {
+            context.logger.info("the job takes no checkpoints: sink delivers at-least-once (idempotent upserts, visible at once)")
+        }
+        // Rows unless the input is the attribution job's typed records (or the JobManager sent no schema).
+        if let schema = context.inputSchemas.first, !AttributionSchemas.typedRecords.contains(schema) {
+            mode = .rows(try openRows(url: url, schema: schema, delivery: delivery, context: context))
+            return
+        }
+        table = try context.value(PostgresSinkKind.table) ?? PostgresSinkKind.defaultTable
+        let encoder = SinkBatchEncoder(table: table)
         switch delivery {
         case .exactlyOnce:
-            writer = try TwoPhaseCommitSink(url: url, table: table, context: context, metrics: metrics)
+            mode = .attributed(try TwoPhaseCommitSink(url: url, encoder: encoder, context: context, metrics: metrics))
         case .atLeastOnce:
-            if requested == nil {
-                context.logger.info("the job takes no checkpoints: sink delivers at-least-once (idempotent upserts, visible at once)",
-                                    metadata: ["table": "\(table)"])
-            }
-            writer = try AutocommitSinkWriter(url: url, table: table, metrics: metrics, logger: context.logger)
+            mode = .attributed(try AutocommitSinkWriter(url: url, table: table, encoder: encoder, metrics: metrics, logger: context.logger))
+        }
+    }
+
+    private func openRows(url: String, schema: Schema, delivery: SinkDelivery, context: OperatorContext) throws -> any SinkWriter<RowRecord> {
+        guard let table = try context.value(PostgresSinkKind.table) else {
+            throw OperatorError.configuration(operatorID, "set params.table: the table the rows go into")
+        }
+        self.table = table
+        let key = PostgresSinkKind.columnList(try context.value(PostgresSinkKind.key))
+        let renames: [String: String]
+        let encoder: RowSinkEncoder
+        do {
+            renames = try PostgresSinkKind.renames(try context.value(PostgresSinkKind.columns), of: schema)
+            encoder = try RowSinkEncoder(table: table, layout: RowLayout(schema), key: key, columns: renames)
+        } catch {
+            throw OperatorError.configuration(operatorID, "\(error)")
+        }
+        let check = try PostgresConnection.connect(url: url, logger: context.logger)
+        do {
+            try PostgresTableCheck(table: table, schema: schema, key: key, renames: renames).run(on: check)
+        } catch let error as SinkTableError {
+            throw OperatorError.configuration(operatorID, error.description)
+        }
+        switch delivery {
+        case .exactlyOnce: return try TwoPhaseCommitSink(url: url, encoder: encoder, context: context, metrics: metrics)
+        case .atLeastOnce: return try AutocommitSinkWriter(url: url, table: table, encoder: encoder, metrics: metrics, logger: context.logger)
         }
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
-        guard case .attributed(let row) = record else { return }
-        pending.append(row)
-        if pending.count >= batchSize { try flush() }
+        switch (record, mode) {
+        case (.attributed(let row), .attributed?):
+            pending.append(row)
+            if pending.count >= batchSize { try flush() }
+        case (.row(let row), .rows?):
+            pendingRows.append(row)
+            if pendingRows.count >= batchSize { try flush() }
+        default:
+            throw OperatorError.configuration(operatorID, "cannot write a \(Self.describe(record)) into \(table) (submission checks the input)")
+        }
+    }
+
+    private static func describe(_ record: StreamRecord) -> String {
+        switch record {
+        case .click: "click record"
+        case .checkout: "checkout record"
+        case .attributed: "attributed checkout record"
+        case .row: "row"
+        }
     }
 
     public func processWatermark(_ watermark: Int64, output: any RecordOutput) throws {
@@ -81,24 +146,45 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator {
 
     public func close() {
         writer?.close()
-        writer = nil
+        mode = nil
+    }
+
+    /// The writer, whatever its records.
+    private var writer: (any SinkWriterLifecycle)? {
+        switch mode {
+        case .attributed(let writer): writer
+        case .rows(let writer): writer
+        case nil: nil
+        }
     }
 
     private func flushIfDue() throws {
-        if !pending.isEmpty && Date().timeIntervalSince(lastFlush) >= flushInterval { try flush() }
+        if (!pending.isEmpty || !pendingRows.isEmpty) && Date().timeIntervalSince(lastFlush) >= flushInterval { try flush() }
     }
 
     private func flush() throws {
         lastFlush = Date()
-        guard let writer, !pending.isEmpty else { return }
-        let rows = SinkStatements.latestPerCheckout(pending)
-        if maxRowsPerSecond > 0 {
-            let wait = nextWriteAllowed.timeIntervalSinceNow
-            if wait > 0 { sleepSeconds(wait) }
-            nextWriteAllowed = max(nextWriteAllowed, Date()).addingTimeInterval(Double(rows.count) / Double(maxRowsPerSecond))
+        switch mode {
+        case .attributed(let writer) where !pending.isEmpty:
+            let rows = SinkStatements.latestPerCheckout(pending)
+            limitRate(rows.count)
+            try writer.write(rows)
+            rowsWritten += rows.count
+            pending.removeAll(keepingCapacity: true)
+        case .rows(let writer) where !pendingRows.isEmpty:
+            limitRate(pendingRows.count)
+            try writer.write(pendingRows)
+            rowsWritten += pendingRows.count
+            pendingRows.removeAll(keepingCapacity: true)
+        default:
+            break
         }
-        try writer.write(rows)
-        rowsWritten += rows.count
-        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func limitRate(_ rows: Int) {
+        guard maxRowsPerSecond > 0 else { return }
+        let wait = nextWriteAllowed.timeIntervalSinceNow
+        if wait > 0 { sleepSeconds(wait) }
+        nextWriteAllowed = max(nextWriteAllowed, Date()).addingTimeInterval(Double(rows) / Double(maxRowsPerSecond))
     }
 }

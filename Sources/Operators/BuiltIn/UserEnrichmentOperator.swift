@@ -10,7 +10,7 @@ import SluiceEngine
 /// only for users not cached) and keeps each user's versions in a bounded cache that expires
 /// after `cache-ttl`, so later user changes are seen. Unknown users get a NULL name and are
 /// counted, never dropped. Owns one connection; runs on the task thread.
-public final class UserEnrichmentOperator: StreamOperator {
+public final class UserEnrichmentOperator: StreamOperator, CountingOperator {
     struct Version {
         var validFrom: Int64
         var validTo: Int64?
@@ -36,6 +36,15 @@ public final class UserEnrichmentOperator: StreamOperator {
     public var cacheHitRatio: Double { Self.hitRatio(hits: cacheHits, misses: cacheMisses) }
 
     public init() {}
+
+    public func count(of event: String) -> Int? {
+        switch event {
+        case "cache_hits": cacheHits
+        case "cache_misses": cacheMisses
+        case "unknown_users": unknownUsers
+        default: nil
+        }
+    }
 
     public func open(context: OperatorContext) throws {
         guard let url = try context.value(UserEnrichmentKind.postgres) ?? context.environment.postgresURL else {

@@ -11,25 +11,25 @@ import SluicePostgres
 /// an upsert, and so is every later one (a replay or a correction: more are likely to follow).
 /// A database blip is retried with reconnects (`PostgresRetry`): an autocommit batch that
 /// failed left nothing behind, so repeating it is safe.
-final class AutocommitSinkWriter: SinkWriter {
+final class AutocommitSinkWriter<Encoding: SinkEncoding>: SinkWriter {
     private let connection: PostgresConnection
     private let retry: PostgresRetry
     private let table: String
     private let metrics: SinkMetrics
     private let logger: Logger
-    private var encoder: SinkBatchEncoder
+    private var encoder: Encoding
     private var upsertOnly = false
 
-    init(url: String, table: String, metrics: SinkMetrics, logger: Logger) throws {
+    init(url: String, table: String, encoder: Encoding, metrics: SinkMetrics, logger: Logger) throws {
         connection = try PostgresConnection.connect(url: url, logger: logger)
         retry = PostgresRetry(logger: logger)
         self.table = table
-        encoder = SinkBatchEncoder(table: table)
+        self.encoder = encoder
         self.metrics = metrics
         self.logger = logger
     }
 
-    func write(_ rows: [AttributedCheckout]) throws {
+    func write(_ rows: [Encoding.Record]) throws {
         let started = ContinuousClock.now
         let what = "write \(rows.count) rows into \(table)"
         func run(upsert: Bool) throws {
@@ -47,7 +47,7 @@ final class AutocommitSinkWriter: SinkWriter {
                         metadata: ["table": "\(table)"])
             try run(upsert: true)
         }
-        metrics.committed(eventTimesMillis: rows.map(\.checkout.eventTime), commitSeconds: (ContinuousClock.now - started) / .seconds(1))
+        metrics.committed(eventTimesMillis: rows.map { encoder.eventTime($0) }, commitSeconds: (ContinuousClock.now - started) / .seconds(1))
     }
 
     /// Nothing to store: the rows before the barrier are already committed.

@@ -7,23 +7,7 @@ import SluicePostgres
 ///
 /// Owns both encoders' buffers; used on the task thread only. Encoding and sending are apart so
 /// a writer can encode the next batch while the server still runs the previous one.
-struct SinkBatchEncoder {
-    /// One encoded batch, ready to send.
-    enum Batch {
-        case copy(sql: String, data: [UInt8])
-        case statement(sql: String, parameters: [PostgresBinaryValue])
-
-        /// Sends the batch without waiting for its result (`awaitInFlight()` or the next
-        /// statement reads it); a plain insert that meets a checkout already in the table fails
-        /// with SQLSTATE 23505 there.
-        func send(on connection: PostgresConnection) throws {
-            switch self {
-            case .copy(let sql, let data): try connection.sendCopy(sql, data: data)
-            case .statement(let sql, let parameters): try connection.send(sql, binary: parameters)
-            }
-        }
-    }
-
+struct SinkBatchEncoder: SinkEncoding {
     let statements: SinkStatements
     private var arrays = SinkColumnArrays()
     private var copyRows = SinkCopyRows()
@@ -35,8 +19,12 @@ struct SinkBatchEncoder {
     /// `rows` as plain inserts (`upsert: false`: COPY, or the insert statement when an amount
     /// has no binary form) or as the upsert. Drop the batch before the next call, which reuses
     /// its buffers.
-    mutating func encode(_ rows: some Collection<AttributedCheckout>, upsert: Bool) throws -> Batch {
+    mutating func encode(_ rows: some Collection<AttributedCheckout>, upsert: Bool) throws -> SinkBatch {
         if !upsert, let data = try copyRows.encode(rows) { return .copy(sql: statements.copy, data: data) }
         return .statement(sql: upsert ? statements.upsert : statements.insert, parameters: try arrays.encode(rows))
     }
+
+    func eventTime(_ record: AttributedCheckout) -> Int64 { record.checkout.eventTime }
+
+    func latestPerKey(_ rows: [AttributedCheckout]) -> [AttributedCheckout] { SinkStatements.latestPerCheckout(rows) }
 }

@@ -4,12 +4,18 @@ import SluicePostgres
 /// sink, while `PostgresSinkOperator` keeps batching, de-duplication and rate limiting.
 ///
 /// Called on the task thread only, in the order of the operator's lifecycle.
-protocol SinkWriter: AnyObject {
-    /// Writes one batch: each checkout at most once in it (`SinkStatements.latestPerCheckout`),
-    /// each row replacing any row of its `checkout_id` already in the table. The writer
-    /// encodes the rows (`SinkColumnArrays`) and keeps their checkout event times until they are
+protocol SinkWriter<Record>: SinkWriterLifecycle {
+    associatedtype Record
+
+    /// Writes one batch: each key at most once in it (`SinkStatements.latestPerCheckout`,
+    /// `RowSinkEncoder`), each row replacing any row of its key already in the table. The
+    /// writer encodes the rows (`SinkEncoding`) and keeps their event times until they are
     /// committed, to measure end-to-end latency (`SinkMetrics`).
-    func write(_ rows: [AttributedCheckout]) throws
+    func write(_ rows: [Record]) throws
+}
+
+/// What every sink writer does besides writing, whatever its records.
+protocol SinkWriterLifecycle: AnyObject {
     /// Barrier `checkpointID`: every row before it was written. Returns the state to checkpoint.
     func snapshot(checkpointID: UInt64) throws -> [UInt8]?
     /// Bounded input ended and everything was written: make it visible.

@@ -34,7 +34,7 @@ import SluiceEngine
 ///   the limit, the inserts in flight are settled and a fresh savepoint replaces the old one,
 ///   so memory stays bounded; after `maxSavepoints` of them the rest of the epoch upserts, so
 ///   an epoch never holds more subtransactions than PostgreSQL caches per backend (64).
-final class TwoPhaseCommitSink: SinkWriter {
+final class TwoPhaseCommitSink<Encoding: SinkEncoding>: SinkWriter {
     private let connection: PostgresConnection
     private let fence: SinkFence
     private let subtask: Int
@@ -44,7 +44,7 @@ final class TwoPhaseCommitSink: SinkWriter {
     private let logger: Logger
     private let lockTimeoutMillis: Int
     private let metrics: SinkMetrics
-    private var encoder: SinkBatchEncoder
+    private var encoder: Encoding
     /// The most rows kept to redo inserts as upserts; 0: always upsert.
     private let redoLimit: Int
     private var inTransaction = false
@@ -53,16 +53,16 @@ final class TwoPhaseCommitSink: SinkWriter {
     /// The open epoch still writes plain inserts; `redoRows` holds every row it sent since
     /// its latest savepoint, of which it has taken `savepoints`.
     private var epochInserts = false
-    private var redoRows: [AttributedCheckout] = []
+    private var redoRows: [Encoding.Record] = []
     private var savepoints = 0
     /// Checkout event times of the open epoch's rows.
     private var epochEventTimes: [Int64] = []
 
     /// Checks the server, recovers what earlier attempts left (`SinkRecovery`), raises the
     /// fence and registers for completion notices.
-    init(url: String, table: String, context: OperatorContext, metrics: SinkMetrics) throws {
+    init(url: String, encoder: Encoding, context: OperatorContext, metrics: SinkMetrics) throws {
         logger = context.logger
-        encoder = SinkBatchEncoder(table: table)
+        self.encoder = encoder
         // ~0.4 KB per kept row: the default bounds the redo buffer near 4 MB per subtask.
         redoLimit = try context.integer(PostgresSinkKind.insertRedoRows)
         self.metrics = metrics
@@ -87,7 +87,7 @@ final class TwoPhaseCommitSink: SinkWriter {
             "lineage": "\(context.lineage)", "fenceAttempt": "\(context.attempt)"])
     }
 
-    func write(_ rows: [AttributedCheckout]) throws {
+    func write(_ rows: [Encoding.Record]) throws {
         try committer.throwIfFailed()
         if !inTransaction { try begin() }
         // Encoded while PostgreSQL still runs the previous batch, whose result is read next;
@@ -113,7 +113,7 @@ final class TwoPhaseCommitSink: SinkWriter {
             try batch.send(on: connection)
         }
         if epochInserts { redoRows.append(contentsOf: rows) }
-        epochEventTimes.append(contentsOf: rows.lazy.map(\.checkout.eventTime))
+        epochEventTimes.append(contentsOf: rows.lazy.map { [encoder] in encoder.eventTime($0) })
     }
 
     func snapshot(checkpointID: UInt64) throws -> [UInt8]? {
@@ -196,11 +196,11 @@ final class TwoPhaseCommitSink: SinkWriter {
         do {
             try connection.awaitInFlight()
         } catch let error as PostgresError where error.sqlState == SinkStatements.uniqueViolation && epochInserts {
-            logger.info("a checkout is already in the table (a replay, a re-run or a correction): writing the rows since the last savepoint again as upserts, and upserting from now on",
+            logger.info("a key is already in the table (a replay, a re-run or a correction): writing the rows since the last savepoint again as upserts, and upserting from now on",
                         metadata: ["rows": "\(redoRows.count)", "error": "\(error)"])
             upsertOnly = true
             epochInserts = false
-            let rows = SinkStatements.latestPerCheckout(redoRows)
+            let rows = encoder.latestPerKey(redoRows)
             redoRows = []
             try connection.simpleQuery("ROLLBACK TO SAVEPOINT \(Self.savepoint)")
             for start in stride(from: 0, to: rows.count, by: Self.redoBatchRows) {
@@ -210,11 +210,11 @@ final class TwoPhaseCommitSink: SinkWriter {
         }
     }
 
-    private static let savepoint = "sluice_batches"
+    private static var savepoint: String { "sluice_batches" }
     /// Each savepoint with writes is a subtransaction id; PostgreSQL caches 64 per backend and
     /// makes every snapshot slower beyond that, so an epoch stays well under it.
-    private static let maxSavepoints = 32
-    private static let redoBatchRows = 1_000
+    private static var maxSavepoints: Int { 32 }
+    private static var redoBatchRows: Int { 1_000 }
 
     /// Runs a statement of the open epoch transaction. Any failure ends the epoch: the task
     /// fails, and the transaction is rolled back (it is never prepared after an error).

@@ -1,3 +1,4 @@
+import SluiceEngine
 import SluiceOperators
 import Synchronization
 
@@ -14,9 +15,9 @@ final class OperatorCounters: Sendable {
     private let live: [@Sendable (inout OperatorFigures) -> Void]
     private let published = Mutex(OperatorFigures())
 
-    /// `operators`: the chain's operator instances with their ids, source first.
-    init(operators: [(id: String, instance: AnyObject)]) {
-        readers = operators.compactMap { Self.reader(id: $0.id, instance: $0.instance) }
+    /// `operators`: the chain's operator instances with their ids and declared counters, source first.
+    init(operators: [(id: String, instance: AnyObject, metrics: [OperatorKindDeclaration.Metric])]) {
+        readers = operators.compactMap { Self.reader(id: $0.id, instance: $0.instance, declared: $0.metrics) }
         live = operators.compactMap { entry in
             guard let sink = entry.instance as? PostgresSinkOperator else { return nil }
             let metrics = sink.metrics
@@ -43,37 +44,32 @@ final class OperatorCounters: Sendable {
 
     /// Reads one operator's figures; the closure is only ever called on the task thread
     /// (from `publish`), which is what makes capturing the non-Sendable operator sound.
-    private static func reader(id: String, instance: AnyObject) -> (@Sendable (inout OperatorFigures) -> Void)? {
+    private static func reader(id: String, instance: AnyObject, declared: [OperatorKindDeclaration.Metric])
+        -> (@Sendable (inout OperatorFigures) -> Void)? {
         @Sendable func key(_ event: String) -> OperatorCounterKey { OperatorCounterKey(operatorID: id, event: event) }
         @Sendable func count(_ value: Int) -> UInt64 { UInt64(max(0, value)) }
-        switch instance {
-        case let op as FirstClickAttributionOperator:
+        var parts: [@Sendable (inout OperatorFigures) -> Void] = []
+        // The counters the kind declares, read through the protocol.
+        if let op = instance as? any CountingOperator {
             nonisolated(unsafe) let op = op
-            return { figures in
-                figures.counters[key("attributed")] = count(op.attributed)
-                figures.counters[key("unattributed")] = count(op.unattributed)
-                figures.counters[key("late")] = count(op.late)
+            let events = declared.map(\.event)
+            parts.append { figures in
+                for event in events { if let value = op.count(of: event) { figures.counters[key(event)] = count(value) } }
             }
+        }
+        // Figures beyond counters (gauges of their own families).
+        switch instance {
         case let op as KafkaSourceOperator:
             nonisolated(unsafe) let op = op
-            return { figures in
-                figures.counters[key("records_read")] = op.recordsRead
-                figures.counters[key("dead_lettered")] = op.deadLettered
-                figures.consumerLag = op.consumerLag
-            }
+            parts.append { figures in figures.consumerLag = op.consumerLag }
         case let op as UserEnrichmentOperator:
             nonisolated(unsafe) let op = op
-            return { figures in
-                figures.counters[key("cache_hits")] = count(op.cacheHits)
-                figures.counters[key("cache_misses")] = count(op.cacheMisses)
-                figures.counters[key("unknown_users")] = count(op.unknownUsers)
-                figures.cacheHitRatio = op.cacheHitRatio
-            }
-        case let op as PostgresSinkOperator:
-            nonisolated(unsafe) let op = op
-            return { figures in figures.counters[key("rows_written")] = count(op.rowsWritten) }
+            parts.append { figures in figures.cacheHitRatio = op.cacheHitRatio }
         default:
-            return nil
+            break
         }
+        guard !parts.isEmpty else { return nil }
+        let all = parts
+        return { figures in for part in all { part(&figures) } }
     }
 }

@@ -14,6 +14,8 @@ final class RecordWriter: RecordOutput {
     struct Edge {
         var partitioning: _ProtoPartitioning
         var keyBy: [String]
+        /// For rows on a hash edge: the key columns in the emitted rows' layout.
+        var rowKey: RowKeyColumns?
         /// Indexed by consumer subtask.
         var channels: [OutputChannel]
     }
@@ -53,7 +55,7 @@ final class RecordWriter: RecordOutput {
             let target: Int
             switch edge.partitioning {
             case .hash:
-                RecordKey.write(record, fields: edge.keyBy, into: &keyBytes)
+                RecordKey.write(record, fields: edge.keyBy, rowKey: edge.rowKey, into: &keyBytes)
                 let group = assigner.keyGroup(forKey: keyBytes)
                 target = assigner.subtask(forKeyGroup: group, parallelism: edge.channels.count)
             case .forward:

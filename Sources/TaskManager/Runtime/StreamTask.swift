@@ -2,6 +2,7 @@ import DequeModule
 import Foundation
 import Logging
 import NIOCore
+import SluiceEngine
 import SluiceOperators
 import SluiceProtocol
 import Synchronization
@@ -50,10 +51,14 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
     /// Time the outputs waited for credit; read by heartbeats and metrics from other threads. Set before `run`.
     var backPressuredNanos: @Sendable () -> UInt64 = { 0 }
 
+    /// The layout of rows arriving on each logical input (nil where none were declared).
+    private let inputLayouts: [RowLayout]
+
     init(descriptor: TaskDescriptor, chain: OperatorChain, logger: Logger) {
         self.descriptor = descriptor
         self.chain = chain
         self.logger = logger
+        inputLayouts = descriptor.inputSchemas.map(RowLayout.init)
     }
 
 
@@ -166,10 +171,11 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
         case .buffer(let buffer, let count):
             let input = logicalInput[channel.index] ?? 0
             bytesIn.add(UInt64(buffer.readableBytes), ordering: .relaxed)
+            let layout = input < inputLayouts.count ? inputLayouts[input] : nil
             try buffer.withUnsafeReadableBytes { bytes in
                 var reader = BinaryReader(bytes)
                 for _ in 0..<count {
-                    let record = try RecordCodec.decode(from: &reader)
+                    let record = try RecordCodec.decode(from: &reader, rows: layout)
                     try chain.processInput(record, input: input)
                 }
             }

@@ -24,6 +24,10 @@ struct TaskDescriptor: Sendable {
     /// State to restore: keyed handles of the vertex, operator states of the chain's operators.
     var restore: [_ProtoStateHandle]
     var restoreCheckpointID: UInt64?
+    /// The schema arriving on each logical input of the chain's head (empty from a JobManager
+    /// that sends none), and what the chain's last operator emits (nil for a sink).
+    var inputSchemas: [Schema]
+    var outputSchema: Schema?
 
     /// Validates `deploy` first: a malformed deployment fails its task with the reason, it never
     /// traps the TaskManager.
@@ -64,6 +68,11 @@ struct TaskDescriptor: Sendable {
         checkpointStorage = deploy.checkpointStorage
         restore = deploy.restore
         restoreCheckpointID = deploy.restoreCheckpointID > 0 ? deploy.restoreCheckpointID : nil
+        var inputSchemas: [Schema] = []
+        for schema in deploy.chain[0].inputSchemas { inputSchemas.append(try Schema(schema)) }
+        self.inputSchemas = inputSchemas
+        let last = deploy.chain[deploy.chain.count - 1]
+        outputSchema = last.hasOutputSchema ? try Schema(last.outputSchema) : nil
     }
 
     /// What operator `operatorID` gets back from the restored checkpoint (every old subtask's state).

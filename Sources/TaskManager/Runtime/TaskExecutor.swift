@@ -170,7 +170,7 @@ public final class TaskExecutor: Sendable {
         var keyedOperatorID: String?
         var reusable: [String: String] = [:]
         var contexts: [(OperatorContext, Any)] = []
-        var instances: [(id: String, instance: AnyObject)] = []
+        var instances: [(id: String, instance: AnyObject, metrics: [OperatorKindDeclaration.Metric])] = []
         var checkpointed: [(id: String, instance: any CheckpointedOperator)] = []
         for spec in descriptor.chain {
             guard let factory = BuiltInOperators.factory(spec.kind) else {
@@ -200,16 +200,17 @@ public final class TaskExecutor: Sendable {
                 params: spec.params, keyedState: keyed ? stateBackend : nil, sideOutputs: sideOutputs,
                 environment: environment, logger: operatorLogger, lineage: descriptor.lineage,
                 checkpointing: descriptor.checkpointing, restored: descriptor.restoredState(of: spec.id),
-                checkpointListeners: listeners)
+                checkpointListeners: listeners, inputSchemas: try spec.inputSchemas.map { try Schema($0) },
+                outputSchema: spec.hasOutputSchema ? try Schema(spec.outputSchema) : nil, keyBy: spec.keyBy)
             switch instance {
             case .source(let op):
                 source = op
                 contexts.append((context, op))
-                instances.append((spec.id, op))
+                instances.append((spec.id, op, factory.declaration.metrics))
             case .operator(let op):
                 operators.append(op)
                 contexts.append((context, op))
-                instances.append((spec.id, op))
+                instances.append((spec.id, op, factory.declaration.metrics))
             }
             if let op = instance.checkpointed { checkpointed.append((spec.id, op)) }
         }
@@ -220,7 +221,15 @@ public final class TaskExecutor: Sendable {
                     producerSubtask: descriptor.subtask, consumerVertex: consumer.vertexID, consumerSubtask: Int(consumer.subtaskIndex)))
             }
             guard !channels.isEmpty else { throw OperatorError.configuration(descriptor.vertexID, "output edge without consumers") }
-            return RecordWriter.Edge(partitioning: edge.partitioning, keyBy: edge.keyBy, channels: channels)
+            var rowKey: RowKeyColumns?
+            if edge.partitioning == .hash, let schema = descriptor.outputSchema, !edge.keyBy.isEmpty {
+                do {
+                    rowKey = try RowKeyColumns(edge.keyBy, in: RowLayout(schema))
+                } catch {
+                    throw OperatorError.configuration(descriptor.vertexID, "output edge to \(edge.targetVertexID): \(error)")
+                }
+            }
+            return RecordWriter.Edge(partitioning: edge.partitioning, keyBy: edge.keyBy, rowKey: rowKey, channels: channels)
         }
         let writer = RecordWriter(edges: edges, subtask: descriptor.subtask, maxParallelism: descriptor.maxParallelism)
         let chain = OperatorChain(source: source, operators: operators, writer: writer)
@@ -251,7 +260,7 @@ public final class TaskExecutor: Sendable {
     }
 
     /// Series of the task, fed from its atomics at scrape time (nothing per record).
-    private func registerMetrics(of task: StreamTask, descriptor: TaskDescriptor, instances: [(id: String, instance: AnyObject)],
+    private func registerMetrics(of task: StreamTask, descriptor: TaskDescriptor, instances: [(id: String, instance: AnyObject, metrics: [OperatorKindDeclaration.Metric])],
                                  outputs: [OutputChannel]) {
         // Heartbeats report the operator counters and back-pressure too, with or without a /metrics endpoint.
         let counters = OperatorCounters(operators: instances)

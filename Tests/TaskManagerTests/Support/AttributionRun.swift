@@ -1,5 +1,6 @@
 import Logging
 import SluiceOperators
+import Testing
 import SluiceTaskManager
 
 /// One `FirstClickAttributionOperator` over a real `RocksDBStateBackend`, fed a scripted input,
@@ -52,6 +53,10 @@ final class AttributionRun: RecordOutput, SideOutputs {
 
     func lateEvent(_ record: StreamRecord, watermark: Int64, reason: String) throws {
         late.append(record)
+    }
+
+    func lateRow(json: String, operatorID: String, eventTime: Int64, watermark: Int64, reason: String) throws {
+        Issue.record("the attribution operator handed a late row: \(json)")
     }
 
     func flush() throws {}

@@ -778,6 +778,58 @@ public nonisolated struct _ProtoOperatorSpec: Sendable {
 
   public var params: Dictionary<String,String> = [:]
 
+  /// The schemas the JobManager derived at submission (DESIGN.md §4): what arrives on each
+  /// logical input, and what the operator emits (absent for sinks).
+  public var inputSchemas: [_ProtoRowSchema] = []
+
+  public var outputSchema: _ProtoRowSchema {
+    get {_outputSchema ?? _ProtoRowSchema()}
+    set {_outputSchema = newValue}
+  }
+  /// Returns true if `outputSchema` has been explicitly set.
+  public var hasOutputSchema: Bool {self._outputSchema != nil}
+  /// Clears the value of `outputSchema`. Subsequent reads from it will return its default value.
+  public mutating func clearOutputSchema() {self._outputSchema = nil}
+
+  /// The columns a keyed operator's input is keyed by (its state is per key of them).
+  public var keyBy: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _outputSchema: _ProtoRowSchema? = nil
+}
+
+/// Named, typed columns of the rows on an edge; `event_time` names the timestamp column.
+public nonisolated struct _ProtoRowSchema: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var columns: [_ProtoColumnSchema] = []
+
+  public var eventTime: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct _ProtoColumnSchema: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  /// int64, float64, decimal(p,s), string, bool, timestamp, bytes
+  public var type: String = String()
+
+  public var nullable: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2272,7 +2324,7 @@ nonisolated extension _ProtoClusterStatus: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension _ProtoOperatorSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".OperatorSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}name\0\u{1}params\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}name\0\u{1}params\0\u{3}input_schemas\0\u{3}output_schema\0\u{3}key_by\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2284,12 +2336,19 @@ nonisolated extension _ProtoOperatorSpec: SwiftProtobuf.Message, SwiftProtobuf._
       case 2: try { try decoder.decodeSingularStringField(value: &self.kind) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.name) }()
       case 4: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.params) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.inputSchemas) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._outputSchema) }()
+      case 7: try { try decoder.decodeRepeatedStringField(value: &self.keyBy) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.id.isEmpty {
       try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
     }
@@ -2302,6 +2361,15 @@ nonisolated extension _ProtoOperatorSpec: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.params.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.params, fieldNumber: 4)
     }
+    if !self.inputSchemas.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.inputSchemas, fieldNumber: 5)
+    }
+    try { if let v = self._outputSchema {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    if !self.keyBy.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.keyBy, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2310,6 +2378,89 @@ nonisolated extension _ProtoOperatorSpec: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.kind != rhs.kind {return false}
     if lhs.name != rhs.name {return false}
     if lhs.params != rhs.params {return false}
+    if lhs.inputSchemas != rhs.inputSchemas {return false}
+    if lhs._outputSchema != rhs._outputSchema {return false}
+    if lhs.keyBy != rhs.keyBy {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension _ProtoRowSchema: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RowSchema"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}columns\0\u{3}event_time\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.columns) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.eventTime) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if !self.columns.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.columns, fieldNumber: 2)
+    }
+    if !self.eventTime.isEmpty {
+      try visitor.visitSingularStringField(value: self.eventTime, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: _ProtoRowSchema, rhs: _ProtoRowSchema) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.columns != rhs.columns {return false}
+    if lhs.eventTime != rhs.eventTime {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension _ProtoColumnSchema: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ColumnSchema"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}type\0\u{1}nullable\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.type) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.nullable) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if !self.type.isEmpty {
+      try visitor.visitSingularStringField(value: self.type, fieldNumber: 2)
+    }
+    if self.nullable != false {
+      try visitor.visitSingularBoolField(value: self.nullable, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: _ProtoColumnSchema, rhs: _ProtoColumnSchema) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.type != rhs.type {return false}
+    if lhs.nullable != rhs.nullable {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -829,6 +829,96 @@ void   sluice__v1__operator_spec__free_unpacked
   assert(message->base.descriptor == &sluice__v1__operator_spec__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   sluice__v1__row_schema__init
+                     (Sluice__V1__RowSchema         *message)
+{
+  static const Sluice__V1__RowSchema init_value = SLUICE__V1__ROW_SCHEMA__INIT;
+  *message = init_value;
+}
+size_t sluice__v1__row_schema__get_packed_size
+                     (const Sluice__V1__RowSchema *message)
+{
+  assert(message->base.descriptor == &sluice__v1__row_schema__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t sluice__v1__row_schema__pack
+                     (const Sluice__V1__RowSchema *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &sluice__v1__row_schema__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t sluice__v1__row_schema__pack_to_buffer
+                     (const Sluice__V1__RowSchema *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &sluice__v1__row_schema__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Sluice__V1__RowSchema *
+       sluice__v1__row_schema__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Sluice__V1__RowSchema *)
+     protobuf_c_message_unpack (&sluice__v1__row_schema__descriptor,
+                                allocator, len, data);
+}
+void   sluice__v1__row_schema__free_unpacked
+                     (Sluice__V1__RowSchema *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &sluice__v1__row_schema__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   sluice__v1__column_schema__init
+                     (Sluice__V1__ColumnSchema         *message)
+{
+  static const Sluice__V1__ColumnSchema init_value = SLUICE__V1__COLUMN_SCHEMA__INIT;
+  *message = init_value;
+}
+size_t sluice__v1__column_schema__get_packed_size
+                     (const Sluice__V1__ColumnSchema *message)
+{
+  assert(message->base.descriptor == &sluice__v1__column_schema__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t sluice__v1__column_schema__pack
+                     (const Sluice__V1__ColumnSchema *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &sluice__v1__column_schema__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t sluice__v1__column_schema__pack_to_buffer
+                     (const Sluice__V1__ColumnSchema *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &sluice__v1__column_schema__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Sluice__V1__ColumnSchema *
+       sluice__v1__column_schema__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Sluice__V1__ColumnSchema *)
+     protobuf_c_message_unpack (&sluice__v1__column_schema__descriptor,
+                                allocator, len, data);
+}
+void   sluice__v1__column_schema__free_unpacked
+                     (Sluice__V1__ColumnSchema *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &sluice__v1__column_schema__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   sluice__v1__channel_address__init
                      (Sluice__V1__ChannelAddress         *message)
 {
@@ -3004,7 +3094,7 @@ const ProtobufCMessageDescriptor sluice__v1__operator_spec__params_entry__descri
   (ProtobufCMessageInit) sluice__v1__operator_spec__params_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sluice__v1__operator_spec__field_descriptors[4] =
+static const ProtobufCFieldDescriptor sluice__v1__operator_spec__field_descriptors[7] =
 {
   {
     "id",
@@ -3054,17 +3144,56 @@ static const ProtobufCFieldDescriptor sluice__v1__operator_spec__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "input_schemas",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Sluice__V1__OperatorSpec, n_input_schemas),
+    offsetof(Sluice__V1__OperatorSpec, input_schemas),
+    &sluice__v1__row_schema__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "output_schema",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__OperatorSpec, output_schema),
+    &sluice__v1__row_schema__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "key_by",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Sluice__V1__OperatorSpec, n_key_by),
+    offsetof(Sluice__V1__OperatorSpec, key_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__v1__operator_spec__field_indices_by_name[] = {
   0,   /* field[0] = id */
+  4,   /* field[4] = input_schemas */
+  6,   /* field[6] = key_by */
   1,   /* field[1] = kind */
   2,   /* field[2] = name */
+  5,   /* field[5] = output_schema */
   3,   /* field[3] = params */
 };
 static const ProtobufCIntRange sluice__v1__operator_spec__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor sluice__v1__operator_spec__descriptor =
 {
@@ -3074,11 +3203,139 @@ const ProtobufCMessageDescriptor sluice__v1__operator_spec__descriptor =
   "Sluice__V1__OperatorSpec",
   "sluice.v1",
   sizeof(Sluice__V1__OperatorSpec),
-  4,
+  7,
   sluice__v1__operator_spec__field_descriptors,
   sluice__v1__operator_spec__field_indices_by_name,
   1,  sluice__v1__operator_spec__number_ranges,
   (ProtobufCMessageInit) sluice__v1__operator_spec__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor sluice__v1__row_schema__field_descriptors[3] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__RowSchema, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "columns",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Sluice__V1__RowSchema, n_columns),
+    offsetof(Sluice__V1__RowSchema, columns),
+    &sluice__v1__column_schema__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_time",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__RowSchema, event_time),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned sluice__v1__row_schema__field_indices_by_name[] = {
+  1,   /* field[1] = columns */
+  2,   /* field[2] = event_time */
+  0,   /* field[0] = name */
+};
+static const ProtobufCIntRange sluice__v1__row_schema__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor sluice__v1__row_schema__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "sluice.v1.RowSchema",
+  "RowSchema",
+  "Sluice__V1__RowSchema",
+  "sluice.v1",
+  sizeof(Sluice__V1__RowSchema),
+  3,
+  sluice__v1__row_schema__field_descriptors,
+  sluice__v1__row_schema__field_indices_by_name,
+  1,  sluice__v1__row_schema__number_ranges,
+  (ProtobufCMessageInit) sluice__v1__row_schema__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor sluice__v1__column_schema__field_descriptors[3] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__ColumnSchema, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "type",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__ColumnSchema, type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "nullable",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__ColumnSchema, nullable),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned sluice__v1__column_schema__field_indices_by_name[] = {
+  0,   /* field[0] = name */
+  2,   /* field[2] = nullable */
+  1,   /* field[1] = type */
+};
+static const ProtobufCIntRange sluice__v1__column_schema__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor sluice__v1__column_schema__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "sluice.v1.ColumnSchema",
+  "ColumnSchema",
+  "Sluice__V1__ColumnSchema",
+  "sluice.v1",
+  sizeof(Sluice__V1__ColumnSchema),
+  3,
+  sluice__v1__column_schema__field_descriptors,
+  sluice__v1__column_schema__field_indices_by_name,
+  1,  sluice__v1__column_schema__number_ranges,
+  (ProtobufCMessageInit) sluice__v1__column_schema__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor sluice__v1__channel_address__field_descriptors[6] =

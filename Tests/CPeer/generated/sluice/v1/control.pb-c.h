@@ -35,6 +35,8 @@ typedef struct Sluice__V1__TaskManagerStatus Sluice__V1__TaskManagerStatus;
 typedef struct Sluice__V1__ClusterStatus Sluice__V1__ClusterStatus;
 typedef struct Sluice__V1__OperatorSpec Sluice__V1__OperatorSpec;
 typedef struct Sluice__V1__OperatorSpec__ParamsEntry Sluice__V1__OperatorSpec__ParamsEntry;
+typedef struct Sluice__V1__RowSchema Sluice__V1__RowSchema;
+typedef struct Sluice__V1__ColumnSchema Sluice__V1__ColumnSchema;
 typedef struct Sluice__V1__ChannelAddress Sluice__V1__ChannelAddress;
 typedef struct Sluice__V1__OutputEdge Sluice__V1__OutputEdge;
 typedef struct Sluice__V1__InputEdge Sluice__V1__InputEdge;
@@ -439,10 +441,53 @@ struct  Sluice__V1__OperatorSpec
   char *name;
   size_t n_params;
   Sluice__V1__OperatorSpec__ParamsEntry **params;
+  /*
+   * The schemas the JobManager derived at submission (DESIGN.md §4): what arrives on each
+   * logical input, and what the operator emits (absent for sinks).
+   */
+  size_t n_input_schemas;
+  Sluice__V1__RowSchema **input_schemas;
+  Sluice__V1__RowSchema *output_schema;
+  /*
+   * The columns a keyed operator's input is keyed by (its state is per key of them).
+   */
+  size_t n_key_by;
+  char **key_by;
 };
 #define SLUICE__V1__OPERATOR_SPEC__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__operator_spec__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, NULL, 0,NULL }
+
+
+/*
+ * Named, typed columns of the rows on an edge; `event_time` names the timestamp column.
+ */
+struct  Sluice__V1__RowSchema
+{
+  ProtobufCMessage base;
+  char *name;
+  size_t n_columns;
+  Sluice__V1__ColumnSchema **columns;
+  char *event_time;
+};
+#define SLUICE__V1__ROW_SCHEMA__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__row_schema__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string }
+
+
+struct  Sluice__V1__ColumnSchema
+{
+  ProtobufCMessage base;
+  char *name;
+  /*
+   * int64, float64, decimal(p,s), string, bool, timestamp, bytes
+   */
+  char *type;
+  protobuf_c_boolean nullable;
+};
+#define SLUICE__V1__COLUMN_SCHEMA__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__column_schema__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Sluice__V1__ChannelAddress
@@ -1024,6 +1069,44 @@ Sluice__V1__OperatorSpec *
 void   sluice__v1__operator_spec__free_unpacked
                      (Sluice__V1__OperatorSpec *message,
                       ProtobufCAllocator *allocator);
+/* Sluice__V1__RowSchema methods */
+void   sluice__v1__row_schema__init
+                     (Sluice__V1__RowSchema         *message);
+size_t sluice__v1__row_schema__get_packed_size
+                     (const Sluice__V1__RowSchema   *message);
+size_t sluice__v1__row_schema__pack
+                     (const Sluice__V1__RowSchema   *message,
+                      uint8_t             *out);
+size_t sluice__v1__row_schema__pack_to_buffer
+                     (const Sluice__V1__RowSchema   *message,
+                      ProtobufCBuffer     *buffer);
+Sluice__V1__RowSchema *
+       sluice__v1__row_schema__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   sluice__v1__row_schema__free_unpacked
+                     (Sluice__V1__RowSchema *message,
+                      ProtobufCAllocator *allocator);
+/* Sluice__V1__ColumnSchema methods */
+void   sluice__v1__column_schema__init
+                     (Sluice__V1__ColumnSchema         *message);
+size_t sluice__v1__column_schema__get_packed_size
+                     (const Sluice__V1__ColumnSchema   *message);
+size_t sluice__v1__column_schema__pack
+                     (const Sluice__V1__ColumnSchema   *message,
+                      uint8_t             *out);
+size_t sluice__v1__column_schema__pack_to_buffer
+                     (const Sluice__V1__ColumnSchema   *message,
+                      ProtobufCBuffer     *buffer);
+Sluice__V1__ColumnSchema *
+       sluice__v1__column_schema__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   sluice__v1__column_schema__free_unpacked
+                     (Sluice__V1__ColumnSchema *message,
+                      ProtobufCAllocator *allocator);
 /* Sluice__V1__ChannelAddress methods */
 void   sluice__v1__channel_address__init
                      (Sluice__V1__ChannelAddress         *message);
@@ -1333,6 +1416,12 @@ typedef void (*Sluice__V1__OperatorSpec__ParamsEntry_Closure)
 typedef void (*Sluice__V1__OperatorSpec_Closure)
                  (const Sluice__V1__OperatorSpec *message,
                   void *closure_data);
+typedef void (*Sluice__V1__RowSchema_Closure)
+                 (const Sluice__V1__RowSchema *message,
+                  void *closure_data);
+typedef void (*Sluice__V1__ColumnSchema_Closure)
+                 (const Sluice__V1__ColumnSchema *message,
+                  void *closure_data);
 typedef void (*Sluice__V1__ChannelAddress_Closure)
                  (const Sluice__V1__ChannelAddress *message,
                   void *closure_data);
@@ -1402,6 +1491,8 @@ extern const ProtobufCMessageDescriptor sluice__v1__task_manager_status__descrip
 extern const ProtobufCMessageDescriptor sluice__v1__cluster_status__descriptor;
 extern const ProtobufCMessageDescriptor sluice__v1__operator_spec__descriptor;
 extern const ProtobufCMessageDescriptor sluice__v1__operator_spec__params_entry__descriptor;
+extern const ProtobufCMessageDescriptor sluice__v1__row_schema__descriptor;
+extern const ProtobufCMessageDescriptor sluice__v1__column_schema__descriptor;
 extern const ProtobufCMessageDescriptor sluice__v1__channel_address__descriptor;
 extern const ProtobufCMessageDescriptor sluice__v1__output_edge__descriptor;
 extern const ProtobufCMessageDescriptor sluice__v1__input_edge__descriptor;
