@@ -126,6 +126,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/JobManager",
+            resources: [.embedInCode("WebUI/Assets/index.html"), .embedInCode("WebUI/Assets/app.css"),
+                        .embedInCode("WebUI/Assets/app.js")],
             swiftSettings: strictSwift),
 
         .executableTarget(

@@ -188,20 +188,36 @@ pipeline() {
   start_process datagen "$SLUICE_BIN_DIR/sluice" datagen --skip-users --events 0 --rate "${SLUICE_EVENT_RATE:-500}" \
     --postgres "$url" --kafka "$(cat "$cluster_dir/kafka.bootstrap")"
   local job
-  job="$(active_job checkout-attribution || true)"
-  if [ -n "$job" ]; then
-    echo "  job checkout-attribution already running ($job)"
-  else
-    job="$("$SLUICE_BIN_DIR/sluice" submit "$repo_root/jobs/checkout-attribution.yaml" --rest "$(rest_url)")"
-    echo "  job checkout-attribution submitted ($job)"
-  fi
+  job="$(submit_once checkout-attribution)"
+  # The two library jobs at parallelism 1: with the attribution job's 2 they fill the 4 slots of
+  # 2 TaskManagers.
+  submit_once product-revenue --parallelism 1 >/dev/null
+  submit_once trending-products --parallelism 1 >/dev/null
   cat <<MSG
 
-The attribution job runs; rows reach commerce.attributed_checkouts as the watermark passes
-each checkout (15 s out-of-orderness). Watch them arrive:
+Three jobs run on the same clicks and checkouts (sluice list). Rows reach their tables as the
+watermark passes them (15 s out-of-orderness). Watch the attribution arrive:
   psql "$url" -c "SELECT checkout_id, click_id, checkout_time, click_time, user_name FROM commerce.attributed_checkouts ORDER BY checkout_time DESC LIMIT 5;"
+Revenue per product and minute, and the trending products per 10 minutes:
+  psql "$url" -c "SELECT * FROM commerce.product_revenue_minutely ORDER BY window_start DESC, revenue DESC LIMIT 5;"
+  psql "$url" -c "SELECT * FROM commerce.trending_products ORDER BY window_start DESC, rank LIMIT 5;"
 Job status: $SLUICE_BIN_DIR/sluice status $job --rest $(rest_url)
 MSG
+}
+
+# Submits jobs/$1.yaml (further arguments go to sluice submit) unless a job of that name is
+# active; prints the job's id.
+submit_once() {
+  local name="$1" job
+  shift
+  job="$(active_job "$name" || true)"
+  if [ -n "$job" ]; then
+    echo "  job $name already running ($job)" >&2
+  else
+    job="$("$SLUICE_BIN_DIR/sluice" submit "$repo_root/jobs/$name.yaml" "$@" --rest "$(rest_url)")"
+    echo "  job $name submitted ($job)" >&2
+  fi
+  echo "$job"
 }
 
 status() {

@@ -46,7 +46,7 @@ extension IntegrationSuite {
                 let script = RepositoryLayout.root.appendingPathComponent("Tests/UI/ui_check.py").path
                 let (status, output) = try ShellCommand.execute("/usr/bin/python3", [
                     script, "http://127.0.0.1:\(cluster.restPort)", Self.screenshots.path, "--job", jobID, "--timeout", "120",
-                    "--expect-attribution"])
+                    "--expect-preview"])
                 #expect(status == 0, "ui_check.py:\n\(output)\ndatagen:\n\(stream.output().suffix(1_000))")
                 for page in ["overview", "job", "taskmanagers", "submit"] {
                     let data = try Data(contentsOf: Self.screenshots.appendingPathComponent("\(page).png"))
@@ -63,7 +63,7 @@ extension IntegrationSuite {
         }
 
         /// What the UI's panels read, filled from the heartbeats of a running job: operator
-        /// counters, back-pressure ratios, attribution counts with rows, TaskManager RSS.
+        /// counters, back-pressure ratios, the sink preview with counters and rows, TaskManager RSS.
         private static func expectLiveInsights(_ rest: RESTProbe, jobID: String) async throws {
             let job = try await rest.get("/jobs/\(jobID)").object()
             let vertices = try #require(job["vertices"] as? [[String: Any]])
@@ -71,9 +71,14 @@ extension IntegrationSuite {
             let counters = try #require(attribution["operator-counters"] as? [String: Int], "\(attribution)")
             #expect((counters["attribution/attributed"] ?? 0) > 0 && (counters["sink/rows_written"] ?? 0) > 0, "\(counters)")
             #expect(vertices.allSatisfy { ($0["metrics"] as? [String: Any])?["backpressure-ratio"] != nil }, "\(vertices)")
-            let panel = try await rest.get("/jobs/\(jobID)/attribution").object()
-            #expect((panel["checkouts"] as? Int ?? 0) > 0 && panel["latest-error"] == nil, "\(panel)")
-            #expect((panel["latest"] as? [Any])?.isEmpty == false)
+            let panel = try await rest.get("/jobs/\(jobID)/sink-preview").object()
+            let sinks = try #require(panel["sinks"] as? [[String: Any]], "\(panel)")
+            #expect(sinks.count == 1 && sinks.first?["table"] as? String == "commerce.attributed_checkouts", "\(panel)")
+            #expect(sinks.first?["error"] is NSNull && (sinks.first?["rows"] as? [Any])?.isEmpty == false, "\(panel)")
+            #expect((sinks.first?["columns"] as? [String])?.contains("checkout_id") == true)
+            let listed = try #require(panel["counters"] as? [[String: Any]])
+            #expect(listed.contains { $0["operator"] as? String == "attribution" && $0["event"] as? String == "attributed"
+                && ($0["value"] as? Int ?? 0) > 0 }, "\(listed)")
             let pressure = try await rest.get("/jobs/\(jobID)/vertices/clicks/backpressure").object()
             #expect(pressure["status"] as? String == "ok" && (pressure["subtasks"] as? [Any])?.count == 2, "\(pressure)")
             let taskManagers = try #require(try await rest.get("/taskmanagers").object()["taskmanagers"] as? [[String: Any]])

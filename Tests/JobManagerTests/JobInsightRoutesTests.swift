@@ -22,44 +22,44 @@ import Testing
                                   failureCause: nil, restoredFrom: nil, exceptions: [])
     }
 
-    private func routes(_ job: JobMaster.Snapshot, latest: LatestAttributions) -> InProcessRouter {
+    private func routes(_ job: JobMaster.Snapshot, previews: [SinkPreviewTable] = []) -> InProcessRouter {
         InProcessRouter { router in
-            JobInsightRoutes(lookup: { $0 == job.id ? job : nil }, latest: { _ in latest }).register(on: router)
+            JobInsightRoutes(lookup: { $0 == job.id ? job : nil }, previews: { _ in previews }).register(on: router)
         }
     }
 
-    @Test func attributionSharesAreSummedOverSubtasks() throws {
-        let counts = AttributionCounts(operatorCounters: VertexMetrics.summed([
-            ["attribution/attributed": 50, "attribution/unattributed": 10, "sink/rows_written": 50],
-            ["attribution/attributed": 37, "attribution/unattributed": 3, "clicks/records_read": 400]]))
-        #expect(counts == AttributionCounts(attributed: 87, unattributed: 13))
-        #expect(counts.checkouts == 100)
-        #expect(counts.attributedShare == 0.87)
-    }
-
-    @Test func attributedShareIsZeroBeforeTheFirstCheckout() {
-        #expect(AttributionCounts(operatorCounters: [:]).attributedShare == 0)
-    }
-
-    @Test func attributionEndpointKeepsTheCountsWhenTheRowsCannotBeRead() async throws {
+    @Test func countersAreSummedOverSubtasksPerOperatorAndEvent() async throws {
         let job = try snapshot { executions in
-            executions[TaskKey(vertex: "attribution", subtask: 0)]?.operatorCounters = ["attribution/attributed": 3, "attribution/unattributed": 1]
+            executions[TaskKey(vertex: "attribution", subtask: 0)]?.operatorCounters = ["attribution/attributed": 50, "sink/rows_written": 50]
+            executions[TaskKey(vertex: "attribution", subtask: 1)]?.operatorCounters = ["attribution/attributed": 37, "attribution/unattributed": 3]
         }
-        let body = try await routes(job, latest: .failed("cannot read commerce.attributed_checkouts: connection refused")).send(.get, "/jobs/job1/attribution").json()
-        #expect(body["checkouts"] as? Int == 4)
-        #expect(body["attributed"] as? Int == 3)
-        #expect(body["attributed-share"] as? Double == 0.75)
-        #expect((body["latest"] as? [Any])?.isEmpty == true)
-        #expect((body["latest-error"] as? String)?.contains("connection refused") == true)
+        let body = try await routes(job).send(.get, "/jobs/job1/sink-preview").json()
+        let counters = try #require(body["counters"] as? [[String: Any]])
+        #expect(counters.map { "\($0["operator"] ?? "")/\($0["event"] ?? "")=\($0["value"] ?? "")" }
+                == ["attribution/attributed=87", "attribution/unattributed=3", "sink/rows_written=50"])
     }
 
-    @Test func attributionEndpointListsTheLatestRows() async throws {
-        let job = try snapshot { _ in }
-        let rows = LatestAttributions(rows: [["checkout_id": "c9", "click_id": nil]], error: nil, table: "commerce.attributed_checkouts")
-        let body = try await routes(job, latest: rows).send(.get, "/jobs/job1/attribution").json()
-        let latest = try #require(body["latest"] as? [[String: Any]])
-        #expect(latest.count == 1 && latest[0]["checkout_id"] as? String == "c9" && latest[0]["click_id"] is NSNull)
-        #expect(body["latest-error"] == nil)
+    @Test func thePreviewKeepsTheCountersWhenTheRowsCannotBeRead() async throws {
+        let job = try snapshot { executions in
+            executions[TaskKey(vertex: "attribution", subtask: 0)]?.operatorCounters = ["attribution/attributed": 3]
+        }
+        let failed = SinkPreviewTable.failed("cannot read commerce.attributed_checkouts: connection refused", vertex: "sink",
+                                             table: "commerce.attributed_checkouts", orderBy: "checkout_time")
+        let body = try await routes(job, previews: [failed]).send(.get, "/jobs/job1/sink-preview").json()
+        #expect((body["counters"] as? [Any])?.count == 1)
+        let sink = try #require((body["sinks"] as? [[String: Any]])?.first)
+        #expect((sink["rows"] as? [Any])?.isEmpty == true)
+        #expect((sink["error"] as? String)?.contains("connection refused") == true)
+    }
+
+    @Test func thePreviewListsRowsWithNullsAsNull() async throws {
+        let table = SinkPreviewTable(vertex: "sink", table: "commerce.attributed_checkouts", orderBy: "checkout_time",
+                                     columns: ["checkout_id", "click_id"], rows: [["c9", nil]], error: nil)
+        let body = try await routes(try snapshot { _ in }, previews: [table]).send(.get, "/jobs/job1/sink-preview").json()
+        let sink = try #require((body["sinks"] as? [[String: Any]])?.first)
+        let rows = try #require(sink["rows"] as? [[Any]])
+        #expect(rows.count == 1 && rows[0][0] as? String == "c9" && rows[0][1] is NSNull)
+        #expect(sink["error"] is NSNull && sink["order-by"] as? String == "checkout_time")
     }
 
     @Test func backPressureEndpointReportsTheWorstSubtasksLevel() async throws {
@@ -69,7 +69,7 @@ import Testing
             executions[TaskKey(vertex: "clicks", subtask: 1)]?.backPressureRatio = 0.7
             executions[TaskKey(vertex: "clicks", subtask: 1)]?.sampledAt = 9_500
         }
-        let body = try await routes(job, latest: .failed("unused")).send(.get, "/jobs/job1/vertices/clicks/backpressure").json()
+        let body = try await routes(job).send(.get, "/jobs/job1/vertices/clicks/backpressure").json()
         #expect(body["status"] as? String == "ok")
         #expect(body["backpressure-level"] as? String == "high")
         #expect(body["end-timestamp"] as? Int == 9_500)
@@ -79,8 +79,8 @@ import Testing
     }
 
     @Test func unknownJobOrVertexIs404() async throws {
-        let router = routes(try snapshot { _ in }, latest: .failed("unused"))
-        #expect(try await router.send(.get, "/jobs/nope/attribution").status == .notFound)
+        let router = routes(try snapshot { _ in })
+        #expect(try await router.send(.get, "/jobs/nope/sink-preview").status == .notFound)
         #expect(try await router.send(.get, "/jobs/job1/vertices/nope/backpressure").status == .notFound)
     }
 }

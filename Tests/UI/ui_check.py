@@ -1,12 +1,12 @@
 #!/usr/bin/python3
 """Loads the Sluice web UI of a running cluster in headless Chromium and checks it.
 
-Usage: ui_check.py BASE_URL OUT_DIR [--job JOB_ID] [--timeout SECONDS] [--expect-attribution]
+Usage: ui_check.py BASE_URL OUT_DIR [--job JOB_ID] [--timeout SECONDS] [--expect-preview]
 
 Drives Chromium over the Chrome DevTools Protocol: opens #/overview and waits until it shows
 at least 2 TaskManagers and the job, then the job page until its SVG graph has one node per
 vertex, a node shows a non-zero rate and the checkpoint table has a COMPLETED row (with
---expect-attribution also until the attribution panel lists rows), then the TaskManagers page
+--expect-preview also until the sink preview lists rows), then the TaskManagers page
 until its rates are known, then the submit page. On every page it checks that no two visible text elements overlap and that
 numbers carry units, and it writes a PNG screenshot (overview.png, job.png, taskmanagers.png,
 submit.png) to OUT_DIR. Any JavaScript console error, uncaught exception or browser log error fails the
@@ -205,7 +205,7 @@ def navigate(browser, url):
     browser.call("Page.navigate", url=url)
 
 
-def run(base, out, job, timeout, expect_attribution):
+def run(base, out, job, timeout, expect_preview):
     os.makedirs(out, exist_ok=True)
     with urllib.request.urlopen(base + "/jobs/overview", timeout=10) as reply:
         jobs = json.load(reply)["jobs"]
@@ -230,15 +230,15 @@ def run(base, out, job, timeout, expect_attribution):
 
         navigate(browser, base + "/#/jobs/" + jid)
         browser.wait_for("the job graph with %d nodes, a non-zero rate and a COMPLETED checkpoint%s"
-                         % (vertices, " and attributed rows" if expect_attribution else ""), """
+                         % (vertices, " and sink preview rows" if expect_preview else ""), """
             (() => { const nodes = document.querySelectorAll('#graph g.node').length;
                      const rates = Array.from(document.querySelectorAll('#graph .node-rate')).map(t => t.textContent);
                      const completed = Array.from(document.querySelectorAll('#checkpoint-table tbody tr .badge.COMPLETED')).length;
-                     const rows = Array.from(document.querySelectorAll('#attribution-table tbody tr')).filter(r => !r.querySelector('.empty')).length;
+                     const rows = Array.from(document.querySelectorAll('#sink-preview tbody tr')).filter(r => !r.querySelector('.empty')).length;
                      return { ok: nodes === %d && rates.some(r => /[1-9]/.test(r) && /\\/s$/.test(r)) && completed >= 1 && (rows > 0 || !%s),
-                              nodes, rates, completed, attributionRows: rows,
-                              attributionError: (document.getElementById('attribution-error') || {}).textContent }; })()
-            """ % (vertices, "true" if expect_attribution else "false"))
+                              nodes, rates, completed, previewRows: rows,
+                              previewErrors: Array.from(document.querySelectorAll('#sink-preview .panel-error')).map(e => e.textContent) }; })()
+            """ % (vertices, "true" if expect_preview else "false"))
         check_layout(browser, "job")
         rate = r"/^\d+(\.\d)?[kMG]?\/s$/"
         check_units(browser, "job", "#vertex-table td.rate", rate, "rate cells")
@@ -273,10 +273,10 @@ def main():
     parser.add_argument("out", help="directory for the screenshots")
     parser.add_argument("--job", help="the job to open (default: the first RUNNING job)")
     parser.add_argument("--timeout", type=float, default=90, help="seconds to wait for each page (default 90)")
-    parser.add_argument("--expect-attribution", action="store_true", help="also wait for rows in the attribution panel")
+    parser.add_argument("--expect-preview", action="store_true", help="also wait for rows in the sink preview")
     args = parser.parse_args()
     try:
-        run(args.base.rstrip("/"), args.out, args.job, args.timeout, args.expect_attribution)
+        run(args.base.rstrip("/"), args.out, args.job, args.timeout, args.expect_preview)
     except CheckFailed as failure:
         print("UI check failed: %s" % failure, file=sys.stderr)
         return 1

@@ -61,7 +61,17 @@ public enum PostgresSinkKind {
             }
             _ = try renames(input.params[columns.name], of: schema)
             return nil
+        },
+        preview: { input in
+            guard let schema = input.inputs.first, let table = table(params: input.params, input: schema) else { return nil }
+            let renamed = (try? renames(input.params[columns.name], of: schema)) ?? [:]
+            return .init(table: table, orderBy: schema.eventTime.map { renamed[$0] ?? $0 }, postgresURL: input.params[postgres.name])
         })
+
+    /// The table a sink writes: `table`, or for the attribution job's records the default.
+    public static func table(params: [String: String], input: Schema) -> String? {
+        params[table.name] ?? (AttributionSchemas.typedRecords.contains(input) ? defaultTable : nil)
+    }
 
     /// `a, b` as ["a", "b"].
     public static func columnList(_ text: String?) -> [String] {

@@ -74,6 +74,25 @@ public struct OperatorKindDeclaration: Sendable {
     /// Derives the output schema (nil for sinks) or refuses the inputs/parameters.
     public typealias SchemaRule = @Sendable (SchemaInputs) throws(SchemaRuleError) -> Schema?
 
+    /// Where a sink's output can be looked at: the web UI's "sink preview" shows the newest rows
+    /// of this table (by `orderBy`, descending).
+    public struct PreviewTarget: Sendable, Equatable {
+        /// Schema-qualified PostgreSQL table.
+        public var table: String
+        public var orderBy: String?
+        /// The sink's own connection URL parameter, when set; else the cluster's.
+        public var postgresURL: String?
+
+        public init(table: String, orderBy: String?, postgresURL: String?) {
+            self.table = table
+            self.orderBy = orderBy
+            self.postgresURL = postgresURL
+        }
+    }
+
+    /// How a sink kind's output is previewed, from its validated vertex; nil for kinds with none.
+    public typealias PreviewRule = @Sendable (SchemaInputs) -> PreviewTarget?
+
     public var name: String
     public var role: Role
     /// One line: what the kind does.
@@ -85,9 +104,11 @@ public struct OperatorKindDeclaration: Sendable {
     public var output: String
     public var metrics: [Metric]
     public var schemaRule: SchemaRule
+    public var preview: PreviewRule?
 
     public init(name: String, role: Role, summary: String, parameters: [ParameterDeclaration] = [], inputs: [Input] = [],
-                keying: Keying = .unkeyed, output: String, metrics: [Metric] = [], schemaRule: @escaping SchemaRule) {
+                keying: Keying = .unkeyed, output: String, metrics: [Metric] = [], schemaRule: @escaping SchemaRule,
+                preview: PreviewRule? = nil) {
         precondition(Set(parameters.map(\.name)).count == parameters.count, "duplicate parameter in \(name)")
         precondition(role == .source ? inputs.isEmpty : !inputs.isEmpty, "\(name): sources take no input, others at least one")
         self.name = name
@@ -99,6 +120,7 @@ public struct OperatorKindDeclaration: Sendable {
         self.output = output
         self.metrics = metrics
         self.schemaRule = schemaRule
+        self.preview = preview
     }
 
     public func parameter(_ name: String) -> ParameterDeclaration? { parameters.first { $0.name == name } }

@@ -21,6 +21,8 @@ public struct JobSpec: Sendable, Equatable {
         public var params: [String: String]
         /// The schema of the rows this vertex emits; nil for sinks.
         public var schema: Schema?
+        /// The schemas arriving on its inputs, in `inputs` order.
+        public var inputSchemas: [Schema] = []
         /// Where the vertex is in the YAML (`operators[0]`), for messages.
         public var field: String
     }

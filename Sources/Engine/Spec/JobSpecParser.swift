@@ -120,7 +120,7 @@ public enum JobSpecParser {
         return JobSpec.Vertex(id: id, kind: kind.name, role: kind.role, name: (map["name"] as? String) ?? id, inputs: inputs,
                               keyBy: keyBy, keyed: kind.keying.isKeyed,
                               parallelism: try integer(map["parallelism"], field: "\(field).parallelism", range: 1...maxParallelism),
-                              params: params, schema: nil, field: field)
+                              params: params, schema: nil, inputSchemas: [], field: field)
     }
 
     private static func isIDCharacter(_ scalar: Unicode.Scalar) -> Bool {

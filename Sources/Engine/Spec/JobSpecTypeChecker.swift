@@ -21,6 +21,7 @@ struct JobSpecTypeChecker {
                 inputs.append(schema)
             }
             try checkKey(vertex, inputs: inputs)
+            vertex.inputSchemas = inputs
             do {
                 vertex.schema = try kind.schemaRule(.init(id: vertex.id, inputs: inputs, params: vertex.params, keyBy: vertex.keyBy))
             } catch {

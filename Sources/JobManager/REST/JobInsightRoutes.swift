@@ -1,14 +1,14 @@
 import Hummingbird
 
 /// Routes the web UI reads besides Flink's: a vertex's back-pressure
-/// (`GET /jobs/:id/vertices/:vid/backpressure`) and the attribution panel
-/// (`GET /jobs/:id/attribution`).
+/// (`GET /jobs/:id/vertices/:vid/backpressure`) and the sink preview with the operator counters
+/// (`GET /jobs/:id/sink-preview`).
 ///
-/// `lookup` returns a job's snapshot by id (nil = 404); `latest` reads the newest sink rows
-/// (the JobManager wires `LatestAttributionsReader`; tests pass a stub).
+/// `lookup` returns a job's snapshot by id (nil = 404); `previews` reads the newest sink rows
+/// (the JobManager wires `SinkPreviewReader`; tests pass a stub).
 struct JobInsightRoutes<Context: RequestContext> {
     let lookup: @Sendable (String) -> JobMaster.Snapshot?
-    let latest: @Sendable (JobMaster.Snapshot) async -> LatestAttributions
+    let previews: @Sendable (JobMaster.Snapshot) async -> [SinkPreviewTable]
 
     func register(on router: Router<Context>) {
         router.get("/jobs/:id/vertices/:vid/backpressure") { _, context in
@@ -20,10 +20,10 @@ struct JobInsightRoutes<Context: RequestContext> {
             let executions = (0..<chain.parallelism).map { job.executions[TaskKey(vertex: chain.id, subtask: $0)] ?? Execution() }
             return BackPressureResponse(executions, now: JobMaster.now())
         }
-        router.get("/jobs/:id/attribution") { _, context in
+        router.get("/jobs/:id/sink-preview") { _, context in
             let job = try snapshot(context)
-            let counts = AttributionCounts(operatorCounters: VertexMetrics.summed(job.executions.values.map(\.operatorCounters)))
-            return AttributionResponse(counts: counts, latest: await latest(job))
+            return SinkPreviewResponse(operatorCounters: VertexMetrics.summed(job.executions.values.map(\.operatorCounters)),
+                                       previews: await previews(job))
         }
     }
 

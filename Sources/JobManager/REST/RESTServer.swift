@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import SluiceCatalog
 import SluiceCore
 
 /// The REST API and the web UI on the REST port: a Hummingbird application whose routes are
@@ -51,8 +52,8 @@ public struct RESTServer: Service {
                       tokenRequired: settings.token != nil).register(on: router)
         JobRoutes(jobs: jobs).register(on: router)
         CheckpointRoutes(lookup: { id in jobs.job(id)?.checkpointStats() }).register(on: router)
-        let reader = LatestAttributionsReader(connectors: settings.connectors, logger: logger)
-        JobInsightRoutes(lookup: { id in jobs.job(id)?.snapshot() }, latest: { await reader.latest(of: $0.spec) }).register(on: router)
+        let reader = SinkPreviewReader(catalog: BuiltInKinds.catalog, connectors: settings.connectors, logger: logger)
+        JobInsightRoutes(lookup: { id in jobs.job(id)?.snapshot() }, previews: { await reader.previews(of: $0.spec) }).register(on: router)
         MetricsRoute(render: metrics.render).register(on: router)
         PrometheusTargetsRoute(taskManagers: { membership.snapshot().members.map(\.info) }).register(on: router)
         return router

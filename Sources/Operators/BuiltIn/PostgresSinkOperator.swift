@@ -67,7 +67,7 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator, C
             mode = .rows(try openRows(url: url, schema: schema, delivery: delivery, context: context))
             return
         }
-        table = try context.value(PostgresSinkKind.table) ?? PostgresSinkKind.defaultTable
+        table = try context.value(PostgresSinkKind.table) ?? PostgresSinkKind.defaultTable  // typed: PostgresSinkKind.table(params:input:)
         let encoder = SinkBatchEncoder(table: table)
         switch delivery {
         case .exactlyOnce:
