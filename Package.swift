@@ -89,7 +89,7 @@ let package = Package(
         // Generic operators over rows (windows, Top-N, …): pure logic on the engine's rows.
         .target(
             name: "SluiceLibrary",
-            dependencies: ["SluiceEngine"],
+            dependencies: ["SluiceCore", "SluiceEngine"],
             path: "Sources/Library",
             swiftSettings: strictSwift),
         .target(

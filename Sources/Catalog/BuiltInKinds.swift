@@ -9,6 +9,8 @@ public enum BuiltInKinds {
         FileSourceKind.declaration,
         FirstClickAttributionKind.declaration,
         UserEnrichmentKind.declaration,
+        FilterKind.declaration,
+        ProjectKind.declaration,
         TumblingWindowKind.declaration,
         TopNKind.declaration,
         PostgresSinkKind.declaration,

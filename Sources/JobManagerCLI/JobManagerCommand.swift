@@ -32,6 +32,11 @@ struct Start: AsyncParsableCommand {
     @Option(name: .long, help: "REST API and web UI port (default 8081).")
     var restPort: Int?
 
+    func validate() throws {
+        if let rpcPort, !(0...65535).contains(rpcPort) { throw ValidationError("--rpc-port must be 0...65535, got \(rpcPort)") }
+        if let restPort, !(0...65535).contains(restPort) { throw ValidationError("--rest-port must be 0...65535, got \(restPort)") }
+    }
+
     func run() async throws {
         var settings = try SluiceConfig.load(file: config)
         if let bind { settings.jobManager.bind = bind }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SluiceCore
+import SluiceEngine
 import SluiceOperators
 import SluicePostgres
 import SluiceTools

@@ -50,7 +50,7 @@ extension IntegrationSuite {
         /// Runs `spec` (the shipped YAML with its source made bounded and throttled) over `payloads`
         /// produced to `topic`, kills one TaskManager running it after its first checkpoint, and
         /// returns a connection to the database once the job finished.
-        static func run(job: String, topic: String, payloads: [String], throttle: Int,
+        static func run(job: String, topic: String, payloads: [String], throttle: Int, editing edit: (String) -> String = { $0 },
                         _ judge: (PostgresConnection, [String: String]) throws -> Void) async throws {
             let broker = try DevBrokerServer.start(topics: ["\(topic):4"])
             defer { broker.stop() }
@@ -70,7 +70,7 @@ extension IntegrationSuite {
             _ = try connection.copyIn(table: "ref_raw", columns: ["payload"], rows: payloads.map { [$0] })
 
             let shipped = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/\(job).yaml"), encoding: .utf8)
-            let spec = shipped
+            let spec = edit(shipped)
                 .replacingOccurrences(of: "      topic: \(topic)\n", with: "      topic: \(topic)\n      bounded: true\n      max-records-per-second: \(throttle)\n")
                 .replacingOccurrences(of: "interval-ms: 2000", with: "interval-ms: 1000")
             try #require(spec.contains("bounded: true") && spec.contains("interval-ms: 1000"), "the shipped spec changed shape:\n\(shipped)")
@@ -130,6 +130,34 @@ extension IntegrationSuite {
                 let ends = try connection.execute(
                     "SELECT count(*) FROM commerce.product_revenue_minutely WHERE window_end <> window_start + interval '1 minute'")
                 #expect(ends.value(row: 0, column: 0) == "0")
+            }
+        }
+
+        @Test func aFilterAndAProjectionInFrontOfTheWindowAgreeWithSQL() async throws {
+            let payloads = Self.events(20_000, minutes: 20, seed: 47, checkouts: true)
+            let edit = { (spec: String) in
+                spec.replacingOccurrences(of: "operators:\n", with: """
+                    operators:
+                      - {id: big, kind: filter, inputs: [checkouts], params: {where: "total_amount >= 100 and product_id != 'p1'"}}
+                      - {id: slim, kind: project, inputs: [big], params: {columns: "checkout_time, product_id, total_amount as amount"}}
+
+                    """)
+                .replacingOccurrences(of: "    inputs: [checkouts]\n    key-by: [product_id]", with: "    inputs: [slim]\n    key-by: [product_id]")
+                .replacingOccurrences(of: "revenue=sum(total_amount)", with: "revenue=sum(amount)")
+            }
+            try #require(edit(try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/product-revenue.yaml"), encoding: .utf8))
+                .contains("inputs: [slim]"), "the shipped spec changed shape")
+            try await Self.run(job: "product-revenue", topic: "checkouts", payloads: payloads, throttle: 2_000, editing: edit) { connection, _ in
+                let expected = try Self.rows(connection, """
+                    WITH valid AS (SELECT payload::jsonb AS j FROM ref_raw WHERE payload LIKE '{"checkout_id":"o-%')
+                    SELECT j->>'product_id', date_bin('1 minute', (j->>'datetime_occured')::timestamp, '2000-01-01')::text,
+                           sum((j->>'total_amount')::numeric)::numeric(18,2)::text, count(*)::text
+                    FROM valid WHERE (j->>'total_amount')::numeric >= 100 AND j->>'product_id' <> 'p1' GROUP BY 1, 2
+                    """)
+                let actual = try Self.rows(connection, """
+                    SELECT product_id, window_start::text, revenue::text, checkouts::text FROM commerce.product_revenue_minutely
+                    """)
+                try Self.requireEqual(actual, expected, "commerce.product_revenue_minutely behind the filter")
             }
         }
 

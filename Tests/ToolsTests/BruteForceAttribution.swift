@@ -1,3 +1,4 @@
+import SluiceEngine
 import SluiceOperators
 import SluiceTools
 

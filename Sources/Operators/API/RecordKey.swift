@@ -8,13 +8,10 @@ public enum RecordKey {
     /// Fields a job may key by.
     public static let supportedFields: Set<String> = ["user_id", "product_id"]
 
-    /// Writes the key of `record` for `fields` into `bytes` (cleared first, capacity kept).
-    /// A row's key is its `rowKey` columns (indexes into `layout`), as `write(row:…)` encodes them.
-    public static func write(_ record: StreamRecord, fields: [String], rowKey: RowKeyColumns? = nil, into bytes: inout [UInt8]) {
+    /// Writes the key of an attribution record for `fields` into `bytes` (cleared first,
+    /// capacity kept). A row's key is written by `RowKeyColumns`.
+    public static func write(_ record: StreamRecord, fields: [String], into bytes: inout [UInt8]) {
         bytes.removeAll(keepingCapacity: true)
-        if case .row(let row) = record, let rowKey {
-            return rowKey.write(row.row, into: &bytes)
-        }
         for field in fields {
             switch field {
             case "user_id":

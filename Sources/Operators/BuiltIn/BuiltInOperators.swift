@@ -9,6 +9,8 @@ public enum BuiltInOperators {
         OperatorFactory(FileSourceKind.declaration) { .source(FileSourceOperator()) },
         OperatorFactory(FirstClickAttributionKind.declaration) { .operator(FirstClickAttributionOperator()) },
         OperatorFactory(UserEnrichmentKind.declaration) { .operator(UserEnrichmentOperator()) },
+        OperatorFactory(FilterKind.declaration) { .operator(FilterOperator()) },
+        OperatorFactory(ProjectKind.declaration) { .operator(ProjectOperator()) },
         OperatorFactory(TumblingWindowKind.declaration) { .operator(TumblingWindowOperator()) },
         OperatorFactory(TopNKind.declaration) { .operator(TopNOperator()) },
         OperatorFactory(PostgresSinkKind.declaration) { .operator(PostgresSinkOperator()) },

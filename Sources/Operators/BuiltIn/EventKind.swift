@@ -28,17 +28,22 @@ enum EventKind {
         }
     }
 
-    /// Decodes one JSON record; the error's description is the dead-letter reason.
-    func decode(_ bytes: UnsafeRawBufferPointer, clicks: ClickDecoder, checkouts: CheckoutDecoder,
-                rows: inout RowJSONDecoder?) throws(RecordDecodingError) -> StreamRecord {
+    /// Decodes one JSON record of the attribution job's kinds; the error's description is the
+    /// dead-letter reason. Rows go through `decodeRow` (their decoder is mutable state of the
+    /// source, kept out of this per-record call so the typed path pays nothing for it).
+    func decode(_ bytes: UnsafeRawBufferPointer, clicks: ClickDecoder, checkouts: CheckoutDecoder) throws(RecordDecodingError) -> StreamRecord {
         switch self {
         case .click: return .click(try clicks.decode(bytes))
         case .checkout: return .checkout(try checkouts.decode(bytes))
-        case .rows:
-            guard let layout = rows?.layout, let row = try rows?.decode(bytes) else {
-                throw .invalidValue(field: "(source)", detail: "no row decoder")
-            }
-            return .row(RowRecord(row: row, layout: layout))
+        case .rows: throw .invalidValue(field: "(source)", detail: "rows are decoded by decodeRow")
         }
+    }
+
+    /// Decodes one JSON record into a row of the decoder's schema.
+    static func decodeRow(_ bytes: UnsafeRawBufferPointer, _ decoder: inout RowJSONDecoder?) throws(RecordDecodingError) -> StreamRecord {
+        guard let layout = decoder?.layout, let row = try decoder?.decode(bytes) else {
+            throw .invalidValue(field: "(source)", detail: "no row decoder")
+        }
+        return .row(RowRecord(row: row, layout: layout))
     }
 }

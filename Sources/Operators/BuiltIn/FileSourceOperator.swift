@@ -102,7 +102,7 @@ public final class FileSourceOperator: SourceOperator, CheckpointedOperator {
             if bytes.isEmpty { continue }
             emitted += 1
             do {
-                let event = try kind.decode(bytes, clicks: clicks, checkouts: checkouts, rows: &rows)
+                let event = kind == .rows ? try EventKind.decodeRow(bytes, &rows) : try kind.decode(bytes, clicks: clicks, checkouts: checkouts)
                 tracker.observe(partition: 0, eventTime: event.eventTime, now: 0)
                 try output.emit(event)
             } catch let error as RecordDecodingError {

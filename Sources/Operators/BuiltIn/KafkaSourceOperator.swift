@@ -118,7 +118,7 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, Co
             delivered += 1
             recordsRead += 1
             do {
-                let event = try kind.decode(message.value, clicks: clicks, checkouts: checkouts, rows: &rows)
+                let event = kind == .rows ? try EventKind.decodeRow(message.value, &rows) : try kind.decode(message.value, clicks: clicks, checkouts: checkouts)
                 tracker.observe(partition: message.partition, eventTime: event.eventTime, now: now)
                 try output.emit(event)
             } catch let error as RecordDecodingError {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SluiceEngine
 import SluicePostgres
 
 /// Dead letters and late events of one task, written to PostgreSQL in batches

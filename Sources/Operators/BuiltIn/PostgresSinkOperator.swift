@@ -104,14 +104,14 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator, C
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
-        switch (record, mode) {
-        case (.attributed(let row), .attributed?):
+        // No tuple of record and mode: it would copy (retain) both for every record.
+        if case .attributed(let row) = record, case .attributed? = mode {
             pending.append(row)
             if pending.count >= batchSize { try flush() }
-        case (.row(let row), .rows?):
+        } else if case .row(let row) = record, case .rows? = mode {
             pendingRows.append(row)
             if pendingRows.count >= batchSize { try flush() }
-        default:
+        } else {
             throw OperatorError.configuration(operatorID, "cannot write a \(Self.describe(record)) into \(table) (submission checks the input)")
         }
     }

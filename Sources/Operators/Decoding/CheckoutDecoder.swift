@@ -1,3 +1,5 @@
+import SluiceEngine
+
 /// Decodes one record of the `checkouts` topic (a JSON object) into a `Checkout`.
 ///
 /// Field rules (DESIGN.md §7): `checkout_id`, `user_id`, `product_id` and `datetime_occured` are

@@ -1,3 +1,5 @@
+import SluiceEngine
+
 /// Decodes one record of the `clicks` topic (a JSON object) into a `Click`.
 ///
 /// Field rules (DESIGN.md §7): `click_id`, `user_id`, `product_id` and `datetime_occured` are

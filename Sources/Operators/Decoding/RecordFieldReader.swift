@@ -1,3 +1,5 @@
+import SluiceEngine
+
 /// Turns the JSON value of one record field into its domain type, with the type rules shared by
 /// clicks and checkouts and a dead-letter reason naming the field when the value is unusable.
 ///
@@ -5,7 +7,7 @@
 /// spelling (a user id as a string of digits, a product id or amount as a number or a string) but
 /// nothing that would need guessing. The attribution decoders name fields with `StaticString`s
 /// so the happy path never builds a `String` for them; `RowJSONDecoder` passes the column's
-/// JSON name (the name only appears in dead-letter reasons).
+/// JSON name (`FieldName`; the name only appears in dead-letter reasons).
 enum RecordFieldReader {
     /// Exponents PostgreSQL's NUMERIC input accepts; a larger one would pass here and then fail
     /// the sink transaction on every retry.
@@ -13,7 +15,7 @@ enum RecordFieldReader {
 
     /// An id (`click_id`, `checkout_id`, `product_id`): a non-empty string, or an integer written
     /// as its decimal text.
-    static func identifier(_ value: JSONValue, field: some CustomStringConvertible) throws(RecordDecodingError) -> String {
+    static func identifier(_ value: JSONValue, field: FieldName) throws(RecordDecodingError) -> String {
         switch value {
         case .string(let token):
             let text = try decode(token, field: field)
@@ -28,13 +30,13 @@ enum RecordFieldReader {
 
     /// An id kept as an `EventID` (`click_id`): what `identifier` accepts, packed straight from
     /// the record's bytes when it is a canonical UUID, so no `String` is built for it.
-    static func eventID(_ value: JSONValue, field: some CustomStringConvertible) throws(RecordDecodingError) -> EventID {
+    static func eventID(_ value: JSONValue, field: FieldName) throws(RecordDecodingError) -> EventID {
         if case .string(let token) = value, !token.hasEscapes, let packed = EventID.packUUID(token.raw) { return packed }
         return EventID(try identifier(value, field: field))
     }
 
     /// A 64-bit integer, or a string holding one (optional `-`, then decimal digits only).
-    static func integer(_ value: JSONValue, field: some CustomStringConvertible) throws(RecordDecodingError) -> Int64 {
+    static func integer(_ value: JSONValue, field: FieldName) throws(RecordDecodingError) -> Int64 {
         let raw: UnsafeRawBufferPointer
         switch value {
         case .number(let token) where token.isInteger:
@@ -54,7 +56,7 @@ enum RecordFieldReader {
     }
 
     /// Free text; absent or `null` means "".
-    static func text(_ value: JSONValue, field: some CustomStringConvertible) throws(RecordDecodingError) -> String {
+    static func text(_ value: JSONValue, field: FieldName) throws(RecordDecodingError) -> String {
         switch value {
         case .string(let token): return try decode(token, field: field)
         case .null: return ""
@@ -63,7 +65,7 @@ enum RecordFieldReader {
     }
 
     /// What `text` accepts, checked without building the `String` (a field no operator reads).
-    static func checkedText(_ value: JSONValue, field: some CustomStringConvertible) throws(RecordDecodingError) {
+    static func checkedText(_ value: JSONValue, field: FieldName) throws(RecordDecodingError) {
         switch value {
         case .string(let token):
             do { try token.validate() } catch { throw .invalidValue(field: "\(field)", detail: "\(error)") }
@@ -73,20 +75,20 @@ enum RecordFieldReader {
     }
 
     /// What `decimal` accepts, checked without building the `String` (a field no operator reads).
-    static func checkedDecimal(_ value: JSONValue, field: some CustomStringConvertible) throws(RecordDecodingError) {
+    static func checkedDecimal(_ value: JSONValue, field: FieldName) throws(RecordDecodingError) {
         _ = try decimalText(value, field: field)
     }
 
     /// A money amount kept as its exact decimal text (the sink writes it into NUMERIC, so no
     /// binary floating point ever touches it): a JSON number, or a string holding a finite decimal
     /// number. Absent or `null` means "0".
-    static func decimal(_ value: JSONValue, field: some CustomStringConvertible) throws(RecordDecodingError) -> String {
+    static func decimal(_ value: JSONValue, field: FieldName) throws(RecordDecodingError) -> String {
         guard let text = try decimalText(value, field: field) else { return "0" }
         return String(decoding: text, as: UTF8.self)
     }
 
     /// The validated bytes of a `decimal` value, nil for `null`.
-    static func decimalText(_ value: JSONValue, field: some CustomStringConvertible) throws(RecordDecodingError) -> UnsafeRawBufferPointer? {
+    static func decimalText(_ value: JSONValue, field: FieldName) throws(RecordDecodingError) -> UnsafeRawBufferPointer? {
         switch value {
         case .number(let token):
             guard exponentIsStorable(token.raw) else {
@@ -111,7 +113,7 @@ enum RecordFieldReader {
     }
 
     /// An event time string (see `EventTimeFormat`) as epoch milliseconds.
-    static func eventTime(_ value: JSONValue, field: some CustomStringConvertible) throws(RecordDecodingError) -> Int64 {
+    static func eventTime(_ value: JSONValue, field: FieldName) throws(RecordDecodingError) -> Int64 {
         guard case .string(let token) = value else {
             throw .wrongType(field: "\(field)", expected: "a string 'YYYY-MM-DD HH:MM:SS.mmm'", found: value.summary)
         }
@@ -127,7 +129,7 @@ enum RecordFieldReader {
 
     // MARK: - Helpers
 
-    private static func decode(_ token: JSONStringToken, field: some CustomStringConvertible) throws(RecordDecodingError) -> String {
+    private static func decode(_ token: JSONStringToken, field: FieldName) throws(RecordDecodingError) -> String {
         do {
             return try token.decoded()
         } catch {
@@ -208,11 +210,11 @@ extension RecordFieldReader {
     /// occurrence of the same field is refused.
     static func read<Value>(
         _ member: JSONObjectScanner.Member, _ field: StaticString, into slot: inout Value?,
-        _ convert: (JSONValue, StaticString) throws(RecordDecodingError) -> Value
+        _ convert: (JSONValue, FieldName) throws(RecordDecodingError) -> Value
     ) throws(RecordDecodingError) -> Bool {
         guard member.key.matches(field) else { return false }
         guard slot == nil else { throw .duplicateField("\(field)") }
-        slot = try convert(member.value, field)
+        slot = try convert(member.value, .literal(field))
         return true
     }
 

@@ -20,6 +20,7 @@ public struct RowJSONDecoder {
         var column: Int
         var name: [UInt8]
         var label: String
+        var field: FieldName
         var type: ColumnType
         var nullable: Bool
     }
@@ -36,7 +37,7 @@ public struct RowJSONDecoder {
         self.maxRecordBytes = maxRecordBytes
         fields = schema.columns.enumerated().map { index, column in
             let name = fieldNames[column.name] ?? column.name
-            return Field(column: index, name: Array(name.utf8), label: name, type: column.type, nullable: column.nullable)
+            return Field(column: index, name: Array(name.utf8), label: name, field: .named(name), type: column.type, nullable: column.nullable)
         }
         builder = RowBuilder(layout)
         seen = Array(repeating: false, count: schema.columns.count)
@@ -68,12 +69,12 @@ public struct RowJSONDecoder {
         }
         switch field.type {
         case .int64:
-            builder.setInt64(field.column, try RecordFieldReader.integer(value, field: field.label))
+            builder.setInt64(field.column, try RecordFieldReader.integer(value, field: field.field))
         case .timestamp:
             if case .number(let token) = value, token.isInteger {
-                builder.setInt64(field.column, try RecordFieldReader.integer(value, field: field.label))
+                builder.setInt64(field.column, try RecordFieldReader.integer(value, field: field.field))
             } else {
-                builder.setInt64(field.column, try RecordFieldReader.eventTime(value, field: field.label))
+                builder.setInt64(field.column, try RecordFieldReader.eventTime(value, field: field.field))
             }
         case .float64:
             let raw: UnsafeRawBufferPointer
@@ -87,7 +88,7 @@ public struct RowJSONDecoder {
             }
             builder.setFloat64(field.column, number)
         case .decimal(let precision, let scale):
-            guard let text = try RecordFieldReader.decimalText(value, field: field.label) else { return builder.setNull(field.column) }
+            guard let text = try RecordFieldReader.decimalText(value, field: field.field) else { return builder.setNull(field.column) }
             if precision > Decimal64.maxPrecision {
                 builder.setVariable(field.column, text)
             } else {

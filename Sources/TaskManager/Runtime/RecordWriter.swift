@@ -14,8 +14,6 @@ final class RecordWriter: RecordOutput {
     struct Edge {
         var partitioning: _ProtoPartitioning
         var keyBy: [String]
-        /// For rows on a hash edge: the key columns in the emitted rows' layout.
-        var rowKey: RowKeyColumns?
         /// Indexed by consumer subtask.
         var channels: [OutputChannel]
     }
@@ -26,6 +24,9 @@ final class RecordWriter: RecordOutput {
     }
 
     private let edges: [Edge]
+    /// For rows on hash edge `i`: the key columns in the emitted rows' layout. Apart from
+    /// `edges` so the per-record loop over the edges copies no layout (and retains nothing).
+    private let rowKeys: [RowKeyColumns?]
     private let subtask: Int
     private let assigner: KeyGroupAssigner
     private let bufferSize: Int
@@ -38,8 +39,12 @@ final class RecordWriter: RecordOutput {
     private(set) var bytesOut: UInt64 = 0
     private(set) var lastWatermark: Int64 = .min
 
-    init(edges: [Edge], subtask: Int, maxParallelism: Int, bufferSize: Int = 32 * 1024, flushInterval: Duration = .milliseconds(10)) {
+    /// `rowKeys`: per edge, the key columns of rows on it (empty: no edge carries keyed rows).
+    init(edges: [Edge], rowKeys: [RowKeyColumns?] = [], subtask: Int, maxParallelism: Int, bufferSize: Int = 32 * 1024,
+         flushInterval: Duration = .milliseconds(10)) {
+        precondition(rowKeys.isEmpty || rowKeys.count == edges.count, "one row key (or nil) per edge")
         self.edges = edges
+        self.rowKeys = rowKeys.isEmpty ? Array(repeating: nil, count: edges.count) : rowKeys
         self.subtask = subtask
         self.assigner = KeyGroupAssigner(maxParallelism: maxParallelism)
         self.bufferSize = bufferSize
@@ -55,7 +60,11 @@ final class RecordWriter: RecordOutput {
             let target: Int
             switch edge.partitioning {
             case .hash:
-                RecordKey.write(record, fields: edge.keyBy, rowKey: edge.rowKey, into: &keyBytes)
+                if case .row(let row) = record, let rowKey = rowKeys[edgeIndex] {
+                    rowKey.write(row.row, into: &keyBytes)
+                } else {
+                    RecordKey.write(record, fields: edge.keyBy, into: &keyBytes)
+                }
                 let group = assigner.keyGroup(forKey: keyBytes)
                 target = assigner.subtask(forKeyGroup: group, parallelism: edge.channels.count)
             case .forward:

@@ -214,6 +214,7 @@ public final class TaskExecutor: Sendable {
             }
             if let op = instance.checkpointed { checkpointed.append((spec.id, op)) }
         }
+        var rowKeys: [RowKeyColumns?] = []
         let edges = try descriptor.outputs.map { edge -> RecordWriter.Edge in
             let channels = edge.consumers.sorted { $0.subtaskIndex < $1.subtaskIndex }.map { consumer in
                 dataPlane.outputChannel(for: ChannelKey(
@@ -229,9 +230,10 @@ public final class TaskExecutor: Sendable {
                     throw OperatorError.configuration(descriptor.vertexID, "output edge to \(edge.targetVertexID): \(error)")
                 }
             }
-            return RecordWriter.Edge(partitioning: edge.partitioning, keyBy: edge.keyBy, rowKey: rowKey, channels: channels)
+            rowKeys.append(rowKey)
+            return RecordWriter.Edge(partitioning: edge.partitioning, keyBy: edge.keyBy, channels: channels)
         }
-        let writer = RecordWriter(edges: edges, subtask: descriptor.subtask, maxParallelism: descriptor.maxParallelism)
+        let writer = RecordWriter(edges: edges, rowKeys: rowKeys, subtask: descriptor.subtask, maxParallelism: descriptor.maxParallelism)
         let chain = OperatorChain(source: source, operators: operators, writer: writer)
         let task = StreamTask(descriptor: descriptor, chain: chain, logger: logger)
         if descriptor.checkpointing {

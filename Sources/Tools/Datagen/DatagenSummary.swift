@@ -1,3 +1,4 @@
+import SluiceEngine
 import SluiceOperators
 
 /// What a datagen run produced and delivered.

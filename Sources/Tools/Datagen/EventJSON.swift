@@ -1,3 +1,4 @@
+import SluiceEngine
 import SluiceOperators
 
 /// The wire format of the `clicks` and `checkouts` topics (DESIGN.md §7), written by hand:
