@@ -7,12 +7,11 @@ import Synchronization
 /// Runs one job: waits for slots, deploys every subtask, follows their states, coordinates its
 /// checkpoints and fails over.
 ///
-/// Thread-safe: all state sits behind one lock; deployment, cancellation and restarts run as
-/// async tasks that send messages to TaskManagers. Invariants: reports of another attempt are
-/// ignored (fencing); a failure while running either restarts the job as attempt + 1 from the
-/// latest completed checkpoint (after the restart strategy's back-off) or fails it; the job
-/// becomes FINISHED only when every subtask finished (or after stop-with-checkpoint), and a
-/// terminal job state never changes again.
+/// Thread-safe: the decisions are a `JobLifecycle` value behind one lock, which returns what to do;
+/// this shell does it — deployment, cancellation and restarts run as async tasks that send
+/// messages to TaskManagers. The invariants (fencing of older attempts, restart or fail after a
+/// failure, FINISHED only when every subtask finished or after a stop, terminal is final) are
+/// `JobLifecycle`'s.
 public final class JobMaster: Sendable {
     public struct Snapshot: Sendable {
         public var id: String
@@ -33,7 +32,7 @@ public final class JobMaster: Sendable {
         public var exceptions: [JobException]
     }
 
-    static let exceptionHistorySize = 50
+    static let exceptionHistorySize = JobLifecycle.exceptionHistorySize
 
     /// What a job needs from its JobManager.
     public struct Services: Sendable {
@@ -54,24 +53,6 @@ public final class JobMaster: Sendable {
         }
     }
 
-    private struct State {
-        var status = JobStatus.created
-        var attempt: UInt32
-        var startTime: Int64
-        var endTime: Int64 = -1
-        var lastModification: Int64
-        var statusTimestamps: [JobStatus: Int64]
-        var executions: [TaskKey: Execution] = [:]
-        var failureCause: String?
-        var exceptions: [JobException] = []
-        var restarts: RestartStrategy
-        /// When the current attempt had all its tasks running (resets the restart back-off).
-        var attemptRunningSince: Int64?
-        var restore: RestorePoint?
-        /// A final checkpoint completed: the tasks are being cancelled and the job ends FINISHED.
-        var stopping = false
-    }
-
     public let id: String
     public let lineage: String
     public let spec: JobSpec
@@ -80,7 +61,7 @@ public final class JobMaster: Sendable {
     private let services: Services
     private let checkpointStorage: String
     private let logger: Logger
-    private let state: Mutex<State>
+    private let state: Mutex<JobLifecycle>
     private let submittedAt: Int64
 
     /// - Parameters:
@@ -100,11 +81,7 @@ public final class JobMaster: Sendable {
         self.logger = logger
         let now = Self.now()
         self.submittedAt = submittedAt ?? now
-        var initial = State(attempt: attempt, startTime: now, lastModification: now, statusTimestamps: [.created: now],
-                            restarts: RestartStrategy(spec.restart))
-        initial.restore = restore
-        initial.executions = Self.freshExecutions(graph)
-        state = Mutex(initial)
+        state = Mutex(JobLifecycle(graph: graph, restart: spec.restart, attempt: attempt, restore: restore, now: now))
         // The coordinator calls back into this job; it exists before `self` does, hence the box.
         let owner = WeakJobMaster()
         if spec.checkpoints.isEnabled, let directory = services.checkpointsDirectory {
@@ -137,11 +114,7 @@ public final class JobMaster: Sendable {
 
     public var status: JobStatus { state.withLock { $0.status } }
 
-    fileprivate var allTasksRunning: Bool {
-        state.withLock { state in
-            state.status == .running && !state.stopping && state.executions.values.allSatisfy { $0.state == .running }
-        }
-    }
+    fileprivate var allTasksRunning: Bool { state.withLock { $0.allTasksRunning } }
 
     /// Records the job in the HA directory, then runs its first attempt.
     public func start() async {
@@ -182,15 +155,8 @@ public final class JobMaster: Sendable {
         let planner = DeploymentPlanner(jobID: id, spec: spec, graph: graph, attempt: attempt, slots: placement, lineage: lineage,
                                         checkpointStorage: checkpointStorage, restore: restore)
         let deployments = planner.deployments()
-        let proceed = state.withLock { state -> Bool in
-            guard state.attempt == attempt, state.status == .created || state.status == .restarting else { return false }
-            Self.set(&state, .running)
-            for deployment in deployments {
-                state.executions[deployment.key]?.taskManager = deployment.taskManager
-                state.executions[deployment.key]?.state = .scheduled
-            }
-            return true
-        }
+        let placed = deployments.map { ($0.key, $0.taskManager) }
+        let proceed = state.withLock { $0.deploying(attempt: attempt, on: placed, now: Self.now()) }
         guard proceed else { return }
         var metadata: Logger.Metadata = ["tasks": "\(deployments.count)", "attempt": "\(attempt)", "slots": "\(placement.map(\.taskManager))"]
         if let restore { metadata["restore"] = "\(restore.path)" }
@@ -218,32 +184,11 @@ public final class JobMaster: Sendable {
     /// A TaskManager reported a subtask's new state.
     public func taskStateChanged(_ message: _ProtoTaskStateChanged) {
         let key = TaskKey(vertex: message.task.vertexID, subtask: Int(message.task.subtaskIndex))
-        var failed = false
-        var finalStatus: JobStatus?
-        state.withLock { state in
-            guard message.task.attempt == state.attempt, var execution = state.executions[key] else { return }
-            guard !execution.state.isTerminal else { return }
-            execution.state = message.state
-            let now = Int64(message.timestampMs)
-            if message.state == .running { execution.startTime = now }
-            if message.state.isTerminal { execution.endTime = now }
-            if message.state == .failed {
-                execution.failureCause = message.failureCause
-                state.exceptions.insert(JobException(timestamp: now > 0 ? now : Self.now(), task: key, attempt: message.task.attempt,
-                                                     taskManager: execution.taskManager, cause: message.failureCause), at: 0)
-                if state.exceptions.count > Self.exceptionHistorySize { state.exceptions.removeLast() }
-            }
-            state.executions[key] = execution
-            state.lastModification = Self.now()
-            if message.state == .running, state.attemptRunningSince == nil,
-               state.executions.values.allSatisfy({ $0.state == .running }) {
-                state.attemptRunningSince = Self.now()
-            }
-            if message.state == .failed, state.status == .running, !state.stopping { failed = true }
-            finalStatus = Self.settle(&state)
+        let actions = state.withLock {
+            $0.taskStateChanged(key, attempt: message.task.attempt, to: message.state, cause: message.failureCause,
+                                at: Int64(message.timestampMs), now: Self.now())
         }
-        if failed { failOver(task: key, attempt: message.task.attempt, cause: "\(key) failed: \(message.failureCause)") }
-        if let finalStatus { ended(finalStatus) }
+        perform(actions)
     }
 
     /// Per-task counters and state from a TaskManager heartbeat; returns false when the task
@@ -252,15 +197,7 @@ public final class JobMaster: Sendable {
     /// applied as if reported.
     @discardableResult
     public func update(_ status: _ProtoTaskStatus) -> Bool {
-        let key = TaskKey(vertex: status.task.vertexID, subtask: Int(status.task.subtaskIndex))
-        let (current, missedChange) = state.withLock { state -> (Bool, Bool) in
-            guard status.task.attempt == state.attempt, let execution = state.executions[key] else {
-                return (status.task.attempt > state.attempt, false)
-            }
-            state.executions[key]?.record(status, at: Self.now())
-            let advanced = status.state == .running || status.state.isTerminal
-            return (true, !execution.state.isTerminal && advanced && execution.state != status.state)
-        }
+        let (current, missedChange) = state.withLock { $0.heartbeat(status, now: Self.now()) }
         if missedChange {
             var message = _ProtoTaskStateChanged()
             message.task = status.task
@@ -274,9 +211,7 @@ public final class JobMaster: Sendable {
 
     /// The TaskManager hosting some of this job's subtasks is gone: they failed with it.
     public func taskManagerLost(_ id: String) {
-        let (affected, attempt) = state.withLock { state in
-            (state.executions.filter { $0.value.taskManager == id && !$0.value.state.isTerminal }.map(\.key), state.attempt)
-        }
+        let (affected, attempt) = state.withLock { ($0.tasks(on: id), $0.attempt) }
         for key in affected { taskFailed(key, attempt: attempt, cause: "TaskManager \(id) was lost") }
     }
 
@@ -294,12 +229,7 @@ public final class JobMaster: Sendable {
     }
 
     public func cancel() async {
-        let proceed = state.withLock { state -> Bool in
-            guard !state.status.isTerminal else { return false }
-            Self.set(&state, .cancelling)
-            return true
-        }
-        guard proceed else { return }
+        guard state.withLock({ $0.cancel(now: Self.now()) }) else { return }
         logger.info("cancelling job")
         checkpoints?.stop(reason: "job cancelled")
         await cancelTasks(reason: "job cancelled")
@@ -317,12 +247,7 @@ public final class JobMaster: Sendable {
         } catch {
             throw JobMasterError.finalCheckpointFailed("\(error)")
         }
-        let proceed = state.withLock { state -> Bool in
-            guard state.status == .running else { return false }
-            state.stopping = true
-            return true
-        }
-        guard proceed else { throw JobMasterError.notRunning(status) }
+        guard state.withLock({ $0.stopAfterFinalCheckpoint() }) else { throw JobMasterError.notRunning(status) }
         logger.info("stopping after the final checkpoint", metadata: ["checkpoint": "\(completed.id)", "path": "\(completed.externalPath)"])
         checkpoints.stop(reason: "job stopped")
         await cancelTasks(reason: "job stopped with checkpoint \(completed.id)")
@@ -332,58 +257,40 @@ public final class JobMaster: Sendable {
 
     // MARK: Failover
 
-    /// Restarts the job from its latest completed checkpoint, or fails it when the restart
-    /// strategy gives up. `task` (of `attempt`) is the subtask whose failure caused it.
-    private func failOver(task: TaskKey, attempt: UInt32, cause: String) {
-        enum Decision { case ignore, fail, restart(Duration) }
-        let decision = state.withLock { state -> Decision in
-            guard state.status == .running, !state.stopping else { return .ignore }
-            state.failureCause = cause
-            guard let backoff = state.restarts.failure(now: Self.now(), runningSince: state.attemptRunningSince) else {
-                Self.set(&state, .failing)
-                return .fail
+    /// Does what the lifecycle decided: restart from the latest completed checkpoint after the
+    /// back-off, fail (once the tasks were cancelled), or record the end of the job.
+    private func perform(_ actions: [JobLifecycle.Action]) {
+        for action in actions {
+            switch action {
+            case .fail(let cause, let task, let attempt):
+                checkpoints?.stop(reason: "job failing: \(cause)")
+                var metadata = TaskLogMetadata.of(job: id, vertex: task.vertex, subtask: task.subtask, attempt: attempt)
+                metadata["cause"] = "\(cause)"
+                logger.error("task failed and the restart strategy gave up; failing the job", metadata: metadata)
+                Task {
+                    await cancelTasks(reason: "another task of the job failed")
+                    settleNow()
+                }
+            case .restart(let delay, let cause, let task, let attempt):
+                checkpoints?.stop(reason: "job failing over: \(cause)")
+                services.metrics.jobRestarted(job: id)
+                var metadata = TaskLogMetadata.of(job: id, vertex: task.vertex, subtask: task.subtask, attempt: attempt)
+                metadata["cause"] = "\(cause)"
+                metadata["backoff"] = "\(delay)"
+                logger.warning("task failed; restarting the job", metadata: metadata)
+                Task { await restart(after: delay, attempt: attempt) }
+            case .ended(let status):
+                ended(status)
             }
-            Self.set(&state, .restarting)
-            return .restart(backoff)
-        }
-        switch decision {
-        case .ignore:
-            return
-        case .fail:
-            checkpoints?.stop(reason: "job failing: \(cause)")
-            var metadata = TaskLogMetadata.of(job: id, vertex: task.vertex, subtask: task.subtask, attempt: attempt)
-            metadata["cause"] = "\(cause)"
-            logger.error("task failed and the restart strategy gave up; failing the job", metadata: metadata)
-            Task {
-                await cancelTasks(reason: "another task of the job failed")
-                settleNow()
-            }
-        case .restart(let delay):
-            checkpoints?.stop(reason: "job failing over: \(cause)")
-            services.metrics.jobRestarted(job: id)
-            var metadata = TaskLogMetadata.of(job: id, vertex: task.vertex, subtask: task.subtask, attempt: attempt)
-            metadata["cause"] = "\(cause)"
-            metadata["backoff"] = "\(delay)"
-            logger.warning("task failed; restarting the job", metadata: metadata)
-            Task { await restart(after: delay) }
         }
     }
 
-    private func restart(after delay: Duration) async {
-        let attempt = state.withLock { $0.attempt }
+    private func restart(after delay: Duration, attempt: UInt32) async {
         await cancelTasks(reason: "the job is restarting")
         await waitForTasksToEnd(attempt: attempt, timeout: .seconds(3))
         try? await Task.sleep(for: delay)
         let latest = checkpoints?.latestCompleted.map { RestorePoint($0) }
-        let proceed = state.withLock { state -> Bool in
-            guard state.status == .restarting, state.attempt == attempt else { return false }
-            state.attempt += 1
-            state.executions = Self.freshExecutions(graph)
-            state.attemptRunningSince = nil
-            if let latest { state.restore = latest }
-            return true
-        }
-        guard proceed else { return }
+        guard state.withLock({ $0.restartDue(attempt: attempt, latest: latest) }) else { return }
         persist()
         await runAttempt()
     }
@@ -394,9 +301,7 @@ public final class JobMaster: Sendable {
     private func waitForTasksToEnd(attempt: UInt32, timeout: Duration) async {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let done = state.withLock { state in
-                state.attempt != attempt || state.executions.values.allSatisfy { $0.state.isTerminal }
-            }
+            let done = state.withLock { $0.tasksEnded(attempt: attempt) }
             if done { return }
             try? await Task.sleep(for: .milliseconds(10))
         }
@@ -410,16 +315,13 @@ public final class JobMaster: Sendable {
     // MARK: Tasks
 
     private func cancelTasks(reason: String) async {
-        let (targets, attempt) = state.withLock { state -> ([(TaskKey, String?)], UInt32) in
-            let targets = state.executions.filter { !$0.value.state.isTerminal }.map { ($0.key, $0.value.taskManager) }
-            for (key, tm) in targets where tm == nil || services.membership.connection(to: tm!) == nil {
-                // Never deployed, or its TaskManager is gone: nothing left to stop.
-                state.executions[key]?.state = .canceled
-            }
-            return (targets, state.attempt)
+        let membership = services.membership
+        let (targets, attempt) = state.withLock { state in
+            // Never deployed, or its TaskManager is gone: nothing left to stop, cancelled at once.
+            (state.tasksToCancel { membership.connection(to: $0) != nil }, state.attempt)
         }
         for (key, tm) in targets {
-            guard let tm, let connection = services.membership.connection(to: tm) else { continue }
+            guard let connection = services.membership.connection(to: tm) else { continue }
             var message = _ProtoCancelTask()
             message.task.jobID = id
             message.task.attempt = attempt
@@ -443,18 +345,11 @@ public final class JobMaster: Sendable {
     }
 
     private func fail(_ cause: String) {
-        let failed = state.withLock { state -> Bool in
-            guard !state.status.isTerminal else { return false }
-            state.failureCause = cause
-            for key in state.executions.keys where !state.executions[key]!.state.isTerminal { state.executions[key]!.state = .canceled }
-            Self.set(&state, .failed)
-            return true
-        }
-        if failed { ended(.failed) }
+        if state.withLock({ $0.fail(cause, now: Self.now()) }) { ended(.failed) }
     }
 
     private func settleNow() {
-        if let final = state.withLock({ Self.settle(&$0) }) { ended(final) }
+        if let final = state.withLock({ $0.settle(now: Self.now()) }) { ended(final) }
     }
 
     /// The job reached `status` (terminal): stop checkpointing, forget it in the HA directory.
@@ -481,38 +376,6 @@ public final class JobMaster: Sendable {
         } catch {
             logger.error("cannot write the job's HA record; a JobManager restart would lose it", metadata: ["error": "\(error)"])
         }
-    }
-
-    /// Moves the job to its final state once every task is terminal; returns it if it moved.
-    private static func settle(_ state: inout State) -> JobStatus? {
-        guard !state.status.isTerminal, state.status != .restarting,
-              state.executions.values.allSatisfy({ $0.state.isTerminal }) else { return nil }
-        let final: JobStatus
-        switch state.status {
-        case .failing: final = .failed
-        case .cancelling: final = .canceled
-        default:
-            final = state.stopping || state.executions.values.allSatisfy { $0.state == .finished } ? .finished : .failed
-        }
-        set(&state, final)
-        return final
-    }
-
-    private static func set(_ state: inout State, _ status: JobStatus) {
-        guard !state.status.isTerminal else { return }
-        let now = now()
-        state.status = status
-        state.statusTimestamps[status] = now
-        state.lastModification = now
-        if status.isTerminal { state.endTime = now }
-    }
-
-    private static func freshExecutions(_ graph: JobGraph) -> [TaskKey: Execution] {
-        var executions: [TaskKey: Execution] = [:]
-        for chain in graph.chains {
-            for subtask in 0..<chain.parallelism { executions[TaskKey(vertex: chain.id, subtask: subtask)] = Execution() }
-        }
-        return executions
     }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
