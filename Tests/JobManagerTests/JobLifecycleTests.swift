@@ -32,6 +32,16 @@ import Testing
         keys.flatMap { job.taskStateChanged($0, attempt: attempt ?? job.attempt, to: state, cause: "boom", at: now, now: now) }
     }
 
+    /// Deploys attempt 1, fails one task, cancels the rest and deploys attempt 2; returns its tasks.
+    private func failOverOnce(_ job: inout JobLifecycle) -> [TaskKey] {
+        let first = deployAll(&job)
+        _ = report(&job, [first[0]], .failed)
+        _ = job.tasksToCancel { _ in false }
+        let due = job.restartDue(attempt: 1, latest: nil)
+        #expect(due)
+        return deployAll(&job)
+    }
+
     @Test func deployedTasksRunAndAllFinishingFinishesTheJob() throws {
         var job = try lifecycle()
         let keys = deployAll(&job)
@@ -66,12 +76,7 @@ import Testing
 
     @Test func reportsOfAnOlderAttemptAreIgnored() throws {
         var job = try lifecycle()
-        var keys = deployAll(&job)
-        _ = report(&job, [keys[0]], .failed)
-        _ = job.tasksToCancel { _ in false }
-        let due = job.restartDue(attempt: 1, latest: nil)
-        #expect(due)
-        keys = deployAll(&job)
+        let keys = failOverOnce(&job)
         let stale = report(&job, keys, .failed, attempt: 1)
         #expect(stale.isEmpty)
         #expect(job.status == .running && job.executions.values.allSatisfy { $0.state == .scheduled })
@@ -89,12 +94,7 @@ import Testing
 
     @Test func theRestartStrategyGivingUpFailsTheJobOnceItsTasksEnded() throws {
         var job = try lifecycle(maxAttempts: 1)
-        var keys = deployAll(&job)
-        _ = report(&job, [keys[0]], .failed)
-        _ = job.tasksToCancel { _ in false }
-        let due = job.restartDue(attempt: 1, latest: nil)
-        #expect(due)
-        keys = deployAll(&job)
+        let keys = failOverOnce(&job)
         let actions = report(&job, [keys[0]], .failed)
         #expect(actions == [.fail(cause: "\(keys[0]) failed: boom", task: keys[0], attempt: 2)] && job.status == .failing)
         let ended = report(&job, Array(keys.dropFirst()), .canceled)
