@@ -7,12 +7,15 @@ import FoundationNetworking
 struct RESTClient {
     enum Failure: Error, CustomStringConvertible {
         case unreachable(String, any Error)
+        case timedOut(String, seconds: Int)
         case status(Int, String)
 
         var description: String {
             switch self {
             case .unreachable(let url, let error):
                 return "cannot reach the JobManager at \(url): \(error.localizedDescription). Is it running (make run)? Use --rest to point elsewhere."
+            case .timedOut(let url, let seconds):
+                return "the JobManager at \(url) did not answer within \(seconds) s; the request may still complete (check with sluice status)"
             case .status(let code, let body):
                 let message = (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["errors"] as? [String]
                 return "JobManager answered HTTP \(code): \(message?.joined(separator: "; ") ?? body)"
@@ -20,9 +23,18 @@ struct RESTClient {
         }
     }
 
+    /// `http://host:port`; a bare `host:port` gets `http://`.
     let base: String
     /// Sent as `Authorization: Bearer` with mutating requests when the JobManager requires it.
     var token: String?
+    /// How long a request may take (a stop waits for its final checkpoint).
+    var timeoutSeconds = 60
+
+    init(base: String, token: String?) {
+        let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
+        self.base = trimmed.contains("://") ? trimmed : "http://" + trimmed
+        self.token = token
+    }
 
     func get(_ path: String) async throws -> String {
         try await send("GET", path, body: nil)
@@ -31,6 +43,7 @@ struct RESTClient {
     func send(_ method: String, _ path: String, body: Data?) async throws -> String {
         guard let url = URL(string: base + path) else { throw Failure.status(0, "invalid URL \(base + path)") }
         var request = URLRequest(url: url)
+        request.timeoutInterval = TimeInterval(timeoutSeconds)
         request.httpMethod = method
         request.httpBody = body
         if body != nil { request.setValue("application/yaml", forHTTPHeaderField: "Content-Type") }
@@ -38,6 +51,8 @@ struct RESTClient {
         let (data, response): (Data, URLResponse)
         do {
             (data, response) = try await URLSession.shared.data(for: request)
+        } catch let error as URLError where error.code == .timedOut {
+            throw Failure.timedOut(url.absoluteString, seconds: timeoutSeconds)
         } catch {
             throw Failure.unreachable(url.absoluteString, error)
         }

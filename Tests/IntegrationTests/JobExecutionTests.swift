@@ -151,6 +151,15 @@ extension IntegrationSuite {
                 }
                 // Once the others ended, the name is free again.
                 _ = try await cluster.rest.submit(spec)
+
+                // Cancelling an ended job says so and fails; --rest takes HOST:PORT without a scheme.
+                let again = try await cluster.rest.request("/jobs/\(first)?mode=cancel", method: "PATCH")
+                #expect(again.status == 409 && again.text.contains("is CANCELED; there is nothing to cancel"), "\(again.text)")
+                let sluice = try RepositoryLayout.executable("sluice").path
+                let (status, output) = try ShellCommand.execute(sluice, ["cancel", first, "--rest", "127.0.0.1:\(cluster.restPort)"])
+                #expect(status != 0 && output.contains("is CANCELED; there is nothing to cancel"), "\(output)")
+                let listed = try ShellCommand.run(sluice, ["list", "--rest", "127.0.0.1:\(cluster.restPort)"])
+                #expect(listed.contains(first) && listed.contains("CANCELED"), "\(listed)")
             }
         }
 

@@ -23,9 +23,11 @@ import Testing
         #expect(message.contains("rest.token-file") && message.contains("--token") && message.contains("Authorization: Bearer"))
     }
 
-    @Test func mutationWithAWrongTokenIsRefused() async throws {
+    @Test func mutationWithAWrongTokenIsRefusedAsWrongNotMissing() async throws {
         let reply = try await router(token: "s3cret").send(.patch, "/jobs/abc?mode=cancel", headers: [.authorization: "Bearer s3cre"])
         #expect(reply.status == .unauthorized)
+        let message = try #require((try reply.json()["errors"] as? [String])?.first)
+        #expect(message.contains("does not match") && !message.contains("requires a REST token"), "\(message)")
     }
 
     @Test func mutationWithTheTokenPasses() async throws {

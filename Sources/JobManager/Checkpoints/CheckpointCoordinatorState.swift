@@ -74,7 +74,7 @@ struct CheckpointCoordinatorState: Sendable {
         let expired = pending.values.filter { settings.timeoutMillis > 0 && now - $0.triggerTimestamp >= settings.timeoutMillis }.sorted { $0.id < $1.id }
         var decision = CheckpointDecision.Tick()
         for checkpoint in expired {
-            let reason = "expired after \(settings.timeoutMillis) ms with \(checkpoint.acknowledged.count) of \(checkpoint.tasks.count) tasks acknowledged; raise checkpoints.timeout or look for back-pressure"
+            let reason = "expired after \(settings.timeoutMillis) ms with \(checkpoint.acknowledged.count) of \(checkpoint.tasks.count) tasks acknowledged; raise checkpoints.timeout-ms in the job spec or look for back-pressure"
             if let abort = abort(checkpoint.id, reason: reason, now: now) { decision.expired.append(abort) }
         }
         decision.trigger = nextTrigger(now: now, canTrigger: canTrigger)

@@ -62,6 +62,10 @@ struct JobRoutes<Context: RequestContext> {
             guard mode == "cancel" else {
                 throw RESTError(.badRequest, "mode: only 'cancel' is supported, got '\(mode)'")
             }
+            let status = job.status
+            guard !status.isTerminal else {
+                throw RESTError(.conflict, "job \(job.id) is \(status.rawValue); there is nothing to cancel")
+            }
             Task { await job.cancel() }
             return EditedResponse(status: .accepted, response: EmptyResponse())
         }

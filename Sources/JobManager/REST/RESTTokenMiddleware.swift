@@ -10,9 +10,8 @@ struct RESTTokenMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let token, Self.isMutation(request.method) else { return try await next(request, context) }
-        guard let header = request.headers[.authorization], Self.matches(header, token: token) else {
-            throw RESTError(.unauthorized, Self.missingTokenMessage)
-        }
+        guard let header = request.headers[.authorization] else { throw RESTError(.unauthorized, Self.missingTokenMessage) }
+        guard Self.matches(header, token: token) else { throw RESTError(.unauthorized, Self.wrongTokenMessage) }
         return try await next(request, context)
     }
 
@@ -20,6 +19,11 @@ struct RESTTokenMiddleware<Context: RequestContext>: RouterMiddleware {
         "this JobManager requires a REST token for submit, cancel and stop: send 'Authorization: Bearer <token>' with the "
             + "token in the file named by rest.token-file (e.g. .cluster/rest-token); the CLI reads it from the same config "
             + "(set SLUICE_REST_TOKEN_FILE) or takes --token"
+    }
+
+    static var wrongTokenMessage: String {
+        "the REST token sent does not match this JobManager's (the file named by its rest.token-file, e.g. .cluster/rest-token): "
+            + "a token of another cluster, or an old one? Send 'Authorization: Bearer <token>' with the current token"
     }
 
     static func isMutation(_ method: HTTPRequest.Method) -> Bool {
