@@ -16,7 +16,7 @@ DEB_TEST_PACKAGES = chromium python3-websocket prometheus
 
 export SLUICE_CLUSTER_DIR := $(CLUSTER_DIR)
 
-.PHONY: help setup test-setup build test run cluster down clean proto cpeer bench monitor readme-kinds
+.PHONY: help setup test-setup build test run cluster down clean proto cpeer bench monitor readme-kinds install
 
 help:
 	@echo "make run    start a local cluster (PostgreSQL, dev Kafka broker, JobManager, 2 TaskManagers)"
@@ -25,6 +25,7 @@ help:
 	@echo "make monitor  start Prometheus scraping the running cluster (MONITOR_PORT, default 9090); prints its URL"
 	@echo "make down   stop everything 'make run' started (data stays; 'make clean' removes it)"
 	@echo "make test   build and run the whole test suite"
+	@echo "make install  put sluice, jobmanager, taskmanager on PATH (links in PREFIX/bin, default /usr/local; make run does it)"
 	@echo "make proto  regenerate the protobuf code from proto/"
 	@echo "make bench  measure throughput, latency and memory; writes BENCHMARKS.md"
 	@echo "make readme-kinds  rewrite README.md's operator reference from 'sluice kinds --markdown'"
@@ -48,7 +49,12 @@ cpeer: $(CPEER)
 test: build $(CPEER) test-setup
 	SLUICE_BIN_DIR="$(BIN_DIR)" SLUICE_CPEER="$(CURDIR)/$(CPEER)" $(SWIFT) test -c $(CONFIG) --no-parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
+install: build
+	@SLUICE_BIN_DIR="$(BIN_DIR)" bash cluster/install.sh
+
+# make run also puts the commands on PATH (when PREFIX/bin is writable; it says so otherwise).
 run: build
+	@SLUICE_BIN_DIR="$(BIN_DIR)" bash cluster/install.sh || true
 	@SLUICE_BIN_DIR="$(BIN_DIR)" bash cluster/cluster.sh pipeline
 
 cluster: build

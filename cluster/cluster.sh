@@ -201,7 +201,8 @@ watermark passes them (15 s out-of-orderness). Watch the attribution arrive:
 Revenue per product and minute, and the trending products per 10 minutes:
   psql "$url" -c "SELECT * FROM commerce.product_revenue_minutely ORDER BY window_start DESC, revenue DESC LIMIT 5;"
   psql "$url" -c "SELECT * FROM commerce.trending_products ORDER BY window_start DESC, rank LIMIT 5;"
-Job status: $SLUICE_BIN_DIR/sluice status $job --rest $(rest_url)
+Job status: sluice status $job        (sluice list, sluice kinds, sluice --help; the commands are on PATH
+            after make run or make install, else call $SLUICE_BIN_DIR/sluice)
 MSG
 }
 

@@ -15,3 +15,20 @@ extension IntegrationSuite {
         }
     }
 }
+
+extension IntegrationSuite.CommandLineFlagTests {
+    /// `make install` (cluster/install.sh) puts the commands on PATH as links that run.
+    @Test func installLinksTheCommandsIntoPrefixBin() throws {
+        let prefix = try TemporaryDirectory(prefix: "sluice-prefix")
+        defer { prefix.remove() }
+        let script = RepositoryLayout.clusterScript("install.sh").path
+        let output = try ShellCommand.run("/bin/bash", [script],
+                                          environment: ["SLUICE_BIN_DIR": RepositoryLayout.binDirectory.path, "PREFIX": prefix.path])
+        #expect(output.contains("are in \(prefix.path)/bin"), "\(output)")
+        let (status, help) = try ShellCommand.execute(prefix.path + "/bin/sluice", ["kinds", "tumbling-window"])
+        #expect(status == 0 && help.contains("tumbling-window (operator)"), "\(help)")
+        let again = try ShellCommand.run("/bin/bash", [script],
+                                         environment: ["SLUICE_BIN_DIR": RepositoryLayout.binDirectory.path, "PREFIX": prefix.path])
+        #expect(again.contains("are in"), "running it twice is fine")
+    }
+}
