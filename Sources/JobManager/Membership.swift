@@ -56,9 +56,9 @@ public final class Membership: Sendable {
     }
 
     /// False when the TaskManager must register again.
-    public func heartbeat(id: String, session: UInt64, freeSlots: Int, usage: _ProtoMetricsSummary? = nil) -> Bool {
+    public func heartbeat(id: String, session: UInt64, usage: _ProtoMetricsSummary? = nil) -> Bool {
         let known = state.withLock {
-            $0.table.heartbeat(id: id, session: session, freeSlots: freeSlots, now: .now, epochMillis: Self.epochMillis(), usage: usage)
+            $0.table.heartbeat(id: id, session: session, now: .now, epochMillis: Self.epochMillis(), usage: usage)
         }
         if known { publishGauges() }
         return known
@@ -99,11 +99,30 @@ public final class Membership: Sendable {
         }
     }
 
-    public func snapshot() -> Snapshot {
-        state.withLock { state in
-            Snapshot(members: state.table.members.values.sorted { $0.info.id < $1.info.id },
-                     slotsTotal: state.table.slotsTotal, slotsAvailable: state.table.slotsAvailable)
+    /// Places `job` on `slots` free slots atomically (see `MembershipTable.reserve`); nil when
+    /// too few are free. The caller deploys to the returned TaskManagers.
+    public func reserve(job: String, slots: Int) -> (slots: [String], snapshot: Snapshot)? {
+        let placed = state.withLock { state -> (slots: [String], snapshot: Snapshot)? in
+            guard let assigned = state.table.reserve(job: job, slots: slots) else { return nil }
+            return (assigned, Self.snapshot(of: state.table))
         }
+        if placed != nil { publishGauges() }
+        return placed
+    }
+
+    /// `job` holds no slot any more (it ended).
+    public func release(job: String) {
+        state.withLock { $0.table.release(job: job) }
+        publishGauges()
+    }
+
+    public func snapshot() -> Snapshot {
+        state.withLock { Self.snapshot(of: $0.table) }
+    }
+
+    private static func snapshot(of table: MembershipTable) -> Snapshot {
+        Snapshot(members: table.members.values.sorted { $0.info.id < $1.info.id }, slotsTotal: table.slotsTotal,
+                 slotsAvailable: table.slotsAvailable)
     }
 
     private func publish(_ events: [MembershipEvent]) {

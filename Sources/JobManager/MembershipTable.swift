@@ -1,16 +1,20 @@
 import SluiceProtocol
 
-/// The registered TaskManagers and their liveness, as a pure value.
+/// The registered TaskManagers, their liveness and the slots jobs hold on them, as a pure value.
 ///
 /// Every input carries the time it happened and every output is the list of membership
 /// changes it caused; `Membership` performs them (logs, metrics, closing connections).
 /// Invariants: an id is registered at most once; only the connection (session) a TaskManager
 /// registered on can keep it alive or lose it, so a stale connection closing late never removes
-/// a TaskManager that already re-registered on a new one.
+/// a TaskManager that already re-registered on a new one. Slot accounting is the JobManager's
+/// own: a job's slots are taken when it is placed (`reserve`), not when the next heartbeat
+/// says so, so two jobs placed within one heartbeat never get the same slot; a member's free
+/// slots are its registered slots less the reservations on it.
 public struct MembershipTable: Sendable {
     public struct Member: Sendable, Equatable {
         public var info: TaskManagerInfo
         public var session: UInt64
+        /// Registered slots less those jobs hold here.
         public var freeSlots: Int
         public var registeredAt: ContinuousClock.Instant
         public var lastHeartbeat: ContinuousClock.Instant
@@ -21,6 +25,8 @@ public struct MembershipTable: Sendable {
     }
 
     public private(set) var members: [String: Member] = [:]
+    /// Slots each job holds, by TaskManager.
+    public private(set) var reservations: [String: [String: Int]] = [:]
     /// Ids lost recently, so a returning TaskManager is reported as `rejoined`; bounded.
     private var recentlyLost: [String] = []
     private static let recentlyLostLimit = 256
@@ -31,21 +37,49 @@ public struct MembershipTable: Sendable {
         let returning = members[info.id] != nil || recentlyLost.contains(info.id)
         members[info.id] = Member(info: info, session: session, freeSlots: info.slots, registeredAt: now,
                                   lastHeartbeat: now, lastHeartbeatEpochMillis: epochMillis)
+        recountFreeSlots()
         recentlyLost.removeAll { $0 == info.id }
         return returning ? .rejoined(info) : .joined(info)
     }
 
     /// Records a heartbeat; false when the sender is not registered on this session (it must
-    /// register again, e.g. after it was declared lost).
-    public mutating func heartbeat(id: String, session: UInt64, freeSlots: Int, now: ContinuousClock.Instant, epochMillis: Int64,
+    /// register again, e.g. after it was declared lost). The slots it reports free are not
+    /// taken as the truth: they lag deployments by up to a heartbeat (`reserve` is).
+    public mutating func heartbeat(id: String, session: UInt64, now: ContinuousClock.Instant, epochMillis: Int64,
                                    usage: _ProtoMetricsSummary? = nil) -> Bool {
         guard var member = members[id], member.session == session else { return false }
         if let usage { member.usage = usage }
         member.lastHeartbeat = now
         member.lastHeartbeatEpochMillis = epochMillis
-        member.freeSlots = min(max(freeSlots, 0), member.info.slots)
         members[id] = member
         return true
+    }
+
+    /// Places `job` on `slots` free slots (spread over the TaskManagers, `SlotAssignment`),
+    /// replacing what it held before (a restarted attempt); returns the TaskManager of each
+    /// slot, or nil — holding nothing then — when too few are free.
+    public mutating func reserve(job: String, slots: Int) -> [String]? {
+        reservations[job] = nil
+        recountFreeSlots()
+        let free = members.values.sorted { $0.info.id < $1.info.id }.map { ($0.info.id, $0.freeSlots) }
+        guard let assigned = SlotAssignment.assign(slots: slots, freeSlots: free) else { return nil }
+        reservations[job] = Dictionary(assigned.map { ($0, 1) }, uniquingKeysWith: +)
+        recountFreeSlots()
+        return assigned
+    }
+
+    /// `job` ended: its slots are free again.
+    public mutating func release(job: String) {
+        guard reservations.removeValue(forKey: job) != nil else { return }
+        recountFreeSlots()
+    }
+
+    private mutating func recountFreeSlots() {
+        var held: [String: Int] = [:]
+        for (_, byTaskManager) in reservations {
+            for (taskManager, count) in byTaskManager { held[taskManager, default: 0] += count }
+        }
+        for id in members.keys { members[id]!.freeSlots = max(0, members[id]!.info.slots - (held[id] ?? 0)) }
     }
 
     public mutating func connectionClosed(id: String, session: UInt64) -> MembershipEvent? {
@@ -71,6 +105,8 @@ public struct MembershipTable: Sendable {
     private mutating func remove(id: String, session: UInt64, cause: MembershipEvent.LossCause) -> MembershipEvent? {
         guard let member = members[id], member.session == session else { return nil }
         members[id] = nil
+        // Its slots went with it; the jobs that held them fail over and reserve anew.
+        for job in reservations.keys { reservations[job]![id] = nil }
         recentlyLost.append(id)
         if recentlyLost.count > Self.recentlyLostLimit { recentlyLost.removeFirst() }
         return .lost(id: id, cause: cause)

@@ -52,7 +52,7 @@ struct TaskManagerSession {
                 guard heartbeat.taskManagerID == registeredID else {
                     throw ProtocolError.unexpected("heartbeat of \(heartbeat.taskManagerID)", expected: "heartbeats of \(registeredID ?? "")")
                 }
-                guard membership.heartbeat(id: heartbeat.taskManagerID, session: session, freeSlots: Int(heartbeat.freeSlots),
+                guard membership.heartbeat(id: heartbeat.taskManagerID, session: session,
                                                  usage: heartbeat.hasMetrics ? heartbeat.metrics : nil) else {
                     var disconnect = _ProtoDisconnect()
                     disconnect.reason = "TaskManager \(heartbeat.taskManagerID) is not registered (declared lost); register again"

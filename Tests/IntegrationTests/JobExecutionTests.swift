@@ -185,11 +185,36 @@ extension IntegrationSuite {
                 }
                 let overview = try await cluster.rest.get("/overview").object()
                 #expect(overview["jobs-running"] as? Int == 1)
+                #expect(overview["slots-total"] as? Int == 2 && overview["slots-available"] as? Int == 1, "\(overview)")
+                // A second job takes the other slot at once (the JobManager counts slots itself, not
+                // the next heartbeat); a third waits. Blackhole jobs: two jobs on one sink table are
+                // the row-lock wedge of issue 23, not what this checks.
+                let blackhole = """
+                    name: slot-check
+                    sources: [{id: clicks, kind: kafka-source, params: {topic: clicks, event: click}}]
+                    sinks: [{id: out, kind: blackhole-sink, inputs: [clicks]}]
+                    """
+                let second = try await cluster.rest.submit(blackhole, query: "parallelism=1")
+                try await waitUntil("job \(second) deployed", timeout: .seconds(20)) {
+                    try await cluster.rest.jobProgress(second).state == "RUNNING"
+                }
+                // Asked as soon as it deployed, before any heartbeat could have told of the slot.
+                #expect(try await cluster.rest.get("/overview").object()["slots-available"] as? Int == 0)
+                let third = try await cluster.rest.request("/jobs?parallelism=1&allow-duplicate=true", method: "POST", body: Data(blackhole.utf8))
+                let waiting = try #require(try third.object()["jobid"] as? String)
+                #expect(try await cluster.rest.jobProgress(waiting).state == "CREATED", "no slot left: it waits")
+                for id in [second, waiting] {
+                    #expect(try await cluster.rest.request("/jobs/\(id)?mode=cancel", method: "PATCH").status == 202)
+                    try await waitUntil("job \(id) cancelled", timeout: .seconds(20)) {
+                        try await cluster.rest.get("/jobs/\(id)").object()["state"] as? String == "CANCELED"
+                    }
+                }
+                #expect(try await cluster.rest.get("/overview").object()["slots-available"] as? Int == 1, "cancelled jobs gave their slots back")
                 #expect(try await cluster.rest.request("/jobs/\(jobID)?mode=cancel", method: "PATCH").status == 202)
                 try await waitUntil("the job to be cancelled", timeout: .seconds(20)) {
                     try await cluster.rest.get("/jobs/\(jobID)").object()["state"] as? String == "CANCELED"
                 }
-                #expect(try await cluster.rest.get("/overview").object()["jobs-cancelled"] as? Int == 1)
+                #expect(try await cluster.rest.get("/overview").object()["jobs-cancelled"] as? Int == 3)
             }
         }
     }

@@ -122,6 +122,16 @@ public final class JobMaster: Sendable {
         await runAttempt()
     }
 
+    /// Where each reserved slot's TaskManager is; nil if one vanished meanwhile (retry).
+    private static func hosts(_ assigned: [String], in snapshot: Membership.Snapshot) -> [DeploymentPlanner.Host]? {
+        var hosts: [DeploymentPlanner.Host] = []
+        for taskManager in assigned {
+            guard let info = snapshot.members.first(where: { $0.info.id == taskManager })?.info else { return nil }
+            hosts.append(DeploymentPlanner.Host(taskManager: taskManager, host: info.host, dataPort: info.dataPort))
+        }
+        return hosts
+    }
+
     /// Waits for enough free slots, then deploys every subtask of the current attempt.
     private func runAttempt() async {
         let needed = graph.slotsNeeded
@@ -131,14 +141,13 @@ public final class JobMaster: Sendable {
         var announced = false
         while placement == nil {
             if status.isTerminal || status == .cancelling { return }
-            let snapshot = services.membership.snapshot()
-            if let assigned = SlotAssignment.assign(slots: needed, freeSlots: snapshot.members.map { ($0.info.id, $0.freeSlots) }) {
-                placement = assigned.map { tm in
-                    let info = snapshot.members.first { $0.info.id == tm }!.info
-                    return DeploymentPlanner.Host(taskManager: tm, host: info.host, dataPort: info.dataPort)
-                }
+            // The JobManager's own slot accounting: taken now, atomically, not when a heartbeat says so.
+            if let (assigned, placed) = services.membership.reserve(job: id, slots: needed),
+               let hosts = Self.hosts(assigned, in: placed) {
+                placement = hosts
                 break
             }
+            let snapshot = services.membership.snapshot()
             if clock.now >= deadline {
                 fail("not enough task slots: the job needs \(needed), the cluster has \(snapshot.slotsAvailable) free of \(snapshot.slotsTotal) after waiting \(services.slotWait); start more TaskManagers or lower the parallelism")
                 return
@@ -354,6 +363,7 @@ public final class JobMaster: Sendable {
 
     /// The job reached `status` (terminal): stop checkpointing, forget it in the HA directory.
     private func ended(_ status: JobStatus) {
+        services.membership.release(job: id)
         checkpoints?.stop(reason: "job \(status.rawValue.lowercased())")
         services.highAvailability?.remove(id)
         if status == .failed, let cause = state.withLock({ $0.failureCause }) {

@@ -88,7 +88,13 @@ struct TaskDescriptor: Sendable {
         restore.filter { $0.kind == StateHandleKind.keyedRocksDB }
     }
 
-    var name: String { "\(vertexID)[\(subtask)]#\(attempt)" }
+    /// Unique among the tasks of one TaskManager: two jobs may share vertex ids (two copies of
+    /// one spec, or any two specs naming a source `clicks`).
+    var name: String { Self.name(job: jobID, vertex: vertexID, subtask: subtask, attempt: attempt) }
+
+    static func name(job: String, vertex: String, subtask: Int, attempt: UInt32) -> String {
+        "\(job)/\(vertex)[\(subtask)]#\(attempt)"
+    }
 
     /// The task's directory name in checkpoint storage (`chk-<n>/<vertex>-<subtask>`).
     var storageName: String { "\(vertexID)-\(subtask)" }

@@ -122,7 +122,8 @@ public final class TaskExecutor: Sendable {
     }
 
     public func cancel(_ message: _ProtoCancelTask) {
-        let name = "\(message.task.vertexID)[\(message.task.subtaskIndex)]#\(message.task.attempt)"
+        let name = TaskDescriptor.name(job: message.task.jobID, vertex: message.task.vertexID, subtask: Int(message.task.subtaskIndex),
+                                       attempt: message.task.attempt)
         let task = tasks.withLock { $0[name]?.task }
         task?.cancel(reason: message.reason.isEmpty ? "cancelled by the JobManager" : message.reason)
     }
