@@ -22,10 +22,11 @@ import Testing
     @Test func sectionsAreReadAndZeroIntervalDisablesCheckpoints() throws {
         let spec = try JobSpecParser.parse(yaml: body + """
 
-            checkpoints: {interval-ms: 0, timeout-ms: 9000, min-pause-ms: 50, max-concurrent: 2, retained: 5}
+            checkpoints: {interval-ms: 0, timeout-ms: 9000, min-pause-ms: 50, max-concurrent: 2, retained: 5, tolerable-failures: 7}
             restart: {initial-backoff-ms: 10, max-backoff-ms: 500, multiplier: 1.5, reset-after-ms: 1000, max-attempts: 3}
             """, catalog: BuiltInKinds.catalog)
-        #expect(spec.checkpoints == CheckpointSettings(intervalMillis: 0, timeoutMillis: 9000, minPauseMillis: 50, maxConcurrent: 2, retained: 5))
+        #expect(spec.checkpoints == CheckpointSettings(intervalMillis: 0, timeoutMillis: 9000, minPauseMillis: 50, maxConcurrent: 2, retained: 5,
+                                                       tolerableFailures: 7))
         #expect(!spec.checkpoints.isEnabled)
         #expect(spec.restart == RestartSettings(initialBackoffMillis: 10, maxBackoffMillis: 500, multiplier: 1.5,
                                                 resetAfterMillis: 1000, maxAttempts: 3))

@@ -138,6 +138,30 @@ import Testing
         #expect(harness.coordinator.stats().counts.failed == 1)
     }
 
+    @Test func moreFailedCheckpointsInARowThanTolerableFailTheJobOverAndACompletionResetsTheCount() async throws {
+        let harness = try CheckpointHarness(settings: CheckpointSettings(intervalMillis: 1_000, timeoutMillis: 5_000, tolerableFailures: 1))
+        defer { harness.directory.remove() }
+        harness.start()
+        let expire = { () async in
+            harness.clock.advance(byMillis: 5_000)
+            await harness.coordinator.tick()  // expires the pending one; the same tick triggers the next
+        }
+        let first = try #require(await harness.triggerNext())
+        await expire()
+        #expect(harness.tooManyFailures.withLock { $0 }.isEmpty, "one failure is tolerated")
+        let second = try #require(harness.messenger.lastTriggeredID)
+        #expect(second > first)
+        await harness.acknowledgeAll(second)
+        #expect(harness.coordinator.latestCompleted?.id == second)
+        _ = try #require(await harness.triggerNext())
+        await expire()
+        #expect(harness.tooManyFailures.withLock { $0 }.isEmpty, "the completion reset the count")
+        await expire()
+        let causes = harness.tooManyFailures.withLock { $0 }
+        #expect(causes.count == 1 && causes[0].contains("2 checkpoints failed in a row, more than checkpoints.tolerable-failures (1)")
+                && causes[0].contains("expired after 5000 ms"), "\(causes)")
+    }
+
     @Test func noNewTriggerWhileOneIsPendingAndTheMinimumPauseIsRespected() async throws {
         let harness = try CheckpointHarness(settings: CheckpointSettings(intervalMillis: 1_000, timeoutMillis: 60_000, minPauseMillis: 3_000))
         defer { harness.directory.remove() }

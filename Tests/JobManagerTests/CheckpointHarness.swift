@@ -26,6 +26,8 @@ final class CheckpointHarness: Sendable {
     let canTrigger = LockedBox(true)
     /// (checkpoint id, path) of every `onCompleted` call, in order.
     let reported = LockedBox<[(UInt64, String)]>([])
+    /// The cause of every `onTooManyFailures` call, in order.
+    let tooManyFailures = LockedBox<[String]>([])
 
     init(settings: CheckpointSettings = CheckpointSettings(intervalMillis: 1_000, timeoutMillis: 10_000),
          tickInterval: Duration? = nil, clock: ManualCheckpointClock? = nil, metrics: CheckpointMetrics? = nil) throws {
@@ -36,11 +38,13 @@ final class CheckpointHarness: Sendable {
         self.clock = clock
         let canTrigger = self.canTrigger
         let reported = self.reported
+        let tooManyFailures = self.tooManyFailures
         coordinator = CheckpointCoordinator(
             job: Self.job, settings: settings, storage: storage, messenger: messenger, clock: clock, metrics: metrics,
             tickInterval: tickInterval, logger: Logger(label: "test"),
             canTrigger: { canTrigger.withLock { $0 } },
-            onCompleted: { metadata, path in reported.withLock { $0.append((metadata.checkpointID, path)) } })
+            onCompleted: { metadata, path in reported.withLock { $0.append((metadata.checkpointID, path)) } },
+            onTooManyFailures: { cause in tooManyFailures.withLock { $0.append(cause) } })
     }
 
     func start(attempt: UInt32 = 1, restoredFrom restored: CompletedCheckpoint? = nil) {

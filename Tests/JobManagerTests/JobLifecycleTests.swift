@@ -111,6 +111,17 @@ import Testing
         #expect(actions.count == 1 && job.status == .restarting, "the last live task failing is a failover, not the end: \(actions)")
     }
 
+    @Test func checkpointsFailingTooOftenFailTheJobOverWithTheCauseRecorded() throws {
+        var job = try lifecycle()
+        let keys = deployAll(&job)
+        _ = report(&job, keys, .running)
+        let actions = job.checkpointsFailed("4 checkpoints failed in a row", now: 50)
+        #expect(actions == [.restart(after: .milliseconds(100), cause: "4 checkpoints failed in a row", task: nil, attempt: 1)])
+        #expect(job.status == .restarting && job.exceptions.first?.task == nil && job.exceptions.first?.source == "(checkpoint coordinator)")
+        let again = job.checkpointsFailed("again", now: 60)
+        #expect(again.isEmpty, "only a running job fails over")
+    }
+
     @Test func cancellingEndsCanceledOnceEveryTaskStopped() throws {
         var job = try lifecycle()
         let keys = deployAll(&job)

@@ -176,13 +176,17 @@ public enum JobSpecParser {
 
     private static func parseCheckpoints(_ value: Any?) throws -> CheckpointSettings {
         var settings = CheckpointSettings()
-        let map = try section(value, "checkpoints", fields: ["interval-ms", "timeout-ms", "min-pause-ms", "max-concurrent", "retained"])
+        let map = try section(value, "checkpoints", fields: ["interval-ms", "timeout-ms", "min-pause-ms", "max-concurrent", "retained",
+                                                             "tolerable-failures"])
         let day = 86_400_000
         if let v = try integer(map["interval-ms"], field: "checkpoints.interval-ms", range: 0...day) { settings.intervalMillis = Int64(v) }
         if let v = try integer(map["timeout-ms"], field: "checkpoints.timeout-ms", range: 100...day) { settings.timeoutMillis = Int64(v) }
         if let v = try integer(map["min-pause-ms"], field: "checkpoints.min-pause-ms", range: 0...day) { settings.minPauseMillis = Int64(v) }
         if let v = try integer(map["max-concurrent"], field: "checkpoints.max-concurrent", range: 1...16) { settings.maxConcurrent = v }
         if let v = try integer(map["retained"], field: "checkpoints.retained", range: 1...100) { settings.retained = v }
+        if let v = try integer(map["tolerable-failures"], field: "checkpoints.tolerable-failures", range: 0...1_000) {
+            settings.tolerableFailures = v
+        }
         return settings
     }
 

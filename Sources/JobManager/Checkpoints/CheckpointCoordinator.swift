@@ -29,6 +29,7 @@ public final class CheckpointCoordinator: Sendable {
     private let tickInterval: Duration?
     private let canTrigger: @Sendable () -> Bool
     private let onCompleted: @Sendable (CheckpointMetadata, String) -> Void
+    private let onTooManyFailures: @Sendable (String) -> Void
     private let locked: Mutex<Locked>
     private let completionOrder = Mutex(())
 
@@ -43,7 +44,8 @@ public final class CheckpointCoordinator: Sendable {
                 messenger: any CheckpointMessenger, clock: any CheckpointClock = SystemCheckpointClock(),
                 metrics: CheckpointMetrics? = nil, tickInterval: Duration? = .milliseconds(100), logger: Logger,
                 canTrigger: @escaping @Sendable () -> Bool,
-                onCompleted: @escaping @Sendable (CheckpointMetadata, String) -> Void) {
+                onCompleted: @escaping @Sendable (CheckpointMetadata, String) -> Void,
+                onTooManyFailures: @escaping @Sendable (String) -> Void = { _ in }) {
         self.job = job
         self.settings = settings
         self.storage = storage
@@ -53,6 +55,7 @@ public final class CheckpointCoordinator: Sendable {
         self.tickInterval = tickInterval
         self.canTrigger = canTrigger
         self.onCompleted = onCompleted
+        self.onTooManyFailures = onTooManyFailures
         var logger = logger
         logger[metadataKey: "job"] = "\(job.jobID)"
         self.logger = logger
@@ -259,6 +262,7 @@ public final class CheckpointCoordinator: Sendable {
         }
         await notifyAborted(abort)
         storage.deleteCheckpointDirectory(abort.checkpointID, logger: logger)
+        if abort.exceedsTolerance { onTooManyFailures(abort.reason) }
         await triggerWaitingFinal()
     }
 

@@ -33,6 +33,8 @@ struct CheckpointCoordinatorState: Sendable {
     private(set) var finalRequest: FinalRequest?
     private(set) var store: CompletedCheckpointStore
     private(set) var stats = CheckpointStatsTracker()
+    /// Expiries and declines since the last completed checkpoint (or attempt start).
+    private(set) var consecutiveFailures = 0
 
     init(jobID: String, settings: CheckpointSettings) {
         self.jobID = jobID
@@ -49,6 +51,7 @@ struct CheckpointCoordinatorState: Sendable {
                         restoredFrom restored: CompletedCheckpoint?, adopt: Bool, now: Int64) -> [CheckpointDecision.Abort] {
         let aborted = abortAll(reason: "attempt \(attempt) of the job started", now: now)
         self.attempt = Attempt(number: attempt, tasks: tasks, sources: sources)
+        consecutiveFailures = 0
         lastTriggerAt = now
         finalRequest = nil
         if let restored {
@@ -75,7 +78,7 @@ struct CheckpointCoordinatorState: Sendable {
         var decision = CheckpointDecision.Tick()
         for checkpoint in expired {
             let reason = "expired after \(settings.timeoutMillis) ms with \(checkpoint.acknowledged.count) of \(checkpoint.tasks.count) tasks acknowledged; raise checkpoints.timeout-ms in the job spec or look for back-pressure"
-            if let abort = abort(checkpoint.id, reason: reason, now: now) { decision.expired.append(abort) }
+            if let abort = abort(checkpoint.id, reason: reason, now: now) { decision.expired.append(counted(abort)) }
         }
         decision.trigger = nextTrigger(now: now, canTrigger: canTrigger)
         return decision
@@ -149,7 +152,20 @@ struct CheckpointCoordinatorState: Sendable {
     mutating func decline(_ message: _ProtoDeclineCheckpoint, now: Int64) -> CheckpointDecision.Abort? {
         guard fencingViolation(message.task, checkpointID: message.checkpointID) == nil else { return nil }
         let task = TaskKey(vertex: message.task.vertexID, subtask: Int(message.task.subtaskIndex))
-        return abort(message.checkpointID, reason: "\(task) declined: \(message.reason)", now: now)
+        return abort(message.checkpointID, reason: "\(task) declined: \(message.reason)", now: now).map { counted($0) }
+    }
+
+    /// Counts an expiry or a decline towards `tolerable-failures` (a completion resets it; aborts
+    /// because the job stops or a newer checkpoint subsumed them do not count).
+    private mutating func counted(_ abort: CheckpointDecision.Abort) -> CheckpointDecision.Abort {
+        consecutiveFailures += 1
+        var abort = abort
+        if consecutiveFailures > settings.tolerableFailures {
+            abort.exceedsTolerance = true
+            abort.reason = "\(consecutiveFailures) checkpoints failed in a row, more than checkpoints.tolerable-failures "
+                + "(\(settings.tolerableFailures)); the last: \(abort.reason)"
+        }
+        return abort
     }
 
     private func fencingViolation(_ task: _ProtoTaskId, checkpointID: UInt64) -> String? {
@@ -166,6 +182,7 @@ struct CheckpointCoordinatorState: Sendable {
     mutating func complete(_ checkpoint: PendingCheckpoint, metadata: CheckpointMetadata, externalPath: String,
                            now: Int64) -> CheckpointDecision.Completion {
         lastEndAt = now
+        consecutiveFailures = 0
         let completed = CompletedCheckpoint(metadata: metadata, externalPath: externalPath)
         let subsumed = store.add(completed)
         for old in subsumed { stats.discarded(old.id) }

@@ -19,6 +19,9 @@ enum CheckpointDecision {
         var reason: String
         var isFinal: Bool
         var stats: CheckpointStats
+        /// This failure (an expiry or a decline) made more in a row than `tolerable-failures`:
+        /// the job must fail over with `reason` as the cause.
+        var exceedsTolerance = false
     }
 
     /// Discard what was subsumed, report the checkpoint, notify the attempt's TaskManagers.

@@ -1,9 +1,13 @@
-/// One task failure of a job, for `GET /jobs/:id/exceptions`.
+/// One failure of a job, for `GET /jobs/:id/exceptions`: a task's, or the checkpoint
+/// coordinator's (`task` nil) when checkpoints kept failing.
 public struct JobException: Sendable, Equatable {
     public var timestamp: Int64
-    public var task: TaskKey
+    public var task: TaskKey?
     public var attempt: UInt32
     /// The TaskManager the task ran on, when known.
     public var taskManager: String?
     public var cause: String
+
+    /// How REST names where it happened.
+    public var source: String { task.map { "\($0)" } ?? "(checkpoint coordinator)" }
 }

@@ -17,10 +17,10 @@ struct JobLifecycle: Sendable {
     enum Action: Sendable, Equatable {
         /// A running attempt lost a task: stop checkpointing, cancel the attempt's tasks, and
         /// restart after `backoff` (`restartDue`).
-        case restart(after: Duration, cause: String, task: TaskKey, attempt: UInt32)
+        case restart(after: Duration, cause: String, task: TaskKey?, attempt: UInt32)
         /// The restart strategy gave up: stop checkpointing, cancel the tasks; the job fails
         /// once they ended.
-        case fail(cause: String, task: TaskKey, attempt: UInt32)
+        case fail(cause: String, task: TaskKey?, attempt: UInt32)
         /// The job reached a terminal status.
         case ended(JobStatus)
     }
@@ -121,7 +121,16 @@ struct JobLifecycle: Sendable {
 
     // MARK: Failover
 
-    private mutating func failOver(task: TaskKey, attempt: UInt32, cause: String, now: Int64) -> [Action] {
+    /// Checkpoints kept failing (more in a row than `checkpoints.tolerable-failures`): the job
+    /// fails over as after a task failure, with `cause` recorded as an exception.
+    mutating func checkpointsFailed(_ cause: String, now: Int64) -> [Action] {
+        guard status == .running, !stopping else { return [] }
+        exceptions.insert(JobException(timestamp: now, task: nil, attempt: attempt, taskManager: nil, cause: cause), at: 0)
+        if exceptions.count > Self.exceptionHistorySize { exceptions.removeLast() }
+        return failOver(task: nil, attempt: attempt, cause: cause, now: now)
+    }
+
+    private mutating func failOver(task: TaskKey?, attempt: UInt32, cause: String, now: Int64) -> [Action] {
         failureCause = cause
         guard let backoff = restarts.failure(now: now, runningSince: attemptRunningSince) else {
             set(.failing, now: now)

@@ -92,7 +92,8 @@ public final class JobMaster: Sendable {
                 messenger: MembershipCheckpointMessenger(membership: services.membership),
                 metrics: services.metrics.checkpoints(job: id), logger: logger,
                 canTrigger: { owner.job?.allTasksRunning ?? false },
-                onCompleted: { _, path in owner.job?.checkpointCompleted(path: path) })
+                onCompleted: { _, path in owner.job?.checkpointCompleted(path: path) },
+                onTooManyFailures: { cause in owner.job?.checkpointsFailed(cause) })
         } else {
             checkpointStorage = ""
             checkpoints = nil
@@ -273,9 +274,10 @@ public final class JobMaster: Sendable {
             switch action {
             case .fail(let cause, let task, let attempt):
                 checkpoints?.stop(reason: "job failing: \(cause)")
-                var metadata = TaskLogMetadata.of(job: id, vertex: task.vertex, subtask: task.subtask, attempt: attempt)
+                var metadata = Self.metadata(job: id, task: task, attempt: attempt)
                 metadata["cause"] = "\(cause)"
-                logger.error("task failed and the restart strategy gave up; failing the job", metadata: metadata)
+                logger.error("\(task == nil ? "checkpoints kept failing" : "task failed") and the restart strategy gave up; failing the job",
+                             metadata: metadata)
                 Task {
                     await cancelTasks(reason: "another task of the job failed")
                     settleNow()
@@ -283,15 +285,25 @@ public final class JobMaster: Sendable {
             case .restart(let delay, let cause, let task, let attempt):
                 checkpoints?.stop(reason: "job failing over: \(cause)")
                 services.metrics.jobRestarted(job: id)
-                var metadata = TaskLogMetadata.of(job: id, vertex: task.vertex, subtask: task.subtask, attempt: attempt)
+                var metadata = Self.metadata(job: id, task: task, attempt: attempt)
                 metadata["cause"] = "\(cause)"
                 metadata["backoff"] = "\(delay)"
-                logger.warning("task failed; restarting the job", metadata: metadata)
+                logger.warning("\(task == nil ? "checkpoints kept failing" : "task failed"); restarting the job", metadata: metadata)
                 Task { await restart(after: delay, attempt: attempt) }
             case .ended(let status):
                 ended(status)
             }
         }
+    }
+
+    private static func metadata(job: String, task: TaskKey?, attempt: UInt32) -> Logger.Metadata {
+        guard let task else { return ["job": "\(job)", "attempt": "\(attempt)"] }
+        return TaskLogMetadata.of(job: job, vertex: task.vertex, subtask: task.subtask, attempt: attempt)
+    }
+
+    /// The checkpoint coordinator saw more failed checkpoints in a row than tolerated.
+    fileprivate func checkpointsFailed(_ cause: String) {
+        perform(state.withLock { $0.checkpointsFailed(cause, now: Self.now()) })
     }
 
     private func restart(after delay: Duration, attempt: UInt32) async {

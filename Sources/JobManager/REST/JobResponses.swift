@@ -232,13 +232,14 @@ struct JobExceptionsResponse: ResponseEncodable {
         rootException = job.exceptions.first?.cause
         timestamp = job.exceptions.first?.timestamp
         allExceptions = job.exceptions.map { failure in
-            Entry(exception: failure.cause, task: "\(failure.task)", location: failure.taskManager ?? "(not deployed)",
+            Entry(exception: failure.cause, task: failure.source, location: failure.taskManager ?? "(not deployed)",
                   timestamp: failure.timestamp, attempt: failure.attempt)
         }
         truncated = job.exceptions.count >= JobMaster.exceptionHistorySize
         exceptionHistory = History(entries: job.exceptions.map { failure in
-            HistoryEntry(exceptionName: "TaskFailure", stacktrace: failure.cause, timestamp: failure.timestamp,
-                         taskName: "\(failure.task) (attempt \(failure.attempt))", location: failure.taskManager ?? "(not deployed)")
+            HistoryEntry(exceptionName: failure.task == nil ? "CheckpointFailure" : "TaskFailure", stacktrace: failure.cause,
+                         timestamp: failure.timestamp, taskName: "\(failure.source) (attempt \(failure.attempt))",
+                         location: failure.taskManager ?? "(not deployed)")
         }, truncated: truncated)
     }
 }
