@@ -10,8 +10,11 @@ import Testing
         Column("shop", .int64), Column("product", .string), Column("amount", .decimal(precision: 10, scale: 2)),
         Column("rating", .float64, nullable: true), Column("at", .timestamp),
     ], eventTime: "at")
-    static let aggregates = try! AggregateSpec.parseList(
-        "n=count(*), revenue=sum(amount), low=min(amount), high=max(amount), rated=count(rating), mean=avg(rating)")
+    static let aggregates = [
+        AggregateSpec(name: "n", function: .count, column: nil), AggregateSpec(name: "revenue", function: .sum, column: "amount"),
+        AggregateSpec(name: "low", function: .min, column: "amount"), AggregateSpec(name: "high", function: .max, column: "amount"),
+        AggregateSpec(name: "rated", function: .count, column: "rating"), AggregateSpec(name: "mean", function: .avg, column: "rating"),
+    ]
 
     struct Sale {
         var shop: Int64, product: String, cents: Int64, rating: Double?, at: Int64
@@ -159,6 +162,20 @@ import Testing
         let aggregator = try TumblingWindowAggregator(input: Self.schema, keyBy: [], sizeMillis: 1_000, allowedLatenessMillis: 0,
                                                       aggregates: [AggregateSpec(name: "n", function: .count, column: nil)])
         #expect(aggregator.windowStart(-1) == -1_000 && aggregator.windowStart(-1_000) == -1_000 && aggregator.windowStart(999) == 0)
+    }
+
+    @Test func theAggregateListParsesToTheSameSpecs() throws {
+        #expect(try AggregateSpec.parseList(
+            "n=count(*), revenue=sum(amount), low=min(amount), high=max(amount), rated=count(rating), mean=avg(rating)") == Self.aggregates)
+    }
+
+    @Test func keyingByAColumnTheWindowAddsIsRefused() {
+        let schema = Schema(name: "counts", columns: [Column("window_start", .timestamp), Column("n", .int64), Column("at", .timestamp)],
+                            eventTime: "at")
+        #expect(throws: SchemaRuleError.self) {
+            _ = try TumblingWindowAggregator(input: schema, keyBy: ["window_start"], sizeMillis: 1_000, allowedLatenessMillis: 0,
+                                             aggregates: [AggregateSpec(name: "c", function: .count, column: nil)])
+        }
     }
 
     @Test func theOutputSchemaFollowsFromTheAggregates() throws {

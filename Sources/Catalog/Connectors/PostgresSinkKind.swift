@@ -52,7 +52,7 @@ public enum PostgresSinkKind {
             guard input.params[table.name] != nil else {
                 throw SchemaRuleError("params.table", "name the table the rows of \(schema) go into")
             }
-            let keyColumns = columnList(input.params[key.name])
+            let keyColumns = ColumnNames.parse(input.params[key.name])
             guard !keyColumns.isEmpty else {
                 throw SchemaRuleError("params.key", "name the columns the sink upserts on (the table's primary key), e.g. key: \"\(schema.columnNames.prefix(2).joined(separator: ", "))\"")
             }
@@ -71,11 +71,6 @@ public enum PostgresSinkKind {
     /// The table a sink writes: `table`, or for the attribution job's records the default.
     public static func table(params: [String: String], input: Schema) -> String? {
         params[table.name] ?? (AttributionSchemas.typedRecords.contains(input) ? defaultTable : nil)
-    }
-
-    /// `a, b` as ["a", "b"].
-    public static func columnList(_ text: String?) -> [String] {
-        (text ?? "").split(separator: ",").map { $0.filter { !$0.isWhitespace } }.filter { !$0.isEmpty }
     }
 
     /// `columns` as row column → table column; refuses columns the rows lack.

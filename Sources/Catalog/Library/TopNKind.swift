@@ -15,7 +15,7 @@ public enum TopNKind {
         doc: "how long a ranked key still takes rows (and ranks again); later rows go to sluice.late_rows")
 
     public static func ranker(input: Schema, params: [String: String]) throws(SchemaRuleError) -> TopNRanker {
-        let unique = (params[uniqueBy.name] ?? "").split(separator: ",").map { $0.filter { !$0.isWhitespace } }.filter { !$0.isEmpty }
+        let unique = ColumnNames.parse(params[uniqueBy.name])
         return try TopNRanker(input: input, orderBy: params[orderBy.name] ?? "", limit: Int(params[limit.name] ?? "") ?? 0,
                               uniqueBy: unique, allowedLatenessMillis: Int64(params[allowedLatenessMs.name] ?? "0") ?? 0,
                               rankColumn: params[rankColumn.name] ?? "rank")

@@ -18,3 +18,11 @@ public enum ColumnRenames {
         return renames
     }
 }
+
+/// A `a, b, c` parameter naming columns (a sink's key, Top-N's `unique-by`).
+public enum ColumnNames {
+    /// The names in `text`, blanks dropped; empty for nil.
+    public static func parse(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.filter { !$0.isWhitespace } }.filter { !$0.isEmpty }
+    }
+}

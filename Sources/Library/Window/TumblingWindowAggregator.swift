@@ -46,6 +46,9 @@ public struct TumblingWindowAggregator: Sendable {
         var outputColumns: [Column] = []
         for name in keyBy {
             guard let index = schema.index(of: name) else { throw SchemaRuleError("key-by", "no column '\(name)' in the input") }
+            guard name != "window_start" && name != "window_end" else {
+                throw SchemaRuleError("key-by", "'\(name)' is a column the window adds; project it to another name before this window")
+            }
             keyColumns.append(index)
             outputColumns.append(schema.columns[index])
         }

@@ -5,9 +5,6 @@ import SluiceEngine
 /// One definition for both: the record writer routes a record to the subtask whose key-group
 /// range holds `keyGroup(bytes)`, and that subtask finds its state under the same bytes.
 public enum RecordKey {
-    /// Fields a job may key by.
-    public static let supportedFields: Set<String> = ["user_id", "product_id"]
-
     /// Writes the key of an attribution record for `fields` into `bytes` (cleared first,
     /// capacity kept). A row's key is written by `RowKeyColumns`.
     public static func write(_ record: StreamRecord, fields: [String], into bytes: inout [UInt8]) {
@@ -22,7 +19,7 @@ public enum RecordKey {
                 product.withUTF8 { bytes.append(contentsOf: $0) }
                 bytes.append(0)  // separator, so ("1", "23") and ("12", "3") differ
             default:
-                break  // refused at submission: JobSpecParser only accepts `supportedFields`
+                break  // refused at submission (`KindCatalog.exchangeKeyColumns`)
             }
         }
     }

@@ -16,7 +16,7 @@ import SluiceCatalog
 /// everything until the first new watermark.
 public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOperator, CountingOperator {
     static let stateID: UInt8 = 1
-    public static let keyFields = ["user_id", "product_id"]
+    public static let keyFields = FirstClickAttributionKind.keyColumns
 
     private var logic = FirstClickAttribution()
     private var backend: (any KeyedStateBackend)?

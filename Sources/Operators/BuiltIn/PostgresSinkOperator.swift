@@ -67,7 +67,7 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator, C
             mode = .rows(try openRows(url: url, schema: schema, delivery: delivery, context: context))
             return
         }
-        table = try context.value(PostgresSinkKind.table) ?? PostgresSinkKind.defaultTable  // typed: PostgresSinkKind.table(params:input:)
+        table = try context.value(PostgresSinkKind.table) ?? PostgresSinkKind.defaultTable
         let encoder = SinkBatchEncoder(table: table)
         switch delivery {
         case .exactlyOnce:
@@ -82,7 +82,7 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator, C
             throw OperatorError.configuration(operatorID, "set params.table: the table the rows go into")
         }
         self.table = table
-        let key = PostgresSinkKind.columnList(try context.value(PostgresSinkKind.key))
+        let key = ColumnNames.parse(try context.value(PostgresSinkKind.key))
         let renames: [String: String]
         let encoder: RowSinkEncoder
         do {

@@ -19,7 +19,7 @@ struct SinkBatchEncoder: SinkEncoding {
     /// `rows` as plain inserts (`upsert: false`: COPY, or the insert statement when an amount
     /// has no binary form) or as the upsert. Drop the batch before the next call, which reuses
     /// its buffers.
-    mutating func encode(_ rows: some Collection<AttributedCheckout>, upsert: Bool) throws -> SinkBatch {
+    mutating func encode(_ rows: some BidirectionalCollection<AttributedCheckout>, upsert: Bool) throws -> SinkBatch {
         if !upsert, let data = try copyRows.encode(rows) { return .copy(sql: statements.copy, data: data) }
         return .statement(sql: upsert ? statements.upsert : statements.insert, parameters: try arrays.encode(rows))
     }

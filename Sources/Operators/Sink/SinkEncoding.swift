@@ -11,7 +11,7 @@ protocol SinkEncoding {
 
     /// `rows` as plain inserts (`upsert: false`, failing with SQLSTATE 23505 when a row's key is
     /// already in the table) or as an upsert replacing existing rows.
-    mutating func encode(_ rows: some Collection<Record>, upsert: Bool) throws -> SinkBatch
+    mutating func encode(_ rows: some BidirectionalCollection<Record>, upsert: Bool) throws -> SinkBatch
 
     /// `rows` with each key once, as its last version (one statement may not touch a row twice).
     func latestPerKey(_ rows: [Record]) -> [Record]

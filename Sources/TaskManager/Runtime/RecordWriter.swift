@@ -60,7 +60,11 @@ final class RecordWriter: RecordOutput {
             let target: Int
             switch edge.partitioning {
             case .hash:
-                if case .row(let row) = record, let rowKey = rowKeys[edgeIndex] {
+                if case .row(let row) = record {
+                    // Never hashed as an attribution record: that would send every row to one key group.
+                    guard let rowKey = rowKeys[edgeIndex] else {
+                        throw OperatorError.configuration("record writer", "a row on a keyed edge whose key columns are unknown (no output schema deployed)")
+                    }
                     rowKey.write(row.row, into: &keyBytes)
                 } else {
                     RecordKey.write(record, fields: edge.keyBy, into: &keyBytes)

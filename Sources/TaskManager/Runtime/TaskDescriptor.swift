@@ -24,10 +24,13 @@ struct TaskDescriptor: Sendable {
     /// State to restore: keyed handles of the vertex, operator states of the chain's operators.
     var restore: [_ProtoStateHandle]
     var restoreCheckpointID: UInt64?
-    /// The schema arriving on each logical input of the chain's head (empty from a JobManager
-    /// that sends none), and what the chain's last operator emits (nil for a sink).
-    var inputSchemas: [Schema]
-    var outputSchema: Schema?
+    /// Per operator of `chain`, the schemas arriving on its inputs and what it emits (nil for a
+    /// sink; empty/nil from a JobManager that sends none), decoded once.
+    var schemas: [(inputs: [Schema], output: Schema?)]
+    /// The schemas arriving on the chain head's logical inputs.
+    var inputSchemas: [Schema] { schemas[0].inputs }
+    /// What the chain's last operator emits.
+    var outputSchema: Schema? { schemas[schemas.count - 1].output }
 
     /// Validates `deploy` first: a malformed deployment fails its task with the reason, it never
     /// traps the TaskManager.
@@ -68,11 +71,13 @@ struct TaskDescriptor: Sendable {
         checkpointStorage = deploy.checkpointStorage
         restore = deploy.restore
         restoreCheckpointID = deploy.restoreCheckpointID > 0 ? deploy.restoreCheckpointID : nil
-        var inputSchemas: [Schema] = []
-        for schema in deploy.chain[0].inputSchemas { inputSchemas.append(try Schema(schema)) }
-        self.inputSchemas = inputSchemas
-        let last = deploy.chain[deploy.chain.count - 1]
-        outputSchema = last.hasOutputSchema ? try Schema(last.outputSchema) : nil
+        var schemas: [(inputs: [Schema], output: Schema?)] = []
+        for op in deploy.chain {
+            var inputs: [Schema] = []
+            for schema in op.inputSchemas { inputs.append(try Schema(schema)) }
+            schemas.append((inputs, op.hasOutputSchema ? try Schema(op.outputSchema) : nil))
+        }
+        self.schemas = schemas
     }
 
     /// What operator `operatorID` gets back from the restored checkpoint (every old subtask's state).

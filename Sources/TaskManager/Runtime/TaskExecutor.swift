@@ -173,7 +173,7 @@ public final class TaskExecutor: Sendable {
         var contexts: [(OperatorContext, Any)] = []
         var instances: [(id: String, instance: AnyObject, metrics: [OperatorKindDeclaration.Metric])] = []
         var checkpointed: [(id: String, instance: any CheckpointedOperator)] = []
-        for spec in descriptor.chain {
+        for (position, spec) in descriptor.chain.enumerated() {
             guard let factory = BuiltInOperators.factory(spec.kind) else {
                 throw OperatorError.configuration(spec.id, "unknown operator kind '\(spec.kind)'")
             }
@@ -201,8 +201,8 @@ public final class TaskExecutor: Sendable {
                 params: spec.params, keyedState: keyed ? stateBackend : nil, sideOutputs: sideOutputs,
                 environment: environment, logger: operatorLogger, lineage: descriptor.lineage,
                 checkpointing: descriptor.checkpointing, restored: descriptor.restoredState(of: spec.id),
-                checkpointListeners: listeners, inputSchemas: try spec.inputSchemas.map { try Schema($0) },
-                outputSchema: spec.hasOutputSchema ? try Schema(spec.outputSchema) : nil, keyBy: spec.keyBy)
+                checkpointListeners: listeners, inputSchemas: descriptor.schemas[position].inputs,
+                outputSchema: descriptor.schemas[position].output, keyBy: spec.keyBy)
             switch instance {
             case .source(let op):
                 source = op

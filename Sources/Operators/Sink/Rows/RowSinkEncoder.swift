@@ -14,7 +14,8 @@ struct RowSinkEncoder: SinkEncoding {
     private let key: RowKeyColumns
     private var arrays: [PostgresTextArray]
     private var keyBytes: [UInt8] = []
-    private var latest: [[UInt8]: Int] = [:]
+    private var seen: Set<[UInt8]> = []
+    private var keep: [Bool] = []
 
     /// `columns` maps input columns to table columns where the names differ.
     init(table: String, layout: RowLayout, key: [String], columns renames: [String: String]) throws(RowFormatError) {
@@ -47,16 +48,16 @@ struct RowSinkEncoder: SinkEncoding {
         }
     }
 
-    mutating func encode(_ rows: some Collection<RowRecord>, upsert: Bool) throws -> SinkBatch {
-        latest.removeAll(keepingCapacity: true)
-        for (index, record) in rows.enumerated() {
+    mutating func encode(_ rows: some BidirectionalCollection<RowRecord>, upsert: Bool) throws -> SinkBatch {
+        // Newest first: a row is kept when no later row has its key (each key hashed once).
+        seen.removeAll(keepingCapacity: true)
+        keep.removeAll(keepingCapacity: true)
+        for record in rows.reversed() {
             key.write(record.row, into: &keyBytes)
-            latest[keyBytes] = index
+            keep.append(seen.insert(keyBytes).inserted)
         }
         for index in arrays.indices { arrays[index].removeAll() }
-        for (index, record) in rows.enumerated() {
-            key.write(record.row, into: &keyBytes)
-            guard latest[keyBytes] == index else { continue }
+        for (index, record) in rows.enumerated() where keep[keep.count - 1 - index] {
             for column in 0..<layout.columnCount { try arrays[column].append(text(record.row, column)) }
         }
         var parameters: [PostgresBinaryValue] = []
