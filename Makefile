@@ -16,13 +16,14 @@ DEB_TEST_PACKAGES = chromium python3-websocket prometheus
 
 export SLUICE_CLUSTER_DIR := $(CLUSTER_DIR)
 
-.PHONY: help setup test-setup build test run cluster down clean proto cpeer bench monitor readme-kinds install
+.PHONY: help setup test-setup build test run cluster down clean proto cpeer bench monitor readme-kinds install datagen-stop
 
 help:
 	@echo "make run    start a local cluster (PostgreSQL, dev Kafka broker, JobManager, 2 TaskManagers)"
 	@echo "            plus generated clicks/checkouts and the checkout-attribution job"
 	@echo "make cluster  only the cluster, no data and no job"
 	@echo "make monitor  start Prometheus scraping the running cluster (MONITOR_PORT, default 9090); prints its URL"
+	@echo "make datagen-stop  stop only make run's event generator (the jobs keep running)"
 	@echo "make down   stop everything 'make run' started (data stays; 'make clean' removes it)"
 	@echo "make test   build and run the whole test suite"
 	@echo "make install  put sluice, jobmanager, taskmanager on PATH (links in PREFIX/bin, default /usr/local; make run does it)"
@@ -65,6 +66,9 @@ readme-kinds: build
 
 monitor:
 	@bash cluster/monitor.sh start
+
+datagen-stop:
+	@bash cluster/cluster.sh datagen-stop
 
 down:
 	@bash cluster/cluster.sh down

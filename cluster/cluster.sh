@@ -203,6 +203,9 @@ Revenue per product and minute, and the trending products per 10 minutes:
   psql "$url" -c "SELECT * FROM commerce.trending_products ORDER BY window_start DESC, rank LIMIT 5;"
 Job status: sluice status $job        (sluice list, sluice kinds, sluice --help; the commands are on PATH
             after make run or make install, else call $SLUICE_BIN_DIR/sluice)
+End the input and check the attribution exactly (README, "Verify a live pipeline"):
+  make datagen-stop; sluice status $job   # until the sources show 'not yet read 0'
+  sluice stop --drain $job && sluice verify
 MSG
 }
 
@@ -230,10 +233,22 @@ status() {
   bash "$here/postgres.sh" status || true
 }
 
+# Stops only the background generator `make run` started; the cluster and the jobs keep running.
+datagen_stop() {
+  if running_pid datagen >/dev/null; then
+    stop_process datagen
+    echo "The generator stopped; the jobs keep running and read what is left (sluice status JOB: 'not yet read 0')."
+  else
+    rm -f "$pids/datagen.pid"
+    echo "No generator is running in $cluster_dir."
+  fi
+}
+
 case "${1:-}" in
   up) up ;;
   pipeline) pipeline ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: cluster/cluster.sh up|pipeline|down|status" >&2; exit 2 ;;
+  datagen-stop) datagen_stop ;;
+  *) echo "usage: cluster/cluster.sh up|pipeline|down|status|datagen-stop" >&2; exit 2 ;;
 esac

@@ -24,7 +24,7 @@ public struct ConfigSource: Sendable {
         if let file {
             try source.merge(yamlFile: file)
         }
-        source.merge(environment: environment)
+        try source.merge(environment: environment)
         return source
     }
 
@@ -58,7 +58,15 @@ public struct ConfigSource: Sendable {
         }
     }
 
-    public mutating func merge(environment: [String: String]) {
+    /// Takes the `SLUICE_*` variables of config keys; any other `SLUICE_*` variable that no
+    /// script or tool reads (`ToolEnvironmentVariable`) is refused, as an unknown YAML key is.
+    public mutating func merge(environment: [String: String]) throws(ConfigError) {
+        let keyNames = ConfigKey.allCases.map(\.environmentName)
+        for name in environment.keys.sorted() where name.hasPrefix("SLUICE_") {
+            guard !keyNames.contains(name), !ToolEnvironmentVariable.isKnown(name) else { continue }
+            let suggestion = EditDistance.closest(to: name, among: keyNames + ToolEnvironmentVariable.names.keys.sorted())
+            throw .unknownEnvironmentVariable(name: name, suggestion: suggestion)
+        }
         for key in ConfigKey.allCases {
             if let value = environment[key.environmentName] {
                 values[key] = (value, "environment \(key.environmentName)")

@@ -55,14 +55,19 @@ public final class RPCServer: Service {
                             setting: "--rpc-port or jobmanager.rpc-port", underlying: error)
         }
         logger.info("RPC server listening", metadata: ["address": "\(settings.bind):\(server.channel.localAddress?.port ?? settings.port)"])
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await self.serve(connection) }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingDiscardingTaskGroup { group in
+                    try await server.executeThenClose { connections in
+                        for try await connection in connections {
+                            group.addTask { await self.serve(connection) }
+                        }
                     }
                 }
             }
+        } catch is CancellationError where Task.isShuttingDownGracefully {
+            // SIGTERM/SIGINT: the expected way to stop, not an error (the process exits 0).
+            logger.info("RPC server stopped")
         }
     }
 

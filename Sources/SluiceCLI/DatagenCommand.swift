@@ -45,7 +45,11 @@ struct Datagen: ParsableCommand {
     var noClickShare: Double = 0.1
     @Option(help: "Share of checkouts re-buying a product the user bought before.")
     var repeatShare: Double = 0.05
-    @Option(help: "Event time of the first record, \"YYYY-MM-DD HH:MM:SS\" UTC (default: now).")
+    @Option(help: """
+        Event time of the first record, "YYYY-MM-DD HH:MM:SS" UTC. Default: event time never runs ahead of the \
+        wall clock: with a --rate it starts now; with --rate 0 and --events N the events cover the time just \
+        before now (N × step, ending now); --rate 0 without --events needs --start-time or --time-step-ms.
+        """)
     var startTime: String?
     @Option(help: "Event-time advance per record in ms (default: 1000/rate, or 10 when as fast as possible).")
     var timeStepMs: Double?
@@ -120,7 +124,9 @@ struct Datagen: ParsableCommand {
                 throw ValidationError("--start-time '\(startTime)': \(error); expected \"YYYY-MM-DD HH:MM:SS\" (UTC)")
             }
         } else {
-            start = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+            let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+            // Users only: renames fall inside the hour from now, where a later generator's events land.
+            start = usersOnly ? now : try DatagenOptions.defaultStartTime(now: now, events: events, rate: rate, timeStepMillis: timeStepMs)
         }
         var options = DatagenOptions(startTime: start)
         options.seed = seed

@@ -98,30 +98,44 @@ struct Status: AsyncParsableCommand {
         if let cause = details["failure-cause"] as? String { print("  failure: \(cause)") }
         for vertex in details["vertices"] as? [[String: Any]] ?? [] {
             let metrics = vertex["metrics"] as? [String: Any] ?? [:]
-            print("  \(vertex["name"] ?? "?") ×\(vertex["parallelism"] ?? "?"): \(vertex["status"] ?? "?"), in \(metrics["read-records"] ?? 0), out \(metrics["write-records"] ?? 0)")
+            let pending = metrics["pending-records"].map { ", not yet read \($0)" } ?? ""
+            print("  \(vertex["name"] ?? "?") ×\(vertex["parallelism"] ?? "?"): \(vertex["status"] ?? "?"), in \(metrics["read-records"] ?? 0), "
+                  + "out \(metrics["write-records"] ?? 0)\(pending)")
         }
     }
 }
 
-/// `sluice stop JOB`: stop-with-checkpoint.
+/// `sluice stop JOB [--drain]`: stop-with-checkpoint.
 struct Stop: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Stop a job with a final checkpoint; prints where to resume from.",
-        discussion: "Resume later with: sluice submit --from-checkpoint PATH [--parallelism N]")
+        discussion: """
+            Without --drain, the job stops as it is: event-time windows still open (e.g. checkouts \
+            younger than the watermark's delay) stay in the checkpoint, and a job resumed from it \
+            emits them later. Resume with: sluice submit --from-checkpoint PATH [--parallelism N]
+
+            With --drain (as Flink's stop --drain), the sources stop reading and emit the maximum \
+            watermark first, so every pending result is emitted and committed with the final \
+            checkpoint: use it when the input has ended for good, e.g. before `sluice verify`.
+            """)
 
     @Argument(help: "The job id (see sluice list).")
     var job: String
 
+    @Flag(help: "Emit every pending event-time result before the final checkpoint (the input is over).")
+    var drain = false
+
     @OptionGroup var options: RESTOptions
 
     func run() async throws {
-        let body = try await options.client.send("POST", "/jobs/\(job)/stop", body: nil)
+        let body = try await options.client.send("POST", "/jobs/\(job)/stop", body: drain ? Data(#"{"drain": true}"#.utf8) : nil,
+                                                 contentType: "application/json")
         let reply = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
         guard let path = reply?["location"] as? String else {
             print(body)
             return
         }
-        print("stopped \(job) with checkpoint \(reply?["checkpoint-id"] ?? "?")")
+        print("stopped \(job)\(drain ? " after draining it" : "") with checkpoint \(reply?["checkpoint-id"] ?? "?")")
         print(path)
     }
 }

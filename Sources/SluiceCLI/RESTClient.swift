@@ -40,13 +40,14 @@ struct RESTClient {
         try await send("GET", path, body: nil)
     }
 
-    func send(_ method: String, _ path: String, body: Data?) async throws -> String {
+    /// `body` is YAML unless `contentType` says otherwise.
+    func send(_ method: String, _ path: String, body: Data?, contentType: String = "application/yaml") async throws -> String {
         guard let url = URL(string: base + path) else { throw Failure.status(0, "invalid URL \(base + path)") }
         var request = URLRequest(url: url)
         request.timeoutInterval = TimeInterval(timeoutSeconds)
         request.httpMethod = method
         request.httpBody = body
-        if body != nil { request.setValue("application/yaml", forHTTPHeaderField: "Content-Type") }
+        if body != nil { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         if let token, method != "GET" { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let (data, response): (Data, URLResponse)
         do {

@@ -39,6 +39,15 @@ public struct JobManagerConnector: Service {
     }
 
     public func run() async throws {
+        do {
+            try await connectUntilShutdown()
+        } catch is CancellationError where Task.isShuttingDownGracefully {
+            // SIGTERM/SIGINT: the expected way to stop, not an error (the process exits 0).
+            logger.info("left the JobManager: shutting down")
+        }
+    }
+
+    private func connectUntilShutdown() async throws {
         try await cancelWhenGracefulShutdown {
             var backoff = Backoff(initial: settings.reconnectInitial, maximum: settings.reconnectMaximum, jitter: 0.2)
             var failedAttempts = 0

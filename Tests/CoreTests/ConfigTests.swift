@@ -17,7 +17,7 @@ import Testing
     @Test func yamlOverridesDefaultsAndEnvironmentOverridesYaml() throws {
         var source = ConfigSource()
         try source.merge(yaml: "jobmanager:\n  rpc-port: 7000\n  rest-port: 9000\nheartbeat:\n  timeout-ms: 3000\n", sourceName: "test.yaml")
-        source.merge(environment: ["SLUICE_JOBMANAGER_REST_PORT": "9100", "SLUICE_CLUSTER_SECRET": "abc"])
+        try source.merge(environment: ["SLUICE_JOBMANAGER_REST_PORT": "9100", "SLUICE_CLUSTER_SECRET": "abc"])
         let config = try SluiceConfig(source)
         #expect(config.jobManager.rpcPort == 7000)
         #expect(config.jobManager.restPort == 9100)
@@ -32,9 +32,25 @@ import Testing
         }
     }
 
-    @Test func nonNumericPortNamesKeyValueAndSource() {
+    @Test func anUnknownSluiceVariableIsRefusedWithTheClosestKnownName() {
         var source = ConfigSource()
-        source.merge(environment: ["SLUICE_JOBMANAGER_RPC_PORT": "sixty"])
+        #expect(throws: ConfigError.unknownEnvironmentVariable(name: "SLUICE_JOBMANAGER_REST_PROT",
+                                                               suggestion: "SLUICE_JOBMANAGER_REST_PORT")) {
+            try source.merge(environment: ["SLUICE_JOBMANAGER_REST_PROT": "1", "PATH": "/usr/bin"])
+        }
+        #expect(source.string(.jobManagerRESTPort) == "8081", "nothing of a refused environment is taken")
+    }
+
+    @Test func variablesOfTheScriptsAndOtherProgramsPass() throws {
+        var source = ConfigSource()
+        try source.merge(environment: ["SLUICE_CLUSTER_DIR": "/tmp/x", "SLUICE_BENCH_EVENTS": "10", "SLUICE_EVENT_RATE": "5",
+                                       "SLUICEX": "not ours", "HOME": "/root", "SLUICE_JOBMANAGER_RPC_PORT": "7001"])
+        #expect(try SluiceConfig(source).jobManager.rpcPort == 7001)
+    }
+
+    @Test func nonNumericPortNamesKeyValueAndSource() throws {
+        var source = ConfigSource()
+        try source.merge(environment: ["SLUICE_JOBMANAGER_RPC_PORT": "sixty"])
         #expect {
             _ = try SluiceConfig(source)
         } throws: { error in
@@ -43,15 +59,15 @@ import Testing
         }
     }
 
-    @Test func heartbeatTimeoutMustExceedTheInterval() {
+    @Test func heartbeatTimeoutMustExceedTheInterval() throws {
         var source = ConfigSource()
-        source.merge(environment: ["SLUICE_HEARTBEAT_INTERVAL_MS": "2000", "SLUICE_HEARTBEAT_TIMEOUT_MS": "1000"])
+        try source.merge(environment: ["SLUICE_HEARTBEAT_INTERVAL_MS": "2000", "SLUICE_HEARTBEAT_TIMEOUT_MS": "1000"])
         #expect(throws: ConfigError.self) { _ = try SluiceConfig(source) }
     }
 
-    @Test func reconnectCapBelowTheInitialDelayIsRefused() {
+    @Test func reconnectCapBelowTheInitialDelayIsRefused() throws {
         var source = ConfigSource()
-        source.merge(environment: ["SLUICE_TASKMANAGER_RECONNECT_INITIAL_MS": "500", "SLUICE_TASKMANAGER_RECONNECT_MAX_MS": "100"])
+        try source.merge(environment: ["SLUICE_TASKMANAGER_RECONNECT_INITIAL_MS": "500", "SLUICE_TASKMANAGER_RECONNECT_MAX_MS": "100"])
         #expect(throws: ConfigError.self) { _ = try SluiceConfig(source) }
     }
 

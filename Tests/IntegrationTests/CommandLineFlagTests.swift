@@ -1,3 +1,4 @@
+import Foundation
 import SluiceTestSupport
 import Testing
 
@@ -30,5 +31,46 @@ extension IntegrationSuite.CommandLineFlagTests {
         let again = try ShellCommand.run("/bin/bash", [script],
                                          environment: ["SLUICE_BIN_DIR": RepositoryLayout.binDirectory.path, "PREFIX": prefix.path])
         #expect(again.contains("are in"), "running it twice is fine")
+    }
+}
+
+extension IntegrationSuite.CommandLineFlagTests {
+    /// A misspelt `SLUICE_*` variable is refused by every command that reads the config, with
+    /// the closest known name, before anything starts.
+    @Test(arguments: [("jobmanager", ["start"]), ("taskmanager", ["join"]), ("sluice", ["datagen", "--users-only"])])
+    func anUnknownSluiceVariableIsRefusedWithTheClosestName(_ executable: String, _ arguments: [String]) throws {
+        let (status, output) = try ShellCommand.execute(try RepositoryLayout.executable(executable).path, arguments,
+                                                        environment: ["SLUICE_JOBMANAGER_REST_PROT": "1",
+                                                                      "SLUICE_CLUSTER_SECRET": "a-secret-of-the-test"])
+        #expect(status != 0, "\(output)")
+        #expect(output.contains("unknown environment variable SLUICE_JOBMANAGER_REST_PROT (did you mean SLUICE_JOBMANAGER_REST_PORT?)"),
+                "\(output)")
+    }
+
+    /// `--rate 0` without `--events` would stamp event times ahead of the wall clock: refused
+    /// with what to give instead, before anything is produced.
+    @Test func datagenAsFastAsPossibleWithoutAnEndIsRefused() throws {
+        let (status, output) = try ShellCommand.execute(try RepositoryLayout.executable("sluice").path,
+                                                        ["datagen", "--skip-users", "--rate", "0", "--kafka", "127.0.0.1:1"])
+        #expect(status != 0, "\(output)")
+        #expect(output.contains("--rate") && output.contains("--events N") && output.contains("ahead of the wall clock"), "\(output)")
+    }
+
+    /// SIGTERM is how the scripts (and systemd, and Kubernetes) stop the processes: both shut down
+    /// cleanly and exit 0, with no error printed.
+    @Test func sigtermStopsTheTaskManagerAndTheJobManagerWithStatusZero() async throws {
+        try await withLocalCluster("sigterm") { cluster in
+            try await cluster.startJobManager()
+            let taskManager = try cluster.startTaskManager()
+            try await cluster.waitForTaskManagers(1)
+            taskManager.signal(SIGTERM)
+            try await taskManager.waitForExit(timeout: .seconds(15))
+            #expect(taskManager.exitStatus == 0, "\(taskManager.output().suffix(2_000))")
+            let jobManager = try #require(cluster.jobManager)
+            jobManager.signal(SIGTERM)
+            try await jobManager.waitForExit(timeout: .seconds(15))
+            #expect(jobManager.exitStatus == 0, "\(jobManager.output().suffix(2_000))")
+            #expect(!jobManager.output().contains("Error:"), "\(jobManager.output().suffix(2_000))")
+        }
     }
 }

@@ -26,6 +26,38 @@ import Testing
         #expect(await harness.triggerNext() == nil, "no periodic checkpoint after the final one")
     }
 
+    /// `stop --drain`: only the final checkpoint's trigger asks the sources to drain; the one in
+    /// flight before it was periodic and does not.
+    @Test func onlyTheFinalCheckpointOfADrainTellsTheSourcesToDrain() async throws {
+        let harness = try CheckpointHarness()
+        defer { harness.directory.remove() }
+        harness.start()
+        let inFlight = try #require(await harness.triggerNext())
+        let final = Task { try await harness.coordinator.triggerFinal(drain: true) }
+        try await waitUntil("the final request is registered") { harness.coordinator.isFinalCheckpointRequested }
+        await harness.acknowledgeAll(inFlight)
+        let finalID = try await waitFor("the final checkpoint is triggered") {
+            harness.messenger.triggers().last.flatMap { $0.message.isFinal ? $0.message.checkpointID : nil }
+        }
+        let triggers = harness.messenger.triggers()
+        #expect(triggers.filter { $0.message.checkpointID == inFlight }.allSatisfy { !$0.message.drain })
+        #expect(!triggers.filter { $0.message.checkpointID == finalID }.isEmpty)
+        #expect(triggers.filter { $0.message.checkpointID == finalID }.allSatisfy { $0.message.drain && $0.message.isFinal })
+        await harness.acknowledgeAll(finalID)
+        #expect(try await final.value.id == finalID)
+    }
+
+    @Test func aPlainStopDoesNotDrain() async throws {
+        let harness = try CheckpointHarness()
+        defer { harness.directory.remove() }
+        harness.start()
+        let final = Task { try await harness.coordinator.triggerFinal() }
+        let finalID = try await waitFor("the final checkpoint is triggered") { harness.messenger.lastTriggeredID }
+        #expect(harness.messenger.triggers().allSatisfy { !$0.message.drain })
+        await harness.acknowledgeAll(finalID)
+        _ = try await final.value
+    }
+
     @Test func declinedFinalCheckpointThrowsAndPeriodicCheckpointsResume() async throws {
         let harness = try CheckpointHarness()
         defer { harness.directory.remove() }

@@ -57,6 +57,37 @@ struct VerifyEndToEndTests {
         #expect(report.deadLetters.missing == 0 && report.deadLetters.extra == 0)
     }
 
+    @Test("rows newer than a running job's watermark are not yet due, not missing; older absent rows stay missing")
+    func rowsNewerThanTheWatermarkAreNotYetDue() throws {
+        let fixture = try VerifyFixtureTrait.fixture()
+        try fixture.writeCorrectOutput()
+        let connection = try fixture.connect()
+        let times = try connection.simpleQuery(
+            "SELECT (extract(epoch FROM checkout_time) * 1000)::bigint FROM commerce.attributed_checkouts ORDER BY checkout_time, checkout_id")
+            .rows.compactMap { $0[0].flatMap { Int64($0) } }
+        #expect(times.count > 100)
+        let watermark = times[times.count - 30]
+        // The job has not emitted what is newer than its watermark yet; one older row is truly lost.
+        let notYetEmitted = try connection.simpleQuery(
+            "DELETE FROM commerce.attributed_checkouts WHERE checkout_time > to_timestamp(\(watermark) / 1000.0) AT TIME ZONE 'UTC' RETURNING 1").rows.count
+        try connection.simpleQuery("DELETE FROM commerce.attributed_checkouts WHERE checkout_id = "
+            + "(SELECT checkout_id FROM commerce.attributed_checkouts ORDER BY checkout_time LIMIT 1)")
+        #expect(notYetEmitted > 0)
+
+        let report = try fixture.verify(watermarkMillis: watermark)
+        #expect(report.rows.notDue == notYetEmitted, "\(report.lines.joined(separator: "\n"))")
+        #expect(report.rows.missing == 1)
+        #expect(report.lines.contains { $0.hasPrefix("not yet due: \(notYetEmitted) expected checkouts") })
+
+        try fixture.writeCorrectOutput()
+        let hinted = try connection.simpleQuery(
+            "DELETE FROM commerce.attributed_checkouts WHERE checkout_time > to_timestamp(\(watermark) / 1000.0) AT TIME ZONE 'UTC' RETURNING 1").rows.count
+        let withoutJob = try fixture.verify()
+        #expect(withoutJob.rows.missing == hinted && !withoutJob.isEqual)
+        #expect(withoutJob.lines.contains { $0.hasPrefix("hint: if the job still runs") })
+        try fixture.writeCorrectOutput()
+    }
+
     @Test("verify reports a dead letter the engine failed to write, and one it wrote for a valid record")
     func reportsDeadLetterMismatches() throws {
         let fixture = try VerifyFixtureTrait.fixture()

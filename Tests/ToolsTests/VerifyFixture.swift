@@ -71,9 +71,10 @@ final class VerifyFixture: Sendable {
         try connection.copyIn(table: "commerce.dead_letters", columns: ["topic", "partition", "offset", "payload", "reason"], rows: deadLetters)
     }
 
-    func verify(maxDiffs: Int = 20) throws -> VerificationReport {
+    func verify(maxDiffs: Int = 20, watermarkMillis: Int64? = nil) throws -> VerificationReport {
         var verifyOptions = VerifyOptions()
         verifyOptions.maxDiffs = maxDiffs
+        verifyOptions.watermarkMillis = watermarkMillis
         return try Verifier(options: verifyOptions, bootstrapServers: broker.bootstrapServers, postgresURL: postgres.url).run()
     }
 

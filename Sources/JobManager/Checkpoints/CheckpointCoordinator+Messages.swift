@@ -11,6 +11,7 @@ extension CheckpointCoordinator {
         message.checkpointID = trigger.checkpointID
         message.timestampMs = UInt64(clamping: trigger.timestamp)
         message.isFinal = trigger.isFinal
+        message.drain = trigger.drain
         for taskManager in trigger.sourceTaskManagers {
             do {
                 try await messenger.send(.with(.triggerCheckpoint(message)), to: taskManager)

@@ -169,15 +169,16 @@ public final class CheckpointCoordinator: Sendable {
     // MARK: stop with checkpoint
 
     /// Triggers a final checkpoint (`is_final`: tasks finish after it completes) as soon as no
-    /// other is in flight, and returns it once complete.
-    public func triggerFinal() async throws(CheckpointCoordinatorError) -> CompletedCheckpoint {
+    /// other is in flight, and returns it once complete. With `drain`, the sources emit the
+    /// maximum watermark before its barrier and stop reading after it.
+    public func triggerFinal(drain: Bool = false) async throws(CheckpointCoordinatorError) -> CompletedCheckpoint {
         let now = clock.nowMillis()
         let canTrigger = canTrigger()
         do {
             return try await withCheckedThrowingContinuation { continuation in
                 let request = locked.withLock { state -> Result<CheckpointDecision.Trigger?, CheckpointCoordinatorError> in
                     do throws(CheckpointCoordinatorError) {
-                        let trigger = try state.machine.requestFinal(now: now, canTrigger: canTrigger)
+                        let trigger = try state.machine.requestFinal(drain: drain, now: now, canTrigger: canTrigger)
                         state.finalWaiter = continuation
                         return .success(trigger)
                     } catch {
@@ -268,7 +269,7 @@ public final class CheckpointCoordinator: Sendable {
 
     private func carryOut(_ trigger: CheckpointDecision.Trigger) async {
         logger.info("triggering checkpoint", metadata: [
-            "checkpoint": "\(trigger.checkpointID)", "attempt": "\(trigger.attempt)", "final": "\(trigger.isFinal)"])
+            "checkpoint": "\(trigger.checkpointID)", "attempt": "\(trigger.attempt)", "final": "\(trigger.isFinal)", "drain": "\(trigger.drain)"])
         if let failure = await sendTrigger(trigger) {
             let now = clock.nowMillis()
             if let abort = locked.withLock({ $0.machine.abort(trigger.checkpointID, reason: failure, now: now) }) { await carryOut(abort) }

@@ -31,6 +31,9 @@ struct CheckpointCoordinatorState: Sendable {
     private(set) var lastTriggerAt: Int64?
     private(set) var lastEndAt: Int64?
     private(set) var finalRequest: FinalRequest?
+    /// The requested final checkpoint drains the job (`stop --drain`): sources emit the maximum
+    /// watermark before its barrier.
+    private(set) var finalDrains = false
     private(set) var store: CompletedCheckpointStore
     private(set) var stats = CheckpointStatsTracker()
     /// Expiries and declines since the last completed checkpoint (or attempt start).
@@ -54,6 +57,7 @@ struct CheckpointCoordinatorState: Sendable {
         consecutiveFailures = 0
         lastTriggerAt = now
         finalRequest = nil
+        finalDrains = false
         if let restored {
             nextCheckpointID = max(nextCheckpointID, restored.id + 1)
             stats.restored(restored, at: now)
@@ -67,6 +71,7 @@ struct CheckpointCoordinatorState: Sendable {
         let aborted = abortAll(reason: reason, now: now)
         attempt = nil
         finalRequest = nil
+        finalDrains = false
         return aborted
     }
 
@@ -84,13 +89,15 @@ struct CheckpointCoordinatorState: Sendable {
         return decision
     }
 
-    /// Asks for a final checkpoint; returns it if it can be triggered right away, otherwise it
-    /// is triggered by the first `nextTrigger` after the pending checkpoints ended.
-    mutating func requestFinal(now: Int64, canTrigger: Bool) throws(CheckpointCoordinatorError) -> CheckpointDecision.Trigger? {
+    /// Asks for a final checkpoint (draining the job when `drain`); returns it if it can be
+    /// triggered right away, otherwise it is triggered by the first `nextTrigger` after the
+    /// pending checkpoints ended.
+    mutating func requestFinal(drain: Bool = false, now: Int64, canTrigger: Bool) throws(CheckpointCoordinatorError) -> CheckpointDecision.Trigger? {
         guard attempt != nil else { throw .notRunning }
         guard settings.isEnabled else { throw .checkpointingDisabled }
         guard finalRequest == nil else { throw .finalAlreadyRequested }
         finalRequest = .waiting
+        finalDrains = drain
         return nextTrigger(now: now, canTrigger: canTrigger)
     }
 
@@ -121,7 +128,8 @@ struct CheckpointCoordinatorState: Sendable {
         if isFinal { finalRequest = .triggered(id) }
         stats.triggered(checkpoint)
         let sourceTaskManagers = Set(attempt.sources.compactMap { attempt.tasks[$0] }).sorted()
-        return .init(checkpointID: id, attempt: attempt.number, timestamp: now, isFinal: isFinal, sourceTaskManagers: sourceTaskManagers)
+        return .init(checkpointID: id, attempt: attempt.number, timestamp: now, isFinal: isFinal, drain: isFinal && finalDrains,
+                     sourceTaskManagers: sourceTaskManagers)
     }
 
     // MARK: acknowledgements

@@ -8,6 +8,8 @@ enum CheckpointDecision {
         var attempt: UInt32
         var timestamp: Int64
         var isFinal: Bool
+        /// A final checkpoint of `stop --drain`: sources emit the maximum watermark before the barrier.
+        var drain = false
         var sourceTaskManagers: [String]
     }
 

@@ -20,6 +20,8 @@ public struct Execution: Sendable {
     public var backPressuredMillis: UInt64 = 0
     /// Operator counters, key `"<operatorID>/<event>"`.
     public var operatorCounters: [String: UInt64] = [:]
+    /// Records a source task has not read yet (Kafka lag), nil when not a source or unknown.
+    public var pendingRecords: UInt64?
     /// Share of wall time the task was back-pressured between its last two heartbeats.
     public var backPressureRatio: Double?
     /// When the latest heartbeat sample arrived (epoch ms), -1 before the first.
@@ -41,5 +43,6 @@ public struct Execution: Sendable {
         watermark = status.watermarkMs
         backPressuredMillis = status.backPressuredMs
         operatorCounters = status.operatorCounters
+        pendingRecords = status.pendingRecordsKnown ? status.pendingRecords : nil
     }
 }

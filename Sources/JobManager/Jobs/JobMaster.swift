@@ -248,16 +248,25 @@ public final class JobMaster: Sendable {
 
     /// Stop-with-checkpoint: takes a final checkpoint, then stops every task; the job ends
     /// FINISHED and can be resumed from the returned checkpoint.
-    public func stop() async throws -> CompletedCheckpoint {
-        guard let checkpoints else { throw JobMasterError.checkpointingDisabled }
-        guard status == .running else { throw JobMasterError.notRunning(status) }
+    ///
+    /// With `drain` (Flink's `stop --drain`) the sources first emit the maximum watermark, so
+    /// every event-time timer fires and what it emits is committed with the final checkpoint;
+    /// the sources read nothing after its barrier. A drain whose checkpoint fails cannot simply
+    /// go on (its timers already fired), so the job fails over to its latest checkpoint.
+    public func stop(drain: Bool = false) async throws(JobMasterError) -> CompletedCheckpoint {
+        guard let checkpoints else { throw .checkpointingDisabled }
+        guard status == .running else { throw .notRunning(status) }
+        logger.info(drain ? "stopping with a drain: final watermark, then the final checkpoint" : "stopping with a final checkpoint")
         let completed: CompletedCheckpoint
         do {
-            completed = try await checkpoints.triggerFinal()
+            completed = try await checkpoints.triggerFinal(drain: drain)
         } catch {
-            throw JobMasterError.finalCheckpointFailed("\(error)")
+            guard drain, status == .running else { throw .finalCheckpointFailed("\(error)") }
+            checkpointsFailed("stop --drain failed: its final checkpoint did not complete (\(error)); the sources had already "
+                              + "emitted the final watermark, so the job restarts from its latest checkpoint")
+            throw .drainFailed("\(error)")
         }
-        guard state.withLock({ $0.stopAfterFinalCheckpoint() }) else { throw JobMasterError.notRunning(status) }
+        guard state.withLock({ $0.stopAfterFinalCheckpoint() }) else { throw .notRunning(status) }
         logger.info("stopping after the final checkpoint", metadata: ["checkpoint": "\(completed.id)", "path": "\(completed.externalPath)"])
         checkpoints.stop(reason: "job stopped")
         await cancelTasks(reason: "job stopped with checkpoint \(completed.id)")
@@ -404,23 +413,6 @@ public final class JobMaster: Sendable {
 }
 
 /// Why a job operation failed.
-public enum JobMasterError: Error, CustomStringConvertible {
-    case taskManagerGone(String)
-    case checkpointingDisabled
-    case notRunning(JobStatus)
-    case finalCheckpointFailed(String)
-
-    public var description: String {
-        switch self {
-        case .taskManagerGone(let id): return "TaskManager \(id) is no longer registered"
-        case .checkpointingDisabled:
-            return "the job takes no checkpoints, so it cannot be stopped with one; set checkpoints.interval-ms in its spec, or cancel it"
-        case .notRunning(let status): return "the job is \(status.rawValue), not RUNNING"
-        case .finalCheckpointFailed(let why): return "the final checkpoint failed (\(why)); the job keeps running"
-        }
-    }
-}
-
 /// Lets the checkpoint coordinator, created inside `JobMaster.init`, reach its job without
 /// keeping it alive. Written once, right after `init`, before the coordinator can call back.
 private final class WeakJobMaster: @unchecked Sendable {  // set once before any concurrent read

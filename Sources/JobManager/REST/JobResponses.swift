@@ -61,7 +61,9 @@ struct EmptyResponse: ResponseEncodable {}
 struct StopResponse: ResponseEncodable {
     var checkpointID: UInt64
     var path: String
-    enum CodingKeys: String, CodingKey { case checkpointID = "checkpoint-id", path = "location" }
+    /// The job was drained (final watermark) before its final checkpoint.
+    var drained: Bool
+    enum CodingKeys: String, CodingKey { case checkpointID = "checkpoint-id", path = "location", drained }
 }
 
 /// `GET /jobs/:id`, in Flink's shape: vertices with task counts and I/O metrics, and the plan.

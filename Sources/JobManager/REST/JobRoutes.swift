@@ -5,7 +5,8 @@ import SluiceEngine
 /// Routes about jobs: submit (`POST /jobs`, YAML body, `?parallelism=N`, `?fromCheckpoint=PATH`,
 /// `?allow-duplicate=true`; 409 when a job of the same name is active),
 /// list, overview, details, cancel (`PATCH /jobs/:id?mode=cancel`, as Flink) and
-/// stop-with-checkpoint (`POST /jobs/:id/stop`, answered once the final checkpoint completed).
+/// stop-with-checkpoint (`POST /jobs/:id/stop`, answered once the final checkpoint completed;
+/// `{"drain": true}` as Flink, or `?drain=true`, drains the job first).
 struct JobRoutes<Context: RequestContext> {
     let jobs: JobRegistry
     static var maxSpecBytes: Int { 1 << 20 }
@@ -25,12 +26,7 @@ struct JobRoutes<Context: RequestContext> {
                 }
                 parallelism = value
             }
-            let allowDuplicate: Bool
-            switch request.uri.queryParameters["allow-duplicate"].map(String.init) {
-            case nil, "false": allowDuplicate = false
-            case "true", "": allowDuplicate = true
-            case let other?: throw RESTError(.badRequest, "allow-duplicate: must be true or false, got '\(other)'")
-            }
+            let allowDuplicate = try Self.flag("allow-duplicate", in: request)
             do {
                 let job = try jobs.submit(yaml: yaml, parallelism: parallelism, fromCheckpoint: fromCheckpoint,
                                           allowDuplicate: allowDuplicate)
@@ -69,17 +65,45 @@ struct JobRoutes<Context: RequestContext> {
             Task { await job.cancel() }
             return EditedResponse(status: .accepted, response: EmptyResponse())
         }
-        router.post("/jobs/:id/stop") { _, context -> StopResponse in
+        router.post("/jobs/:id/stop") { request, context -> StopResponse in
             let job = try job(context)
-            do {
-                let completed = try await job.stop()
-                return StopResponse(checkpointID: completed.id, path: completed.externalPath)
-            } catch let error as JobMasterError {
-                throw RESTError(.conflict, "cannot stop job \(job.id): \(error)")
+            let body = try await request.body.collect(upTo: 4096)
+            let drain = try Self.flag("drain", in: request) || Self.drainRequested(body: String(buffer: body))
+            do throws(JobMasterError) {
+                let completed = try await job.stop(drain: drain)
+                return StopResponse(checkpointID: completed.id, path: completed.externalPath, drained: drain)
             } catch {
-                throw RESTError(.internalServerError, "the final checkpoint of job \(job.id) failed: \(error); the job keeps running")
+                switch error {
+                case .checkpointingDisabled, .notRunning, .taskManagerGone:
+                    throw RESTError(.conflict, "cannot stop job \(job.id): \(error)")
+                case .finalCheckpointFailed, .drainFailed:
+                    throw RESTError(.internalServerError, "cannot stop job \(job.id): \(error)")
+                }
             }
         }
+    }
+
+    /// A boolean query parameter: absent or `false` is false, `true` or present without a value is true.
+    private static func flag(_ name: String, in request: Request) throws -> Bool {
+        switch request.uri.queryParameters[Substring(name)].map(String.init) {
+        case nil, "false": return false
+        case "true", "": return true
+        case let other?: throw RESTError(.badRequest, "\(name): must be true or false, got '\(other)'")
+        }
+    }
+
+    /// Flink's stop request body: `{"drain": true}` (other members, e.g. `targetDirectory`, are not supported).
+    private static func drainRequested(body: String) throws -> Bool {
+        guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return false }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] else {
+            throw RESTError(.badRequest, "the stop request body must be a JSON object such as {\"drain\": true}, or empty")
+        }
+        if let unknown = object.keys.first(where: { $0 != "drain" }) {
+            throw RESTError(.badRequest, "\(unknown): not supported by this JobManager; the stop request takes only \"drain\"")
+        }
+        guard let drain = object["drain"] else { return false }
+        guard let value = drain as? Bool else { throw RESTError(.badRequest, "drain: must be true or false") }
+        return value
     }
 
     private func job(_ context: Context) throws -> JobMaster {

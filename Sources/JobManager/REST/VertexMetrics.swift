@@ -8,6 +8,9 @@ struct VertexMetrics: Encodable {
     var backPressureRatio: Double?
     var operatorCounters: [String: UInt64]
     var currentWatermark: Int64?
+    /// Records the vertex's sources have not read yet (Flink's `pendingRecords`), summed over
+    /// the subtasks that know theirs; nil for other vertices.
+    var pendingRecords: UInt64?
 
     init(_ executions: [Execution]) {
         let sum = { (value: (Execution) -> UInt64) in executions.reduce(0) { $0 &+ value($1) } }
@@ -20,6 +23,8 @@ struct VertexMetrics: Encodable {
         operatorCounters = Self.summed(executions.map(\.operatorCounters))
         let lowest = executions.map(\.watermark).min() ?? .min
         currentWatermark = lowest == .min ? nil : lowest
+        let pending = executions.compactMap(\.pendingRecords)
+        pendingRecords = pending.isEmpty ? nil : pending.reduce(0, &+)
     }
 
     /// Adds counters of several subtasks key by key.
@@ -43,5 +48,6 @@ struct VertexMetrics: Encodable {
         try container.encodeIfPresent(backPressureRatio, forKey: Key("backpressure-ratio"))
         try container.encode(operatorCounters, forKey: Key("operator-counters"))
         try container.encodeIfPresent(currentWatermark, forKey: Key("current-watermark"))
+        try container.encodeIfPresent(pendingRecords, forKey: Key("pending-records"))
     }
 }

@@ -73,11 +73,13 @@ final class SinkCommitter: @unchecked Sendable {
         if let failure = state.withLock({ $0.failure }) { throw failure }
     }
 
-    /// Stops committing once the notices already queued are done (the task ends). Those commits
-    /// must still run: after stop-with-checkpoint the final checkpoint's notice is followed at
-    /// once by the cancellation, and its rows belong in the table.
+    /// Stops committing once the notices already queued are done, and waits for them (the task
+    /// ends; task thread). Those commits must still run: after stop-with-checkpoint the final
+    /// checkpoint's notice is followed at once by the cancellation, and its rows belong in the
+    /// table. Waiting means the task reports its end only once they are committed, so a job that
+    /// `sluice stop` reports FINISHED has its final rows visible.
     func close() {
-        queue.async { [self] in state.withLock { $0.closed = true } }
+        queue.sync { state.withLock { $0.closed = true } }
     }
 
     /// On `queue`: `transaction` is committed; counts its rows once.

@@ -5,6 +5,7 @@ enum Mail {
     case channel(ChannelEvent, InputChannel)
     case channelFailed(InputChannel, any Error)
     case cancel(reason: String)
-    /// The JobManager triggered checkpoint `id` (delivered to source tasks only).
-    case triggerCheckpoint(id: UInt64, timestampMillis: UInt64)
+    /// The JobManager triggered checkpoint `id` (delivered to source tasks only); `drain`: the
+    /// final checkpoint of `stop --drain`, after which the source reads nothing.
+    case triggerCheckpoint(id: UInt64, timestampMillis: UInt64, drain: Bool)
 }

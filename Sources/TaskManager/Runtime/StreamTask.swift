@@ -38,6 +38,9 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
     private var inputChannels: [InputChannel] = []
     private var currentWatermark: Int64 = .min
     private var aligner = BarrierAligner(channels: [])
+    /// A source task passed the barrier of `stop --drain`: it reads nothing more and waits for
+    /// the JobManager to end it once the checkpoint completed (or to restart the job if not).
+    private var drained = false
     /// Events of channels blocked by barrier alignment, in arrival order per channel.
     private var stashed: [Int: Deque<ChannelEvent>] = [:]
     /// Events released by alignment, processed before the mailbox (they arrived earlier).
@@ -110,6 +113,10 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
         let output = SourceChainOutput(chain: chain)
         while true {
             while let mail = mailbox.poll() { try handleControl(mail) }
+            if drained {
+                if let mail = mailbox.take(until: Date().addingTimeInterval(0.1)) { try handleControl(mail) }
+                continue
+            }
             switch try source.poll(output: output, maxRecords: 1_000) {
             case .more:
                 try tickIfDue()
@@ -242,7 +249,14 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
             throw DataPlaneInputFailure(channel: channel.key.description, underlying: error)
         case .channel:
             break  // sources have no inputs
-        case .triggerCheckpoint(let id, _):
+        case .triggerCheckpoint(let id, _, let drain):
+            if drain {
+                // stop --drain: end event time first, so every timer fires and its output
+                // belongs to this (final) checkpoint; then read nothing more.
+                if chain.writer.lastWatermark < .max { try chain.processWatermark(.max) }
+                drained = true
+                logger.info("draining: emitted the final watermark; the source reads nothing after checkpoint \(id)")
+            }
             try checkpoint(id, alignment: .zero)
         }
     }

@@ -149,7 +149,10 @@ public final class TaskExecutor: Sendable {
             running.values.filter { $0.isSource && $0.descriptor.jobID == message.jobID && $0.descriptor.attempt == message.attempt }
                 .compactMap(\.task)
         }
-        for task in sources { task.mailbox.put(.triggerCheckpoint(id: message.checkpointID, timestampMillis: message.timestampMs)) }
+        let drain = message.isFinal && message.drain
+        for task in sources {
+            task.mailbox.put(.triggerCheckpoint(id: message.checkpointID, timestampMillis: message.timestampMs, drain: drain))
+        }
     }
 
     /// Tells the operators of the job attempt's tasks that a checkpoint completed (off their threads,
@@ -359,8 +362,13 @@ public final class TaskExecutor: Sendable {
         status.bytesOut = task.bytesOutCount.load(ordering: .relaxed)
         status.watermarkMs = task.watermark.load(ordering: .relaxed)
         status.backPressuredMs = task.backPressuredNanos() / 1_000_000
-        for (key, value) in task.operatorCounters?.snapshot().counters ?? [:] {
+        guard let figures = task.operatorCounters?.snapshot() else { return status }
+        for (key, value) in figures.counters {
             status.operatorCounters["\(key.operatorID)/\(key.event)"] = value
+        }
+        if !figures.consumerLag.isEmpty {
+            status.pendingRecords = figures.consumerLag.reduce(0) { $0 &+ UInt64(clamping: $1.records) }
+            status.pendingRecordsKnown = true
         }
         return status
     }

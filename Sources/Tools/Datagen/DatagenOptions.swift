@@ -46,6 +46,24 @@ public struct DatagenOptions: Sendable {
         events > 0 ? max(1, Int64((Double(events) * effectiveTimeStepMillis).rounded())) : 3_600_000
     }
 
+    /// The event time of the first record when `--start-time` is not given, chosen so that event
+    /// time never runs ahead of the wall clock (`now`) unless `--time-step-ms` asks for it:
+    /// paced runs (`rate > 0`) start now and advance about as fast as the wall clock; a run as
+    /// fast as possible (`rate == 0`) of `events` records covers the time just before now, ending
+    /// about now. An unbounded run as fast as possible would outrun the wall clock at once, so
+    /// it needs an explicit `--time-step-ms` or `--start-time`.
+    public static func defaultStartTime(now: Int64, events: Int, rate: Double, timeStepMillis: Double?) throws(DatagenError) -> Int64 {
+        guard rate == 0, timeStepMillis == nil else { return now }
+        guard events > 0 else {
+            throw .invalidOption(flag: "--rate", value: "0", expected: "a rate (e.g. --rate 500) or --events N: as fast as possible "
+                + "and unbounded, event time would run ahead of the wall clock by 10 ms per record (or choose event time "
+                + "yourself with --start-time/--time-step-ms)")
+        }
+        var probe = DatagenOptions(startTime: now)
+        probe.events = events
+        return now - probe.expectedEventSpanMillis
+    }
+
     /// The topic name of `topic`.
     public func name(of topic: EventTopic) -> String {
         topic == .clicks ? clicksTopic : checkoutsTopic

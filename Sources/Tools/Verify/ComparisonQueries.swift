@@ -39,13 +39,16 @@ enum ComparisonQueries {
         """
 
     /// One outcome per expected checkout in scope: equal, different, explained (a late click of
-    /// the same user and product fell in its window), missing, or late (in `late_events`).
-    static func outcomes(cutoffMillis: Int64?, windowMillis: Int64) -> String {
-        """
+    /// the same user and product fell in its window), missing, late (in `late_events`), or not
+    /// due (absent, and newer than the running job's watermark `watermarkMillis`).
+    static func outcomes(cutoffMillis: Int64?, windowMillis: Int64, watermarkMillis: Int64? = nil) -> String {
+        let notDue = watermarkMillis.map { "WHEN s.checkout_id IS NULL AND e.event_ms > \($0) THEN 'not_due'" } ?? ""
+        return """
         CREATE TEMP TABLE verify_outcome AS
         SELECT e.checkout_id,
                CASE
                    WHEN s.checkout_id IS NULL AND l.event_id IS NOT NULL THEN 'late'
+                   \(notDue)
                    WHEN s.checkout_id IS NULL THEN 'missing'
                    WHEN \(differs) THEN
                        CASE WHEN EXISTS (SELECT 1 FROM verify_late_clicks k
@@ -67,7 +70,8 @@ enum ComparisonQueries {
         SELECT count(*) FILTER (WHERE o.outcome = 'equal'), count(*) FILTER (WHERE o.outcome = 'different'),
                count(*) FILTER (WHERE o.outcome = 'explained'), count(*) FILTER (WHERE o.outcome = 'missing'),
                count(*) FILTER (WHERE o.outcome = 'late'), count(*),
-               count(*) FILTER (WHERE e.click_id IS NOT NULL), count(*) FILTER (WHERE e.user_name IS NULL)
+               count(*) FILTER (WHERE e.click_id IS NOT NULL), count(*) FILTER (WHERE e.user_name IS NULL),
+               count(*) FILTER (WHERE o.outcome = 'not_due')
         FROM verify_outcome o JOIN verify_expected e USING (checkout_id)
         """
 

@@ -28,6 +28,14 @@ extension VerificationReport {
         lines.append("\(sinkTable): \(rows.sinkRows) rows; equal \(rows.equal), missing \(rows.missing), extra \(rows.extra), "
             + "different \(rows.different), late (in commerce.late_events) \(rows.late)"
             + (rows.differentExplainedByLateClicks > 0 ? ", different but explained by late clicks \(rows.differentExplainedByLateClicks)" : ""))
+        if let watermarkMillis, rows.notDue > 0 {
+            lines.append("not yet due: \(rows.notDue) expected checkouts are newer than the job's watermark "
+                + "(\(EventTimeFormat.format(watermarkMillis)) UTC); the job emits them once its watermark passes them. "
+                + "When the input is over, `sluice stop --drain JOB` emits them all")
+        } else if rows.missing > 0 && watermarkMillis == nil {
+            lines.append("hint: if the job still runs (or was stopped without --drain), the newest checkouts are not emitted yet: "
+                + "pass --job JOB to count them apart, or stop the job with `sluice stop --drain JOB` once the input is over")
+        }
         lines.append("dead letters: expected \(deadLetters.expected), found \(deadLetters.found), missing \(deadLetters.missing), "
             + "extra \(deadLetters.extra)"
             + (deadLetters.outsideReadOffsets > 0 ? " (\(deadLetters.outsideReadOffsets) more at offsets not read, ignored)" : ""))

@@ -15,6 +15,8 @@ public struct VerificationReport: Sendable {
         public var missing = 0
         /// Not in the sink, but in `commerce.late_events`: accounted for.
         public var late = 0
+        /// Not in the sink and newer than the running job's watermark: not emitted yet, not missing.
+        public var notDue = 0
         /// In the sink (in scope), but no such checkout in the topics.
         public var extra = 0
         public var attributed = 0
@@ -45,6 +47,8 @@ public struct VerificationReport: Sendable {
     public var malformedRecords = 0
     /// Checkout ids that occur more than once among the well-formed checkouts.
     public var repeatedCheckoutIDs = 0
+    /// The running job's watermark the comparison used (nil: every row was due).
+    public var watermarkMillis: Int64?
     /// Only checkouts at or after this event time were compared (nil: all).
     public var cutoffMillis: Int64?
     public var rows = RowCounts()

@@ -102,7 +102,9 @@ public struct Verifier {
         let sink = PostgresConnection.quoteQualifiedName(options.sinkTable)
         let lateEvents = try SchemaLoader.tableExists("commerce.late_events", on: connection)
         try connection.simpleQuery(ComparisonQueries.snapshot(sinkTable: sink, lateEventsExist: lateEvents))
-        try connection.simpleQuery(ComparisonQueries.outcomes(cutoffMillis: report.cutoffMillis, windowMillis: options.windowMillis))
+        try connection.simpleQuery(ComparisonQueries.outcomes(cutoffMillis: report.cutoffMillis, windowMillis: options.windowMillis,
+                                                              watermarkMillis: options.watermarkMillis))
+        report.watermarkMillis = options.watermarkMillis
         let outcomes = try connection.simpleQuery(ComparisonQueries.outcomeCounts)
         report.rows.equal = outcomes.int(0)
         report.rows.different = outcomes.int(1)
@@ -112,6 +114,7 @@ public struct Verifier {
         report.rows.expected = outcomes.int(5)
         report.rows.attributed = outcomes.int(6)
         report.rows.unknownUsers = outcomes.int(7)
+        report.rows.notDue = outcomes.int(8)
         let extra = try connection.simpleQuery(ComparisonQueries.extraAndExcluded(cutoffMillis: report.cutoffMillis))
         report.rows.extra = extra.int(0)
         report.rows.excludedExpected = extra.int(1)

@@ -11,6 +11,10 @@ public struct VerifyOptions: Sendable {
     /// How far an event may lag the newest event before it (the producers' disorder); pads the
     /// comparison cut-off after the broker dropped old data (see `TruncationCutoff`).
     public var maxDisorderMillis: Int64 = 15_000
+    /// The running job's event-time watermark: expected rows with a later checkout time are not
+    /// due yet (the job emits a checkout once its watermark passes it), so they are counted
+    /// apart from missing ones. Nil: every expected row is due (the job ended or was drained).
+    public var watermarkMillis: Int64?
     /// Give up reading Kafka when no partition made progress for this long.
     public var readIdleTimeout: Duration = .seconds(30)
 

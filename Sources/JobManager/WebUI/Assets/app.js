@@ -362,6 +362,7 @@
     const running = job.state === 'RUNNING' || job.state === 'RESTARTING' || job.state === 'CREATED';
     byId('cancel-button').disabled = !running;
     byId('stop-button').disabled = !job.isStoppable;
+    byId('drain-button').disabled = !job.isStoppable;
   }
 
   function renderVertexTable(job, vertexRates) {
@@ -482,6 +483,11 @@
         ]),
         el('div', { class: 'actions' }, (app.tokenRequired ? [tokenField()] : []).concat([
           el('button', { id: 'stop-button', class: 'primary', text: 'Stop with checkpoint', onclick: () => jobAction('Stop', '/jobs/' + jid + '/stop', 'POST') }),
+          el('button', {
+            id: 'drain-button', class: 'primary', text: 'Drain and stop',
+            title: 'The input is over: emit every pending event-time result (final watermark), then stop with a checkpoint',
+            onclick: () => jobAction('Drain and stop', '/jobs/' + jid + '/stop?drain=true', 'POST')
+          }),
           el('button', { id: 'cancel-button', class: 'danger', text: 'Cancel', onclick: () => jobAction('Cancel', '/jobs/' + jid + '?mode=cancel', 'PATCH') })
         ]))
       ]),

@@ -628,6 +628,13 @@ public nonisolated struct _ProtoTaskStatus: Sendable {
   /// Operator counters, key "<operatorID>/<event>" (attributed, unattributed, late, rows_written, ...).
   public var operatorCounters: Dictionary<String,UInt64> = [:]
 
+  /// Records a source task has not read yet (Kafka: high watermark − position, summed over its
+  /// partitions, as Flink's pendingRecords); meaningful only when pending_records_known (not for
+  /// other tasks, nor before the lag is known).
+  public var pendingRecords: UInt64 = 0
+
+  public var pendingRecordsKnown: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1117,6 +1124,10 @@ public nonisolated struct _ProtoTriggerCheckpoint: Sendable {
 
   /// stop-with-checkpoint: tasks finish after it completes
   public var isFinal: Bool = false
+
+  /// stop --drain (is_final too): sources emit the maximum watermark before the barrier, so
+  /// every event-time timer fires into this checkpoint, and read nothing after it.
+  public var drain: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1952,7 +1963,7 @@ nonisolated extension _ProtoTaskId: SwiftProtobuf.Message, SwiftProtobuf._Messag
 
 nonisolated extension _ProtoTaskStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TaskStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}state\0\u{3}records_in\0\u{3}records_out\0\u{3}bytes_in\0\u{3}bytes_out\0\u{3}watermark_ms\0\u{3}back_pressured_ms\0\u{3}operator_counters\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}state\0\u{3}records_in\0\u{3}records_out\0\u{3}bytes_in\0\u{3}bytes_out\0\u{3}watermark_ms\0\u{3}back_pressured_ms\0\u{3}operator_counters\0\u{3}pending_records\0\u{3}pending_records_known\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1969,6 +1980,8 @@ nonisolated extension _ProtoTaskStatus: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.watermarkMs) }()
       case 8: try { try decoder.decodeSingularUInt64Field(value: &self.backPressuredMs) }()
       case 9: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufUInt64>.self, value: &self.operatorCounters) }()
+      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.pendingRecords) }()
+      case 11: try { try decoder.decodeSingularBoolField(value: &self.pendingRecordsKnown) }()
       default: break
       }
     }
@@ -2006,6 +2019,12 @@ nonisolated extension _ProtoTaskStatus: SwiftProtobuf.Message, SwiftProtobuf._Me
     if !self.operatorCounters.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufUInt64>.self, value: self.operatorCounters, fieldNumber: 9)
     }
+    if self.pendingRecords != 0 {
+      try visitor.visitSingularUInt64Field(value: self.pendingRecords, fieldNumber: 10)
+    }
+    if self.pendingRecordsKnown != false {
+      try visitor.visitSingularBoolField(value: self.pendingRecordsKnown, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2019,6 +2038,8 @@ nonisolated extension _ProtoTaskStatus: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.watermarkMs != rhs.watermarkMs {return false}
     if lhs.backPressuredMs != rhs.backPressuredMs {return false}
     if lhs.operatorCounters != rhs.operatorCounters {return false}
+    if lhs.pendingRecords != rhs.pendingRecords {return false}
+    if lhs.pendingRecordsKnown != rhs.pendingRecordsKnown {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2975,7 +2996,7 @@ nonisolated extension _ProtoCancelTask: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension _ProtoTriggerCheckpoint: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TriggerCheckpoint"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}attempt\0\u{3}checkpoint_id\0\u{3}timestamp_ms\0\u{3}is_final\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}attempt\0\u{3}checkpoint_id\0\u{3}timestamp_ms\0\u{3}is_final\0\u{1}drain\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2988,6 +3009,7 @@ nonisolated extension _ProtoTriggerCheckpoint: SwiftProtobuf.Message, SwiftProto
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.checkpointID) }()
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self.timestampMs) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.isFinal) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.drain) }()
       default: break
       }
     }
@@ -3009,6 +3031,9 @@ nonisolated extension _ProtoTriggerCheckpoint: SwiftProtobuf.Message, SwiftProto
     if self.isFinal != false {
       try visitor.visitSingularBoolField(value: self.isFinal, fieldNumber: 5)
     }
+    if self.drain != false {
+      try visitor.visitSingularBoolField(value: self.drain, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3018,6 +3043,7 @@ nonisolated extension _ProtoTriggerCheckpoint: SwiftProtobuf.Message, SwiftProto
     if lhs.checkpointID != rhs.checkpointID {return false}
     if lhs.timestampMs != rhs.timestampMs {return false}
     if lhs.isFinal != rhs.isFinal {return false}
+    if lhs.drain != rhs.drain {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -2408,7 +2408,7 @@ const ProtobufCMessageDescriptor sluice__v1__task_status__operator_counters_entr
   (ProtobufCMessageInit) sluice__v1__task_status__operator_counters_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sluice__v1__task_status__field_descriptors[9] =
+static const ProtobufCFieldDescriptor sluice__v1__task_status__field_descriptors[11] =
 {
   {
     "task",
@@ -2518,12 +2518,38 @@ static const ProtobufCFieldDescriptor sluice__v1__task_status__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "pending_records",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__TaskStatus, pending_records),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pending_records_known",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__TaskStatus, pending_records_known),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__v1__task_status__field_indices_by_name[] = {
   7,   /* field[7] = back_pressured_ms */
   4,   /* field[4] = bytes_in */
   5,   /* field[5] = bytes_out */
   8,   /* field[8] = operator_counters */
+  9,   /* field[9] = pending_records */
+  10,   /* field[10] = pending_records_known */
   2,   /* field[2] = records_in */
   3,   /* field[3] = records_out */
   1,   /* field[1] = state */
@@ -2533,7 +2559,7 @@ static const unsigned sluice__v1__task_status__field_indices_by_name[] = {
 static const ProtobufCIntRange sluice__v1__task_status__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor sluice__v1__task_status__descriptor =
 {
@@ -2543,7 +2569,7 @@ const ProtobufCMessageDescriptor sluice__v1__task_status__descriptor =
   "Sluice__V1__TaskStatus",
   "sluice.v1",
   sizeof(Sluice__V1__TaskStatus),
-  9,
+  11,
   sluice__v1__task_status__field_descriptors,
   sluice__v1__task_status__field_indices_by_name,
   1,  sluice__v1__task_status__number_ranges,
@@ -4123,7 +4149,7 @@ const ProtobufCMessageDescriptor sluice__v1__cancel_task__descriptor =
   (ProtobufCMessageInit) sluice__v1__cancel_task__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sluice__v1__trigger_checkpoint__field_descriptors[5] =
+static const ProtobufCFieldDescriptor sluice__v1__trigger_checkpoint__field_descriptors[6] =
 {
   {
     "job_id",
@@ -4185,10 +4211,23 @@ static const ProtobufCFieldDescriptor sluice__v1__trigger_checkpoint__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "drain",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__TriggerCheckpoint, drain),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__v1__trigger_checkpoint__field_indices_by_name[] = {
   1,   /* field[1] = attempt */
   2,   /* field[2] = checkpoint_id */
+  5,   /* field[5] = drain */
   4,   /* field[4] = is_final */
   0,   /* field[0] = job_id */
   3,   /* field[3] = timestamp_ms */
@@ -4196,7 +4235,7 @@ static const unsigned sluice__v1__trigger_checkpoint__field_indices_by_name[] = 
 static const ProtobufCIntRange sluice__v1__trigger_checkpoint__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor sluice__v1__trigger_checkpoint__descriptor =
 {
@@ -4206,7 +4245,7 @@ const ProtobufCMessageDescriptor sluice__v1__trigger_checkpoint__descriptor =
   "Sluice__V1__TriggerCheckpoint",
   "sluice.v1",
   sizeof(Sluice__V1__TriggerCheckpoint),
-  5,
+  6,
   sluice__v1__trigger_checkpoint__field_descriptors,
   sluice__v1__trigger_checkpoint__field_indices_by_name,
   1,  sluice__v1__trigger_checkpoint__number_ranges,

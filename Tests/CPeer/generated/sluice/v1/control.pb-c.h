@@ -323,10 +323,17 @@ struct  Sluice__V1__TaskStatus
    */
   size_t n_operator_counters;
   Sluice__V1__TaskStatus__OperatorCountersEntry **operator_counters;
+  /*
+   * Records a source task has not read yet (Kafka: high watermark − position, summed over its
+   * partitions, as Flink's pendingRecords); meaningful only when pending_records_known (not for
+   * other tasks, nor before the lag is known).
+   */
+  uint64_t pending_records;
+  protobuf_c_boolean pending_records_known;
 };
 #define SLUICE__V1__TASK_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__task_status__descriptor) \
-    , NULL, SLUICE__V1__EXECUTION_STATE__EXECUTION_STATE_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0,NULL }
+    , NULL, SLUICE__V1__EXECUTION_STATE__EXECUTION_STATE_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0,NULL, 0, 0 }
 
 
 struct  Sluice__V1__MetricsSummary
@@ -660,10 +667,15 @@ struct  Sluice__V1__TriggerCheckpoint
    * stop-with-checkpoint: tasks finish after it completes
    */
   protobuf_c_boolean is_final;
+  /*
+   * stop --drain (is_final too): sources emit the maximum watermark before the barrier, so
+   * every event-time timer fires into this checkpoint, and read nothing after it.
+   */
+  protobuf_c_boolean drain;
 };
 #define SLUICE__V1__TRIGGER_CHECKPOINT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__trigger_checkpoint__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0 }
 
 
 struct  Sluice__V1__AcknowledgeCheckpoint
