@@ -21,11 +21,20 @@ struct RESTOptions: ParsableArguments {
     @Option(name: .long, help: "The Sluice YAML config whose rest.token-file holds the REST token (e.g. cluster/sluice.yaml).")
     var config: String?
 
+    @Option(name: .long, help: "Seconds to wait for the JobManager's answer (a stop waits for its final checkpoint).")
+    var timeout: Int = 60
+
+    func validate() throws {
+        if timeout < 1 { throw ValidationError("--timeout must be at least 1 second, got \(timeout)") }
+    }
+
     /// Reads the token file only when no --token is given; a configured but unreadable file is an error.
     var client: RESTClient {
         get throws {
             let base = rest ?? ProcessInfo.processInfo.environment["SLUICE_REST_URL"] ?? "http://127.0.0.1:8081"
-            return RESTClient(base: base, token: try token ?? SluiceConfig.load(file: config).restToken() ?? Self.localClusterToken())
+            var client = RESTClient(base: base, token: try token ?? SluiceConfig.load(file: config).restToken() ?? Self.localClusterToken())
+            client.timeoutSeconds = timeout
+            return client
         }
     }
 

@@ -160,6 +160,7 @@ import Testing
         let causes = harness.tooManyFailures.withLock { $0 }
         #expect(causes.count == 1 && causes[0].contains("2 checkpoints failed in a row, more than checkpoints.tolerable-failures (1)")
                 && causes[0].contains("expired after 5000 ms"), "\(causes)")
+        #expect(causes.first?.contains("raise checkpoints.timeout-ms in the job spec") == true, "the advice names the real key")
     }
 
     @Test func noNewTriggerWhileOneIsPendingAndTheMinimumPauseIsRespected() async throws {

@@ -53,6 +53,25 @@ import Testing
         #expect(actions == [.ended(.finished)] && job.status == .finished)
     }
 
+    /// A neighbour's report that its channel closed can reach the JobManager before the report of
+    /// the task that failed first; the job still names the root failure.
+    @Test func theRootFailureReplacesAFollowOnReportedFirst() throws {
+        var job = try lifecycle()
+        let keys = deployAll(&job)
+        _ = report(&job, keys, .running)
+        let followOn = job.taskStateChanged(keys[0], attempt: 1, to: .failed, cause: "the data channel is closed", followOn: true,
+                                            at: 30, now: 30)
+        #expect(followOn.count == 1 && job.status == .restarting)
+        #expect(job.failureCause == "\(keys[0]) failed: the data channel is closed")
+        let root = job.taskStateChanged(keys[1], attempt: 1, to: .failed, cause: "40P01 deadlock detected", at: 31, now: 31)
+        #expect(root.isEmpty, "the job is already failing over; no second restart")
+        #expect(job.failureCause == "\(keys[1]) failed: 40P01 deadlock detected")
+        // A later follow-on does not displace the root.
+        _ = job.taskStateChanged(keys[2], attempt: 1, to: .failed, cause: "input channel failed", followOn: true, at: 32, now: 32)
+        #expect(job.failureCause == "\(keys[1]) failed: 40P01 deadlock detected")
+        #expect(job.exceptions.first { !$0.followOn }?.cause == "40P01 deadlock detected")
+    }
+
     @Test func aFailedTaskRestartsTheJobAsTheNextAttemptAfterTheBackOff() throws {
         var job = try lifecycle()
         let keys = deployAll(&job)

@@ -69,6 +69,19 @@ extension RESTProbe {
         }
     }
 
+    /// `metrics.pending-records` of each vertex that reports it (Kafka sources), in vertex order.
+    public func pendingRecords(_ id: String) async throws -> [Int] {
+        let vertices = try await get("/jobs/\(id)").object()["vertices"] as? [[String: Any]] ?? []
+        return vertices.compactMap { ($0["metrics"] as? [String: Any])?["pending-records"] as? Int }
+    }
+
+    /// Waits until every Kafka source of the job read all there is (`pending-records` 0 each).
+    public func waitUntilSourcesCaughtUp(_ id: String, sources: Int, timeout: Duration = .seconds(120)) async throws {
+        try await waitUntil("the \(sources) sources of job \(id) read everything", timeout: timeout, interval: .milliseconds(500)) {
+            try await pendingRecords(id) == Array(repeating: 0, count: sources)
+        }
+    }
+
     /// Waits until the job is FINISHED; fails at once when it FAILED or was CANCELED.
     @discardableResult
     public func waitForJobToFinish(_ id: String, timeout: Duration) async throws -> JobProgress {

@@ -13,8 +13,11 @@ public enum ShellCommand {
     }
 
     /// Runs the command and returns its exit status and combined output, whatever the status.
-    public static func execute(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    /// `directory`: the working directory (default: the test's).
+    public static func execute(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                               directory: URL? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
+        if let directory { process.currentDirectoryURL = directory }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }

@@ -7,6 +7,8 @@ public struct JobException: Sendable, Equatable {
     /// The TaskManager the task ran on, when known.
     public var taskManager: String?
     public var cause: String
+    /// The task failed only because a neighbour did (its data channel's peer went away).
+    public var followOn = false
 
     /// How REST names where it happened.
     public var source: String { task.map { "\($0)" } ?? "(checkpoint coordinator)" }

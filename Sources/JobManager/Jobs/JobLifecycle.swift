@@ -35,7 +35,11 @@ struct JobLifecycle: Sendable {
     private(set) var lastModification: Int64
     private(set) var statusTimestamps: [JobStatus: Int64]
     private(set) var executions: [TaskKey: Execution] = [:]
+    /// Why the job last failed over or failed: the root cause, not a follow-on (see `taskStateChanged`).
     private(set) var failureCause: String?
+    /// `failureCause` came from a follow-on failure (a task whose channel's peer went away);
+    /// a root failure of the same attempt reported later replaces it.
+    private(set) var failureIsFollowOn = false
     private(set) var exceptions: [JobException] = []
     private(set) var restarts: RestartStrategy
     /// When the current attempt had all its tasks running (resets the restart back-off).
@@ -78,8 +82,12 @@ struct JobLifecycle: Sendable {
 
     /// A subtask of `attempt` reached `state` (from its TaskManager, or derived from a heartbeat,
     /// a lost TaskManager or a failed deployment).
+    ///
+    /// `followOn`: the task failed only because a neighbour did (its channel's peer went away).
+    /// Neighbours' reports race over different TaskManagers, so the follow-on may arrive first;
+    /// the job still names the root failure of the attempt as its cause when it arrives.
     mutating func taskStateChanged(_ key: TaskKey, attempt: UInt32, to state: _ProtoExecutionState, cause: String,
-                                   at timestamp: Int64, now: Int64) -> [Action] {
+                                   followOn: Bool = false, at timestamp: Int64, now: Int64) -> [Action] {
         guard attempt == self.attempt, var execution = executions[key], !execution.state.isTerminal else { return [] }
         execution.state = state
         if state == .running { execution.startTime = timestamp }
@@ -87,7 +95,7 @@ struct JobLifecycle: Sendable {
         if state == .failed {
             execution.failureCause = cause
             exceptions.insert(JobException(timestamp: timestamp > 0 ? timestamp : now, task: key, attempt: attempt,
-                                           taskManager: execution.taskManager, cause: cause), at: 0)
+                                           taskManager: execution.taskManager, cause: cause, followOn: followOn), at: 0)
             if exceptions.count > Self.exceptionHistorySize { exceptions.removeLast() }
         }
         executions[key] = execution
@@ -98,6 +106,10 @@ struct JobLifecycle: Sendable {
         var actions: [Action] = []
         if state == .failed, status == .running, !stopping {
             actions += failOver(task: key, attempt: attempt, cause: "\(key) failed: \(cause)", now: now)
+            failureIsFollowOn = followOn
+        } else if state == .failed, failureIsFollowOn, !followOn, status == .restarting || status == .failing {
+            failureCause = "\(key) failed: \(cause)"
+            failureIsFollowOn = false
         }
         if let final = settle(now: now) { actions.append(.ended(final)) }
         return actions
@@ -132,6 +144,7 @@ struct JobLifecycle: Sendable {
 
     private mutating func failOver(task: TaskKey?, attempt: UInt32, cause: String, now: Int64) -> [Action] {
         failureCause = cause
+        failureIsFollowOn = false
         guard let backoff = restarts.failure(now: now, runningSince: attemptRunningSince) else {
             set(.failing, now: now)
             return [.fail(cause: cause, task: task, attempt: attempt)]
@@ -192,6 +205,7 @@ struct JobLifecycle: Sendable {
     mutating func fail(_ cause: String, now: Int64) -> Bool {
         guard !status.isTerminal else { return false }
         failureCause = cause
+        failureIsFollowOn = false
         for key in executions.keys where !executions[key]!.state.isTerminal { executions[key]!.state = .canceled }
         set(.failed, now: now)
         return true

@@ -196,7 +196,7 @@ public final class JobMaster: Sendable {
         let key = TaskKey(vertex: message.task.vertexID, subtask: Int(message.task.subtaskIndex))
         let actions = state.withLock {
             $0.taskStateChanged(key, attempt: message.task.attempt, to: message.state, cause: message.failureCause,
-                                at: Int64(message.timestampMs), now: Self.now())
+                                followOn: message.followOn, at: Int64(message.timestampMs), now: Self.now())
         }
         perform(actions)
     }

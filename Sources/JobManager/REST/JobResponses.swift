@@ -231,7 +231,9 @@ struct JobExceptionsResponse: ResponseEncodable {
     }
 
     init(_ job: JobMaster.Snapshot) {
-        rootException = job.exceptions.first?.cause
+        // As Flink: the failure that caused the latest failover, not the neighbours' follow-ons.
+        let latest = job.exceptions.first?.attempt
+        rootException = (job.exceptions.first { $0.attempt == latest && !$0.followOn } ?? job.exceptions.first)?.cause
         timestamp = job.exceptions.first?.timestamp
         allExceptions = job.exceptions.map { failure in
             Entry(exception: failure.cause, task: failure.source, location: failure.taskManager ?? "(not deployed)",

@@ -18,7 +18,9 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
     enum Outcome: Sendable {
         case finished
         case cancelled
-        case failed(String)
+        /// `followOn`: the error only says that a data channel's peer went away (see
+        /// `isFollowOn`): another task failed first.
+        case failed(String, followOn: Bool)
     }
 
     let descriptor: TaskDescriptor
@@ -103,8 +105,25 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
                 logger.info("task cancelled", metadata: ["reason": "\(reason)"])
                 return .cancelled
             }
-            logger.error("task failed", metadata: ["error": "\(error)"])
-            return .failed("\(error)")
+            let followOn = Self.isFollowOn(error)
+            logger.error("task failed", metadata: ["error": "\(error)", "follow_on": "\(followOn)"])
+            return .failed("\(error)", followOn: followOn)
+        }
+    }
+
+    /// Errors that only report a peer's end: an input whose producer is gone, an output whose
+    /// consumer closed it. When a task fails, its neighbours fail with these a moment later.
+    static func isFollowOn(_ error: any Error) -> Bool {
+        switch error {
+        case is DataPlaneInputFailure:
+            return true
+        case let error as DataPlaneError:
+            switch error {
+            case .closed, .cancelled, .connectionLost: return true
+            default: return false
+            }
+        default:
+            return false
         }
     }
 

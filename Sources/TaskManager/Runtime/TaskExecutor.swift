@@ -109,7 +109,7 @@ public final class TaskExecutor: Sendable {
                 switch outcome {
                 case .finished: self.setState(descriptor, .finished, logger: logger)
                 case .cancelled: self.setState(descriptor, .canceled, logger: logger)
-                case .failed(let cause): self.setState(descriptor, .failed, cause: cause, logger: logger)
+                case .failed(let cause, let followOn): self.setState(descriptor, .failed, cause: cause, followOn: followOn, logger: logger)
                 }
             }
             thread.name = "task \(descriptor.name)"
@@ -307,7 +307,8 @@ public final class TaskExecutor: Sendable {
         }
     }
 
-    private func setState(_ descriptor: TaskDescriptor, _ state: _ProtoExecutionState, cause: String = "", logger: Logger) {
+    private func setState(_ descriptor: TaskDescriptor, _ state: _ProtoExecutionState, cause: String = "", followOn: Bool = false,
+                          logger: Logger) {
         tasks.withLock { running in
             running[descriptor.name]?.state = state
             if Self.isTerminal(state) { metrics?.forget(name: descriptor.name) }
@@ -321,6 +322,7 @@ public final class TaskExecutor: Sendable {
         message.task = descriptor.protoID
         message.state = state
         message.failureCause = cause
+        message.followOn = followOn
         message.timestampMs = UInt64(Date().timeIntervalSince1970 * 1000)
         send(.with(.taskStateChanged(message)))
         if state == .canceled || state == .failed {

@@ -1079,6 +1079,10 @@ public nonisolated struct _ProtoTaskStateChanged: Sendable {
 
   public var timestampMs: UInt64 = 0
 
+  /// The failure is a consequence of another task's: a data channel's peer went away (the task
+  /// that failed first closed it). The JobManager reports the root cause, not these.
+  public var followOn: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2908,7 +2912,7 @@ nonisolated extension _ProtoDeployTask: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension _ProtoTaskStateChanged: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TaskStateChanged"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}state\0\u{3}failure_cause\0\u{3}timestamp_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}state\0\u{3}failure_cause\0\u{3}timestamp_ms\0\u{3}follow_on\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2920,6 +2924,7 @@ nonisolated extension _ProtoTaskStateChanged: SwiftProtobuf.Message, SwiftProtob
       case 2: try { try decoder.decodeSingularEnumField(value: &self.state) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.failureCause) }()
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self.timestampMs) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.followOn) }()
       default: break
       }
     }
@@ -2942,6 +2947,9 @@ nonisolated extension _ProtoTaskStateChanged: SwiftProtobuf.Message, SwiftProtob
     if self.timestampMs != 0 {
       try visitor.visitSingularUInt64Field(value: self.timestampMs, fieldNumber: 4)
     }
+    if self.followOn != false {
+      try visitor.visitSingularBoolField(value: self.followOn, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2950,6 +2958,7 @@ nonisolated extension _ProtoTaskStateChanged: SwiftProtobuf.Message, SwiftProtob
     if lhs.state != rhs.state {return false}
     if lhs.failureCause != rhs.failureCause {return false}
     if lhs.timestampMs != rhs.timestampMs {return false}
+    if lhs.followOn != rhs.followOn {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

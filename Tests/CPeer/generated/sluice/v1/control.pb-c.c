@@ -4021,7 +4021,7 @@ const ProtobufCMessageDescriptor sluice__v1__deploy_task__descriptor =
   (ProtobufCMessageInit) sluice__v1__deploy_task__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sluice__v1__task_state_changed__field_descriptors[4] =
+static const ProtobufCFieldDescriptor sluice__v1__task_state_changed__field_descriptors[5] =
 {
   {
     "task",
@@ -4071,9 +4071,22 @@ static const ProtobufCFieldDescriptor sluice__v1__task_state_changed__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "follow_on",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__TaskStateChanged, follow_on),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__v1__task_state_changed__field_indices_by_name[] = {
   2,   /* field[2] = failure_cause */
+  4,   /* field[4] = follow_on */
   1,   /* field[1] = state */
   0,   /* field[0] = task */
   3,   /* field[3] = timestamp_ms */
@@ -4081,7 +4094,7 @@ static const unsigned sluice__v1__task_state_changed__field_indices_by_name[] = 
 static const ProtobufCIntRange sluice__v1__task_state_changed__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor sluice__v1__task_state_changed__descriptor =
 {
@@ -4091,7 +4104,7 @@ const ProtobufCMessageDescriptor sluice__v1__task_state_changed__descriptor =
   "Sluice__V1__TaskStateChanged",
   "sluice.v1",
   sizeof(Sluice__V1__TaskStateChanged),
-  4,
+  5,
   sluice__v1__task_state_changed__field_descriptors,
   sluice__v1__task_state_changed__field_indices_by_name,
   1,  sluice__v1__task_state_changed__number_ranges,

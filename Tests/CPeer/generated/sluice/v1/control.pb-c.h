@@ -639,10 +639,15 @@ struct  Sluice__V1__TaskStateChanged
   Sluice__V1__ExecutionState state;
   char *failure_cause;
   uint64_t timestamp_ms;
+  /*
+   * The failure is a consequence of another task's: a data channel's peer went away (the task
+   * that failed first closed it). The JobManager reports the root cause, not these.
+   */
+  protobuf_c_boolean follow_on;
 };
 #define SLUICE__V1__TASK_STATE_CHANGED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__task_state_changed__descriptor) \
-    , NULL, SLUICE__V1__EXECUTION_STATE__EXECUTION_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0 }
+    , NULL, SLUICE__V1__EXECUTION_STATE__EXECUTION_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 struct  Sluice__V1__CancelTask
