@@ -101,7 +101,7 @@ let package = Package(
             swiftSettings: strictSwift),
         .target(
             name: "SluiceTaskManager", dependencies: [
-                "SluiceCore", "SluiceProtocol", "SluiceEngine", "SluiceCatalog", "SluiceOperators", "SluiceRocksDB", "CMalloc",
+                "SluiceCore", "SluiceProtocol", "SluiceEngine", "SluiceCatalog", "SluiceOperators", "SluiceRocksDB", "SluicePostgres", "CMalloc",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -116,7 +116,7 @@ let package = Package(
             swiftSettings: strictSwift),
         .target(
             name: "SluiceJobManager", dependencies: [
-                "SluiceCore", "SluiceProtocol", "SluiceEngine", "SluiceCatalog", "SluicePostgres",
+                "SluiceCore", "SluiceProtocol", "SluiceEngine", "SluiceCatalog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["SluiceEngine", "SluiceCatalog", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "LibraryTests", dependencies: ["SluiceLibrary", "SluiceEngine", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "OperatorsTests", dependencies: ["SluiceOperators", "SluiceEngine", "SluiceTestSupport"], swiftSettings: strictSwift),
-        .testTarget(name: "TaskManagerTests", dependencies: ["SluiceTaskManager", "SluiceProtocol", "SluiceEngine", "SluiceOperators", "SluiceTestSupport",
+        .testTarget(name: "TaskManagerTests", dependencies: ["SluiceTaskManager", "SluiceProtocol", "SluiceEngine", "SluiceOperators", "SluicePostgres", "SluiceTestSupport",
                                                              .product(name: "NIOCore", package: "swift-nio")],
                     swiftSettings: strictSwift),
         .testTarget(name: "JobManagerTests", dependencies: ["SluiceJobManager", "SluiceProtocol", "SluiceCore", "SluiceEngine",

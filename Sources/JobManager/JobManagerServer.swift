@@ -29,8 +29,7 @@ public struct JobManagerServer {
             membership: membership, metrics: metrics, jobs: jobs, logger: logger)
         let rest = RESTServer(bind: config.jobManager.bind, port: config.jobManager.restPort, membership: membership,
                               metrics: metrics, jobs: jobs,
-                              settings: .init(refreshInterval: config.jobManager.restRefreshInterval, token: try config.restToken(),
-                                              connectors: config.connectors),
+                              settings: .init(refreshInterval: config.jobManager.restRefreshInterval, token: try config.restToken()),
                               logger: logger)
         let monitor = HeartbeatMonitor(membership: membership, checkInterval: config.heartbeat.interval / 4)
         group = ServiceGroup(configuration: .init(

@@ -26,6 +26,8 @@ public final class Membership: Sendable {
     private let metrics: JobManagerMetrics
     private let logger: Logger
     public let heartbeatTimeout: Duration
+    /// Sink previews asked of the TaskManagers, waiting for their replies.
+    public let sinkPreviews = SinkPreviewRequests()
 
     public init(heartbeatTimeout: Duration, metrics: JobManagerMetrics, logger: Logger) {
         self.heartbeatTimeout = heartbeatTimeout

@@ -72,6 +72,8 @@ struct TaskManagerSession {
                 await jobs.acknowledge(ack)
             case .declineCheckpoint(let decline)? where registeredID != nil:
                 await jobs.decline(decline)
+            case .sinkPreviewReply(let reply)? where registeredID != nil:
+                membership.sinkPreviews.resolve(reply)
             case .clusterStatusRequest?:
                 try await outbound.write(.with(.clusterStatus(status())))
             default:

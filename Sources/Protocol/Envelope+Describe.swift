@@ -23,6 +23,8 @@ extension _ProtoEnvelope {
         case .declineCheckpoint: return "DeclineCheckpoint"
         case .notifyCheckpointComplete: return "NotifyCheckpointComplete"
         case .notifyCheckpointAborted: return "NotifyCheckpointAborted"
+        case .sinkPreviewRequest: return "SinkPreviewRequest"
+        case .sinkPreviewReply: return "SinkPreviewReply"
         }
     }
 

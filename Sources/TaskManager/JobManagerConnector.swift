@@ -154,6 +154,12 @@ public struct JobManagerConnector: Service {
                     executor.triggerCheckpoint(trigger)
                 case .notifyCheckpointComplete(let notice)?:
                     executor.checkpointCompleted(notice)
+                case .sinkPreviewRequest(let request)?:
+                    // libpq blocks: answer off the connection's reader; the reply goes out with the reports.
+                    let defaultURL = executor.postgresURL
+                    DispatchQueue.global().async { [reports, logger] in
+                        reports.send(.with(.sinkPreviewReply(SinkPreviewQuery.answer(request, defaultURL: defaultURL, logger: logger))))
+                    }
                 case .notifyCheckpointAborted(let notice)?:
                     // Tasks keep no per-checkpoint resources beyond alignment, which the next barrier supersedes.
                     logger.debug("checkpoint aborted", metadata: ["job": "\(notice.jobID)", "attempt": "\(notice.attempt)",

@@ -1,86 +1,102 @@
 import Foundation
-import Logging
 @testable import SluiceJobManager
 import SluiceCatalog
 import SluiceEngine
-import SluicePostgres
+import SluiceProtocol
 import SluiceTestSupport
+import Synchronization
 import Testing
 
+/// The JobManager's side of the sink preview: what it asks the TaskManagers (the reading itself
+/// is `SinkPreviewQueryTests`, against a real PostgreSQL), how answers become the REST table,
+/// the cache, and what it says when no TaskManager answers.
 @Suite struct SinkPreviewReaderTests {
-    /// The repository's attribution job, its sink pointed at `url`.
-    private func spec(sinkURL url: String?) throws -> JobSpec {
-        let yaml = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/checkout-attribution.yaml"), encoding: .utf8)
+    /// The repository's attribution job as a snapshot, its sink pointed at `url`, its tasks on `running`.
+    private func job(sinkURL url: String?, spec name: String = "checkout-attribution", running: String? = nil) throws -> JobMaster.Snapshot {
+        let yaml = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/\(name).yaml"), encoding: .utf8)
         var spec = try JobSpecParser.parse(yaml: yaml, catalog: BuiltInKinds.catalog)
-        let sink = try #require(spec.vertices.firstIndex { $0.kind == PostgresSinkKind.declaration.name })
-        spec.vertices[sink].params["postgres"] = url
-        return spec
-    }
-
-    private func reader() -> SinkPreviewReader {
-        SinkPreviewReader(catalog: BuiltInKinds.catalog, connectors: nil, logger: Logger(label: "test"), cacheFor: .seconds(60))
-    }
-
-    @Test func readsTheNewestRowsOfTheSinkTableByItsEventTimeAndCachesThem() async throws {
-        let database = try PostgresServer.start()
-        defer { database.stop() }
-        let connection = try PostgresConnection.connect(url: database.url)
-        _ = try connection.simpleQuery(try RepositoryLayout.schemaSQL())
-        // c1 … c12, c12 the newest checkout; c5 has no click.
-        for index in 1...12 {
-            _ = try connection.execute("""
-                INSERT INTO commerce.attributed_checkouts (checkout_id, click_id, product_id, checkout_time, user_id)
-                VALUES ($1, $2, 'P00001', '2026-11-20 10:00:00'::timestamp + make_interval(secs => $3::int), 7)
-                """, ["c\(index)", index == 5 ? nil : "k\(index)", "\(index)"])
+        if let sink = spec.vertices.firstIndex(where: { $0.kind == PostgresSinkKind.declaration.name }) {
+            spec.vertices[sink].params["postgres"] = url
         }
-        let reader = reader()
-        let spec = try spec(sinkURL: database.url)
-        let previews = await reader.previews(of: spec)
+        var execution = Execution()
+        execution.taskManager = running
+        return JobMaster.Snapshot(id: "job1", lineage: "job1", spec: spec, graph: JobGraph(spec: spec), status: .running, attempt: 1,
+                                  numRestarts: 0, startTime: 0, endTime: -1, lastModification: 0, statusTimestamps: [:],
+                                  executions: running == nil ? [:] : [TaskKey(vertex: "sink", subtask: 0): execution],
+                                  failureCause: nil, restoredFrom: nil, exceptions: [])
+    }
+
+    private static func reply(columns: [String], rows: [[String?]]) -> _ProtoSinkPreviewReply {
+        var reply = _ProtoSinkPreviewReply()
+        reply.columns = columns
+        reply.rows = rows.map { values in
+            var row = _ProtoSinkPreviewRow()
+            row.values = values.map { $0 ?? "" }
+            row.nulls = values.map { $0 == nil }
+            return row
+        }
+        return reply
+    }
+
+    @Test func asksATaskManagerRunningTheJobForTheNewestRowsByEventTimeAndCaches() async throws {
+        let asked = Mutex<[(String, _ProtoSinkPreviewRequest)]>([])
+        let reader = SinkPreviewReader(catalog: BuiltInKinds.catalog, ask: { taskManager, request in
+            asked.withLock { $0.append((taskManager, request)) }
+            return Self.reply(columns: ["checkout_id", "click_id"], rows: [["c12", "k12"], ["c5", nil]])
+        }, taskManagers: { ["tm-a", "tm-b"] }, cacheFor: .seconds(60))
+        let job = try job(sinkURL: "postgresql://u@h:1/db", running: "tm-b")
+        let previews = await reader.previews(of: job)
         let latest = try #require(previews.first)
         #expect(previews.count == 1 && latest.error == nil)
         #expect(latest.table == "commerce.attributed_checkouts" && latest.orderBy == "checkout_time" && latest.vertex == "sink")
-        let id = try #require(latest.columns.firstIndex(of: "checkout_id")), click = try #require(latest.columns.firstIndex(of: "click_id"))
-        #expect(latest.rows.map { $0[id] } == (3...12).reversed().map { "c\($0)" })
-        let noClick = try #require(latest.rows.first { $0[id] == "c5" })
-        #expect(noClick[click] == nil, "SQL NULL stays null")
-
-        _ = try connection.execute("""
-            INSERT INTO commerce.attributed_checkouts (checkout_id, product_id, checkout_time, user_id) VALUES ('c13', 'P1', now(), 7)
-            """)
-        #expect(await reader.previews(of: spec) == previews, "within the cache time the database is not asked again")
+        #expect(latest.columns == ["checkout_id", "click_id"] && latest.rows == [["c12", "k12"], ["c5", nil]], "SQL NULL stays null")
+        let requests = asked.withLock { $0 }
+        #expect(requests.count == 1 && requests[0].0 == "tm-b", "the TaskManager that runs the job is asked first")
+        #expect(requests[0].1.table == "commerce.attributed_checkouts" && requests[0].1.orderBy == "checkout_time"
+                && requests[0].1.limit == 10 && requests[0].1.postgresURL == "postgresql://u@h:1/db")
+        #expect(await reader.previews(of: job) == previews && asked.withLock { $0.count } == 1,
+                "within the cache time no TaskManager is asked again")
     }
 
-    @Test func unreachableDatabaseIsReportedNotThrown() async throws {
-        let latest = try #require(await reader().previews(of: try spec(sinkURL: "postgresql://sluice@127.0.0.1:1/sluice")).first)
-        #expect(latest.rows.isEmpty)
-        #expect(latest.error?.contains("cannot read commerce.attributed_checkouts") == true, "\(latest.error ?? "nil")")
+    @Test func aTaskManagerThatDoesNotAnswerIsSkippedForTheNext() async throws {
+        let reader = SinkPreviewReader(catalog: BuiltInKinds.catalog, ask: { taskManager, _ in
+            taskManager == "tm-a" ? nil : Self.reply(columns: ["checkout_id"], rows: [["c1"]])
+        }, taskManagers: { ["tm-a", "tm-b"] })
+        let latest = try #require(await reader.previews(of: try job(sinkURL: nil)).first)
+        #expect(latest.error == nil && latest.rows == [["c1"]])
+    }
+
+    @Test func theTaskManagersErrorAndMissingTaskManagersAreReportedNotThrown() async throws {
+        let failing = { () -> _ProtoSinkPreviewReply in
+            var reply = _ProtoSinkPreviewReply()
+            reply.error = "cannot read commerce.attributed_checkouts: connection refused"
+            return reply
+        }()
+        let answered = SinkPreviewReader(catalog: BuiltInKinds.catalog, ask: { _, _ in failing }, taskManagers: { ["tm-a"] })
+        let failed = try #require(await answered.previews(of: try job(sinkURL: nil)).first)
+        #expect(failed.rows.isEmpty && failed.error == failing.error)
+
+        let silent = SinkPreviewReader(catalog: BuiltInKinds.catalog, ask: { _, _ in nil }, taskManagers: { ["tm-a"] })
+        #expect(try #require(await silent.previews(of: try job(sinkURL: nil)).first).error?.contains("did not answer") == true)
+        let none = SinkPreviewReader(catalog: BuiltInKinds.catalog, ask: { _, _ in nil }, taskManagers: { [] })
+        #expect(try #require(await none.previews(of: try job(sinkURL: nil)).first).error?.contains("no TaskManager is registered") == true)
     }
 
     @Test func aJobWithoutPreviewableSinksHasNoPreview() async throws {
-        var spec = try spec(sinkURL: nil)
-        spec.vertices.removeAll { $0.kind == PostgresSinkKind.declaration.name }
-        #expect(await reader().previews(of: spec).isEmpty)
+        var snapshot = try job(sinkURL: nil)
+        snapshot.spec.vertices.removeAll { $0.kind == PostgresSinkKind.declaration.name }
+        let reader = SinkPreviewReader(catalog: BuiltInKinds.catalog, ask: { _, _ in nil }, taskManagers: { ["tm-a"] })
+        #expect(await reader.previews(of: snapshot).isEmpty)
     }
 
     @Test func aLibraryJobsSinkIsPreviewedByItsWindowEnd() async throws {
-        let yaml = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/product-revenue.yaml"), encoding: .utf8)
-        let spec = try JobSpecParser.parse(yaml: yaml, catalog: BuiltInKinds.catalog)
-        let latest = try #require(await reader().previews(of: spec).first)
+        let asked = Mutex<[_ProtoSinkPreviewRequest]>([])
+        let reader = SinkPreviewReader(catalog: BuiltInKinds.catalog, ask: { _, request in
+            asked.withLock { $0.append(request) }
+            return Self.reply(columns: [], rows: [])
+        }, taskManagers: { ["tm-a"] })
+        let latest = try #require(await reader.previews(of: try job(sinkURL: nil, spec: "product-revenue")).first)
         #expect(latest.table == "commerce.product_revenue_minutely" && latest.orderBy == "window_end")
-    }
-
-    @Test func sinkWithoutAnyPostgresURLSaysWhereToSetOne() async throws {
-        let latest = try #require(await reader().previews(of: try spec(sinkURL: nil)).first)
-        #expect(latest.error?.contains("postgres.url") == true)
-    }
-
-    @Test(arguments: [
-        ("postgresql://u@h:1/db", "postgresql://u@h:1/db?connect_timeout=2"),
-        ("postgresql://u@h:1/db?sslmode=disable", "postgresql://u@h:1/db?sslmode=disable&connect_timeout=2"),
-        ("host=h port=1", "host=h port=1 connect_timeout=2"),
-        ("postgresql://u@h/db?connect_timeout=9", "postgresql://u@h/db?connect_timeout=9"),
-    ])
-    func connectTimeoutIsAddedUnlessSet(url: String, expected: String) {
-        #expect(SinkPreviewReader.withConnectTimeout(url) == expected)
+        #expect(asked.withLock { $0.first?.postgresURL } == "", "no URL of its own: the TaskManager's postgres.url")
     }
 }

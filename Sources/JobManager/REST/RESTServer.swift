@@ -14,13 +14,10 @@ public struct RESTServer: Service {
         public var refreshInterval: Duration
         /// The REST token (`rest.token-file`); nil leaves submit/cancel/stop open.
         public var token: String?
-        /// Where the attribution panel finds the sink's PostgreSQL when a job spec does not say.
-        public var connectors: SluiceConfig.Connectors?
 
-        public init(refreshInterval: Duration, token: String? = nil, connectors: SluiceConfig.Connectors? = nil) {
+        public init(refreshInterval: Duration, token: String? = nil) {
             self.refreshInterval = refreshInterval
             self.token = token
-            self.connectors = connectors
         }
     }
 
@@ -52,8 +49,8 @@ public struct RESTServer: Service {
                       tokenRequired: settings.token != nil).register(on: router)
         JobRoutes(jobs: jobs).register(on: router)
         CheckpointRoutes(lookup: { id in jobs.job(id)?.checkpointStats() }).register(on: router)
-        let reader = SinkPreviewReader(catalog: BuiltInKinds.catalog, connectors: settings.connectors, logger: logger)
-        JobInsightRoutes(lookup: { id in jobs.job(id)?.snapshot() }, previews: { await reader.previews(of: $0.spec) }).register(on: router)
+        let reader = SinkPreviewReader(catalog: BuiltInKinds.catalog, membership: membership)
+        JobInsightRoutes(lookup: { id in jobs.job(id)?.snapshot() }, previews: { await reader.previews(of: $0) }).register(on: router)
         MetricsRoute(render: metrics.render).register(on: router)
         PrometheusTargetsRoute(taskManagers: { membership.snapshot().members.map(\.info) }).register(on: router)
         return router

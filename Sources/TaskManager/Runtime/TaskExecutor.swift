@@ -143,6 +143,9 @@ public final class TaskExecutor: Sendable {
         for task in running { task.cancel(reason: reason) }
     }
 
+    /// The PostgreSQL URL this TaskManager's sinks use unless a spec names its own (`postgres.url(-file)`).
+    public var postgresURL: String? { connectors.resolvedPostgresURL() }
+
     /// Starts checkpoint `message.checkpointID` in every source task of the job attempt here.
     public func triggerCheckpoint(_ message: _ProtoTriggerCheckpoint) {
         let sources = tasks.withLock { running in

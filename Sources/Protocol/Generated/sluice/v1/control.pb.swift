@@ -421,6 +421,22 @@ public nonisolated struct _ProtoEnvelope: Sendable {
     set {body = .notifyCheckpointAborted(newValue)}
   }
 
+  public var sinkPreviewRequest: _ProtoSinkPreviewRequest {
+    get {
+      if case .sinkPreviewRequest(let v)? = body {return v}
+      return _ProtoSinkPreviewRequest()
+    }
+    set {body = .sinkPreviewRequest(newValue)}
+  }
+
+  public var sinkPreviewReply: _ProtoSinkPreviewReply {
+    get {
+      if case .sinkPreviewReply(let v)? = body {return v}
+      return _ProtoSinkPreviewReply()
+    }
+    set {body = .sinkPreviewReply(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -444,6 +460,8 @@ public nonisolated struct _ProtoEnvelope: Sendable {
     case declineCheckpoint(_ProtoDeclineCheckpoint)
     case notifyCheckpointComplete(_ProtoNotifyCheckpointComplete)
     case notifyCheckpointAborted(_ProtoNotifyCheckpointAborted)
+    case sinkPreviewRequest(_ProtoSinkPreviewRequest)
+    case sinkPreviewReply(_ProtoSinkPreviewReply)
 
   }
 
@@ -1232,6 +1250,64 @@ public nonisolated struct _ProtoNotifyCheckpointAborted: Sendable {
   public init() {}
 }
 
+public nonisolated struct _ProtoSinkPreviewRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// echoed in the reply
+  public var requestID: UInt64 = 0
+
+  /// schema-qualified
+  public var table: String = String()
+
+  /// the column to read newest first; empty = any order
+  public var orderBy: String = String()
+
+  public var limit: UInt32 = 0
+
+  /// the sink's own params.postgres; empty = the TaskManager's postgres.url
+  public var postgresURL: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct _ProtoSinkPreviewRow: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var values: [String] = []
+
+  /// nulls[i]: values[i] is SQL NULL
+  public var nulls: [Bool] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct _ProtoSinkPreviewReply: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var requestID: UInt64 = 0
+
+  public var columns: [String] = []
+
+  public var rows: [_ProtoSinkPreviewRow] = []
+
+  /// non-empty: the rows could not be read, and why
+  public var error: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "sluice.v1"
@@ -1254,7 +1330,7 @@ nonisolated extension _ProtoPartitioning: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension _ProtoEnvelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Envelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}handshake_offer\0\u{3}handshake_challenge\0\u{3}handshake_response\0\u{3}handshake_accept\0\u{3}handshake_reject\0\u{4}\u{5}register_task_manager\0\u{3}register_task_manager_ack\0\u{1}heartbeat\0\u{3}heartbeat_ack\0\u{1}disconnect\0\u{4}\u{6}cluster_status_request\0\u{3}cluster_status\0\u{4}\u{9}deploy_task\0\u{3}task_state_changed\0\u{3}cancel_task\0\u{4}\u{8}trigger_checkpoint\0\u{3}acknowledge_checkpoint\0\u{3}decline_checkpoint\0\u{3}notify_checkpoint_complete\0\u{3}notify_checkpoint_aborted\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}handshake_offer\0\u{3}handshake_challenge\0\u{3}handshake_response\0\u{3}handshake_accept\0\u{3}handshake_reject\0\u{4}\u{5}register_task_manager\0\u{3}register_task_manager_ack\0\u{1}heartbeat\0\u{3}heartbeat_ack\0\u{1}disconnect\0\u{4}\u{6}cluster_status_request\0\u{3}cluster_status\0\u{4}\u{9}deploy_task\0\u{3}task_state_changed\0\u{3}cancel_task\0\u{4}\u{8}trigger_checkpoint\0\u{3}acknowledge_checkpoint\0\u{3}decline_checkpoint\0\u{3}notify_checkpoint_complete\0\u{3}notify_checkpoint_aborted\0\u{4}\u{10}sink_preview_request\0\u{3}sink_preview_reply\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1522,6 +1598,32 @@ nonisolated extension _ProtoEnvelope: SwiftProtobuf.Message, SwiftProtobuf._Mess
           self.body = .notifyCheckpointAborted(v)
         }
       }()
+      case 60: try {
+        var v: _ProtoSinkPreviewRequest?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .sinkPreviewRequest(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .sinkPreviewRequest(v)
+        }
+      }()
+      case 61: try {
+        var v: _ProtoSinkPreviewReply?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .sinkPreviewReply(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .sinkPreviewReply(v)
+        }
+      }()
       default: break
       }
     }
@@ -1612,6 +1714,14 @@ nonisolated extension _ProtoEnvelope: SwiftProtobuf.Message, SwiftProtobuf._Mess
     case .notifyCheckpointAborted?: try {
       guard case .notifyCheckpointAborted(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 44)
+    }()
+    case .sinkPreviewRequest?: try {
+      guard case .sinkPreviewRequest(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 60)
+    }()
+    case .sinkPreviewReply?: try {
+      guard case .sinkPreviewReply(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 61)
     }()
     case nil: break
     }
@@ -3251,6 +3361,136 @@ nonisolated extension _ProtoNotifyCheckpointAborted: SwiftProtobuf.Message, Swif
     if lhs.attempt != rhs.attempt {return false}
     if lhs.checkpointID != rhs.checkpointID {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension _ProtoSinkPreviewRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SinkPreviewRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}table\0\u{3}order_by\0\u{1}limit\0\u{3}postgres_url\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.requestID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.table) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.orderBy) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.limit) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.postgresURL) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.requestID != 0 {
+      try visitor.visitSingularUInt64Field(value: self.requestID, fieldNumber: 1)
+    }
+    if !self.table.isEmpty {
+      try visitor.visitSingularStringField(value: self.table, fieldNumber: 2)
+    }
+    if !self.orderBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.orderBy, fieldNumber: 3)
+    }
+    if self.limit != 0 {
+      try visitor.visitSingularUInt32Field(value: self.limit, fieldNumber: 4)
+    }
+    if !self.postgresURL.isEmpty {
+      try visitor.visitSingularStringField(value: self.postgresURL, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: _ProtoSinkPreviewRequest, rhs: _ProtoSinkPreviewRequest) -> Bool {
+    if lhs.requestID != rhs.requestID {return false}
+    if lhs.table != rhs.table {return false}
+    if lhs.orderBy != rhs.orderBy {return false}
+    if lhs.limit != rhs.limit {return false}
+    if lhs.postgresURL != rhs.postgresURL {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension _ProtoSinkPreviewRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SinkPreviewRow"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}values\0\u{1}nulls\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedStringField(value: &self.values) }()
+      case 2: try { try decoder.decodeRepeatedBoolField(value: &self.nulls) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.values.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.values, fieldNumber: 1)
+    }
+    if !self.nulls.isEmpty {
+      try visitor.visitPackedBoolField(value: self.nulls, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: _ProtoSinkPreviewRow, rhs: _ProtoSinkPreviewRow) -> Bool {
+    if lhs.values != rhs.values {return false}
+    if lhs.nulls != rhs.nulls {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension _ProtoSinkPreviewReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SinkPreviewReply"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}columns\0\u{1}rows\0\u{1}error\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.requestID) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.columns) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.rows) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.error) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.requestID != 0 {
+      try visitor.visitSingularUInt64Field(value: self.requestID, fieldNumber: 1)
+    }
+    if !self.columns.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.columns, fieldNumber: 2)
+    }
+    if !self.rows.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.rows, fieldNumber: 3)
+    }
+    if !self.error.isEmpty {
+      try visitor.visitSingularStringField(value: self.error, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: _ProtoSinkPreviewReply, rhs: _ProtoSinkPreviewReply) -> Bool {
+    if lhs.requestID != rhs.requestID {return false}
+    if lhs.columns != rhs.columns {return false}
+    if lhs.rows != rhs.rows {return false}
+    if lhs.error != rhs.error {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1504,7 +1504,142 @@ void   sluice__v1__notify_checkpoint_aborted__free_unpacked
   assert(message->base.descriptor == &sluice__v1__notify_checkpoint_aborted__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor sluice__v1__envelope__field_descriptors[20] =
+void   sluice__v1__sink_preview_request__init
+                     (Sluice__V1__SinkPreviewRequest         *message)
+{
+  static const Sluice__V1__SinkPreviewRequest init_value = SLUICE__V1__SINK_PREVIEW_REQUEST__INIT;
+  *message = init_value;
+}
+size_t sluice__v1__sink_preview_request__get_packed_size
+                     (const Sluice__V1__SinkPreviewRequest *message)
+{
+  assert(message->base.descriptor == &sluice__v1__sink_preview_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t sluice__v1__sink_preview_request__pack
+                     (const Sluice__V1__SinkPreviewRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &sluice__v1__sink_preview_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t sluice__v1__sink_preview_request__pack_to_buffer
+                     (const Sluice__V1__SinkPreviewRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &sluice__v1__sink_preview_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Sluice__V1__SinkPreviewRequest *
+       sluice__v1__sink_preview_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Sluice__V1__SinkPreviewRequest *)
+     protobuf_c_message_unpack (&sluice__v1__sink_preview_request__descriptor,
+                                allocator, len, data);
+}
+void   sluice__v1__sink_preview_request__free_unpacked
+                     (Sluice__V1__SinkPreviewRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &sluice__v1__sink_preview_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   sluice__v1__sink_preview_row__init
+                     (Sluice__V1__SinkPreviewRow         *message)
+{
+  static const Sluice__V1__SinkPreviewRow init_value = SLUICE__V1__SINK_PREVIEW_ROW__INIT;
+  *message = init_value;
+}
+size_t sluice__v1__sink_preview_row__get_packed_size
+                     (const Sluice__V1__SinkPreviewRow *message)
+{
+  assert(message->base.descriptor == &sluice__v1__sink_preview_row__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t sluice__v1__sink_preview_row__pack
+                     (const Sluice__V1__SinkPreviewRow *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &sluice__v1__sink_preview_row__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t sluice__v1__sink_preview_row__pack_to_buffer
+                     (const Sluice__V1__SinkPreviewRow *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &sluice__v1__sink_preview_row__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Sluice__V1__SinkPreviewRow *
+       sluice__v1__sink_preview_row__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Sluice__V1__SinkPreviewRow *)
+     protobuf_c_message_unpack (&sluice__v1__sink_preview_row__descriptor,
+                                allocator, len, data);
+}
+void   sluice__v1__sink_preview_row__free_unpacked
+                     (Sluice__V1__SinkPreviewRow *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &sluice__v1__sink_preview_row__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   sluice__v1__sink_preview_reply__init
+                     (Sluice__V1__SinkPreviewReply         *message)
+{
+  static const Sluice__V1__SinkPreviewReply init_value = SLUICE__V1__SINK_PREVIEW_REPLY__INIT;
+  *message = init_value;
+}
+size_t sluice__v1__sink_preview_reply__get_packed_size
+                     (const Sluice__V1__SinkPreviewReply *message)
+{
+  assert(message->base.descriptor == &sluice__v1__sink_preview_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t sluice__v1__sink_preview_reply__pack
+                     (const Sluice__V1__SinkPreviewReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &sluice__v1__sink_preview_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t sluice__v1__sink_preview_reply__pack_to_buffer
+                     (const Sluice__V1__SinkPreviewReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &sluice__v1__sink_preview_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Sluice__V1__SinkPreviewReply *
+       sluice__v1__sink_preview_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Sluice__V1__SinkPreviewReply *)
+     protobuf_c_message_unpack (&sluice__v1__sink_preview_reply__descriptor,
+                                allocator, len, data);
+}
+void   sluice__v1__sink_preview_reply__free_unpacked
+                     (Sluice__V1__SinkPreviewReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &sluice__v1__sink_preview_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+static const ProtobufCFieldDescriptor sluice__v1__envelope__field_descriptors[22] =
 {
   {
     "handshake_offer",
@@ -1746,6 +1881,30 @@ static const ProtobufCFieldDescriptor sluice__v1__envelope__field_descriptors[20
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "sink_preview_request",
+    60,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Sluice__V1__Envelope, body_case),
+    offsetof(Sluice__V1__Envelope, sink_preview_request),
+    &sluice__v1__sink_preview_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sink_preview_reply",
+    61,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Sluice__V1__Envelope, body_case),
+    offsetof(Sluice__V1__Envelope, sink_preview_reply),
+    &sluice__v1__sink_preview_reply__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__v1__envelope__field_indices_by_name[] = {
   16,   /* field[16] = acknowledge_checkpoint */
@@ -1766,17 +1925,20 @@ static const unsigned sluice__v1__envelope__field_indices_by_name[] = {
   18,   /* field[18] = notify_checkpoint_complete */
   5,   /* field[5] = register_task_manager */
   6,   /* field[6] = register_task_manager_ack */
+  21,   /* field[21] = sink_preview_reply */
+  20,   /* field[20] = sink_preview_request */
   13,   /* field[13] = task_state_changed */
   15,   /* field[15] = trigger_checkpoint */
 };
-static const ProtobufCIntRange sluice__v1__envelope__number_ranges[5 + 1] =
+static const ProtobufCIntRange sluice__v1__envelope__number_ranges[6 + 1] =
 {
   { 1, 0 },
   { 10, 5 },
   { 20, 10 },
   { 30, 12 },
   { 40, 15 },
-  { 0, 20 }
+  { 60, 20 },
+  { 0, 22 }
 };
 const ProtobufCMessageDescriptor sluice__v1__envelope__descriptor =
 {
@@ -1786,10 +1948,10 @@ const ProtobufCMessageDescriptor sluice__v1__envelope__descriptor =
   "Sluice__V1__Envelope",
   "sluice.v1",
   sizeof(Sluice__V1__Envelope),
-  20,
+  22,
   sluice__v1__envelope__field_descriptors,
   sluice__v1__envelope__field_indices_by_name,
-  5,  sluice__v1__envelope__number_ranges,
+  6,  sluice__v1__envelope__number_ranges,
   (ProtobufCMessageInit) sluice__v1__envelope__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -4597,6 +4759,224 @@ const ProtobufCMessageDescriptor sluice__v1__notify_checkpoint_aborted__descript
   sluice__v1__notify_checkpoint_aborted__field_indices_by_name,
   1,  sluice__v1__notify_checkpoint_aborted__number_ranges,
   (ProtobufCMessageInit) sluice__v1__notify_checkpoint_aborted__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor sluice__v1__sink_preview_request__field_descriptors[5] =
+{
+  {
+    "request_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__SinkPreviewRequest, request_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "table",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__SinkPreviewRequest, table),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "order_by",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__SinkPreviewRequest, order_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__SinkPreviewRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "postgres_url",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__SinkPreviewRequest, postgres_url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned sluice__v1__sink_preview_request__field_indices_by_name[] = {
+  3,   /* field[3] = limit */
+  2,   /* field[2] = order_by */
+  4,   /* field[4] = postgres_url */
+  0,   /* field[0] = request_id */
+  1,   /* field[1] = table */
+};
+static const ProtobufCIntRange sluice__v1__sink_preview_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor sluice__v1__sink_preview_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "sluice.v1.SinkPreviewRequest",
+  "SinkPreviewRequest",
+  "Sluice__V1__SinkPreviewRequest",
+  "sluice.v1",
+  sizeof(Sluice__V1__SinkPreviewRequest),
+  5,
+  sluice__v1__sink_preview_request__field_descriptors,
+  sluice__v1__sink_preview_request__field_indices_by_name,
+  1,  sluice__v1__sink_preview_request__number_ranges,
+  (ProtobufCMessageInit) sluice__v1__sink_preview_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor sluice__v1__sink_preview_row__field_descriptors[2] =
+{
+  {
+    "values",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Sluice__V1__SinkPreviewRow, n_values),
+    offsetof(Sluice__V1__SinkPreviewRow, values),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "nulls",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Sluice__V1__SinkPreviewRow, n_nulls),
+    offsetof(Sluice__V1__SinkPreviewRow, nulls),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned sluice__v1__sink_preview_row__field_indices_by_name[] = {
+  1,   /* field[1] = nulls */
+  0,   /* field[0] = values */
+};
+static const ProtobufCIntRange sluice__v1__sink_preview_row__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor sluice__v1__sink_preview_row__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "sluice.v1.SinkPreviewRow",
+  "SinkPreviewRow",
+  "Sluice__V1__SinkPreviewRow",
+  "sluice.v1",
+  sizeof(Sluice__V1__SinkPreviewRow),
+  2,
+  sluice__v1__sink_preview_row__field_descriptors,
+  sluice__v1__sink_preview_row__field_indices_by_name,
+  1,  sluice__v1__sink_preview_row__number_ranges,
+  (ProtobufCMessageInit) sluice__v1__sink_preview_row__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor sluice__v1__sink_preview_reply__field_descriptors[4] =
+{
+  {
+    "request_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__SinkPreviewReply, request_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "columns",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Sluice__V1__SinkPreviewReply, n_columns),
+    offsetof(Sluice__V1__SinkPreviewReply, columns),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rows",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Sluice__V1__SinkPreviewReply, n_rows),
+    offsetof(Sluice__V1__SinkPreviewReply, rows),
+    &sluice__v1__sink_preview_row__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__SinkPreviewReply, error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned sluice__v1__sink_preview_reply__field_indices_by_name[] = {
+  1,   /* field[1] = columns */
+  3,   /* field[3] = error */
+  0,   /* field[0] = request_id */
+  2,   /* field[2] = rows */
+};
+static const ProtobufCIntRange sluice__v1__sink_preview_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor sluice__v1__sink_preview_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "sluice.v1.SinkPreviewReply",
+  "SinkPreviewReply",
+  "Sluice__V1__SinkPreviewReply",
+  "sluice.v1",
+  sizeof(Sluice__V1__SinkPreviewReply),
+  4,
+  sluice__v1__sink_preview_reply__field_descriptors,
+  sluice__v1__sink_preview_reply__field_indices_by_name,
+  1,  sluice__v1__sink_preview_reply__number_ranges,
+  (ProtobufCMessageInit) sluice__v1__sink_preview_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue sluice__v1__peer_role__enum_values_by_number[4] =

@@ -50,6 +50,9 @@ typedef struct Sluice__V1__AcknowledgeCheckpoint Sluice__V1__AcknowledgeCheckpoi
 typedef struct Sluice__V1__DeclineCheckpoint Sluice__V1__DeclineCheckpoint;
 typedef struct Sluice__V1__NotifyCheckpointComplete Sluice__V1__NotifyCheckpointComplete;
 typedef struct Sluice__V1__NotifyCheckpointAborted Sluice__V1__NotifyCheckpointAborted;
+typedef struct Sluice__V1__SinkPreviewRequest Sluice__V1__SinkPreviewRequest;
+typedef struct Sluice__V1__SinkPreviewRow Sluice__V1__SinkPreviewRow;
+typedef struct Sluice__V1__SinkPreviewReply Sluice__V1__SinkPreviewReply;
 
 
 /* --- enums --- */
@@ -127,7 +130,9 @@ typedef enum {
   SLUICE__V1__ENVELOPE__BODY_ACKNOWLEDGE_CHECKPOINT = 41,
   SLUICE__V1__ENVELOPE__BODY_DECLINE_CHECKPOINT = 42,
   SLUICE__V1__ENVELOPE__BODY_NOTIFY_CHECKPOINT_COMPLETE = 43,
-  SLUICE__V1__ENVELOPE__BODY_NOTIFY_CHECKPOINT_ABORTED = 44
+  SLUICE__V1__ENVELOPE__BODY_NOTIFY_CHECKPOINT_ABORTED = 44,
+  SLUICE__V1__ENVELOPE__BODY_SINK_PREVIEW_REQUEST = 60,
+  SLUICE__V1__ENVELOPE__BODY_SINK_PREVIEW_REPLY = 61
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SLUICE__V1__ENVELOPE__BODY__CASE)
 } Sluice__V1__Envelope__BodyCase;
 
@@ -156,6 +161,8 @@ struct  Sluice__V1__Envelope
     Sluice__V1__DeclineCheckpoint *decline_checkpoint;
     Sluice__V1__NotifyCheckpointComplete *notify_checkpoint_complete;
     Sluice__V1__NotifyCheckpointAborted *notify_checkpoint_aborted;
+    Sluice__V1__SinkPreviewRequest *sink_preview_request;
+    Sluice__V1__SinkPreviewReply *sink_preview_reply;
   };
 };
 #define SLUICE__V1__ENVELOPE__INIT \
@@ -736,6 +743,66 @@ struct  Sluice__V1__NotifyCheckpointAborted
 #define SLUICE__V1__NOTIFY_CHECKPOINT_ABORTED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__notify_checkpoint_aborted__descriptor) \
     , (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Sluice__V1__SinkPreviewRequest
+{
+  ProtobufCMessage base;
+  /*
+   * echoed in the reply
+   */
+  uint64_t request_id;
+  /*
+   * schema-qualified
+   */
+  char *table;
+  /*
+   * the column to read newest first; empty = any order
+   */
+  char *order_by;
+  uint32_t limit;
+  /*
+   * the sink's own params.postgres; empty = the TaskManager's postgres.url
+   */
+  char *postgres_url;
+};
+#define SLUICE__V1__SINK_PREVIEW_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__sink_preview_request__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Sluice__V1__SinkPreviewRow
+{
+  ProtobufCMessage base;
+  size_t n_values;
+  char **values;
+  /*
+   * nulls[i]: values[i] is SQL NULL
+   */
+  size_t n_nulls;
+  protobuf_c_boolean *nulls;
+};
+#define SLUICE__V1__SINK_PREVIEW_ROW__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__sink_preview_row__descriptor) \
+    , 0,NULL, 0,NULL }
+
+
+struct  Sluice__V1__SinkPreviewReply
+{
+  ProtobufCMessage base;
+  uint64_t request_id;
+  size_t n_columns;
+  char **columns;
+  size_t n_rows;
+  Sluice__V1__SinkPreviewRow **rows;
+  /*
+   * non-empty: the rows could not be read, and why
+   */
+  char *error;
+};
+#define SLUICE__V1__SINK_PREVIEW_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__sink_preview_reply__descriptor) \
+    , 0, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string }
 
 
 /* Sluice__V1__Envelope methods */
@@ -1371,6 +1438,63 @@ Sluice__V1__NotifyCheckpointAborted *
 void   sluice__v1__notify_checkpoint_aborted__free_unpacked
                      (Sluice__V1__NotifyCheckpointAborted *message,
                       ProtobufCAllocator *allocator);
+/* Sluice__V1__SinkPreviewRequest methods */
+void   sluice__v1__sink_preview_request__init
+                     (Sluice__V1__SinkPreviewRequest         *message);
+size_t sluice__v1__sink_preview_request__get_packed_size
+                     (const Sluice__V1__SinkPreviewRequest   *message);
+size_t sluice__v1__sink_preview_request__pack
+                     (const Sluice__V1__SinkPreviewRequest   *message,
+                      uint8_t             *out);
+size_t sluice__v1__sink_preview_request__pack_to_buffer
+                     (const Sluice__V1__SinkPreviewRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Sluice__V1__SinkPreviewRequest *
+       sluice__v1__sink_preview_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   sluice__v1__sink_preview_request__free_unpacked
+                     (Sluice__V1__SinkPreviewRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Sluice__V1__SinkPreviewRow methods */
+void   sluice__v1__sink_preview_row__init
+                     (Sluice__V1__SinkPreviewRow         *message);
+size_t sluice__v1__sink_preview_row__get_packed_size
+                     (const Sluice__V1__SinkPreviewRow   *message);
+size_t sluice__v1__sink_preview_row__pack
+                     (const Sluice__V1__SinkPreviewRow   *message,
+                      uint8_t             *out);
+size_t sluice__v1__sink_preview_row__pack_to_buffer
+                     (const Sluice__V1__SinkPreviewRow   *message,
+                      ProtobufCBuffer     *buffer);
+Sluice__V1__SinkPreviewRow *
+       sluice__v1__sink_preview_row__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   sluice__v1__sink_preview_row__free_unpacked
+                     (Sluice__V1__SinkPreviewRow *message,
+                      ProtobufCAllocator *allocator);
+/* Sluice__V1__SinkPreviewReply methods */
+void   sluice__v1__sink_preview_reply__init
+                     (Sluice__V1__SinkPreviewReply         *message);
+size_t sluice__v1__sink_preview_reply__get_packed_size
+                     (const Sluice__V1__SinkPreviewReply   *message);
+size_t sluice__v1__sink_preview_reply__pack
+                     (const Sluice__V1__SinkPreviewReply   *message,
+                      uint8_t             *out);
+size_t sluice__v1__sink_preview_reply__pack_to_buffer
+                     (const Sluice__V1__SinkPreviewReply   *message,
+                      ProtobufCBuffer     *buffer);
+Sluice__V1__SinkPreviewReply *
+       sluice__v1__sink_preview_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   sluice__v1__sink_preview_reply__free_unpacked
+                     (Sluice__V1__SinkPreviewReply *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Sluice__V1__Envelope_Closure)
@@ -1478,6 +1602,15 @@ typedef void (*Sluice__V1__NotifyCheckpointComplete_Closure)
 typedef void (*Sluice__V1__NotifyCheckpointAborted_Closure)
                  (const Sluice__V1__NotifyCheckpointAborted *message,
                   void *closure_data);
+typedef void (*Sluice__V1__SinkPreviewRequest_Closure)
+                 (const Sluice__V1__SinkPreviewRequest *message,
+                  void *closure_data);
+typedef void (*Sluice__V1__SinkPreviewRow_Closure)
+                 (const Sluice__V1__SinkPreviewRow *message,
+                  void *closure_data);
+typedef void (*Sluice__V1__SinkPreviewReply_Closure)
+                 (const Sluice__V1__SinkPreviewReply *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1523,6 +1656,9 @@ extern const ProtobufCMessageDescriptor sluice__v1__acknowledge_checkpoint__desc
 extern const ProtobufCMessageDescriptor sluice__v1__decline_checkpoint__descriptor;
 extern const ProtobufCMessageDescriptor sluice__v1__notify_checkpoint_complete__descriptor;
 extern const ProtobufCMessageDescriptor sluice__v1__notify_checkpoint_aborted__descriptor;
+extern const ProtobufCMessageDescriptor sluice__v1__sink_preview_request__descriptor;
+extern const ProtobufCMessageDescriptor sluice__v1__sink_preview_row__descriptor;
+extern const ProtobufCMessageDescriptor sluice__v1__sink_preview_reply__descriptor;
 
 PROTOBUF_C__END_DECLS
 
