@@ -14,6 +14,7 @@ public enum BuiltInKinds {
         TumblingWindowKind.declaration,
         TopNKind.declaration,
         PostgresSinkKind.declaration,
+        KafkaSinkKind.declaration,
         BlackholeSinkKind.declaration,
     ], exchangeKeyColumns: { schema in
         // The attribution job's typed records hash their user and product only (RecordKey).

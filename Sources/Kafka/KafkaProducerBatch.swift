@@ -39,6 +39,17 @@ public struct KafkaProducerBatch: Sendable {
                              valueStart: valueStart, valueLength: bytes.count - valueStart))
     }
 
+    /// Adds a message whose key and value the closures append to the batch's own buffer (nil
+    /// `key`: no key), so the caller builds neither in a buffer of its own first.
+    public mutating func append(partition: Int32, key: ((inout [UInt8]) -> Void)?, value: (inout [UInt8]) -> Void) {
+        let keyStart = bytes.count
+        key?(&bytes)
+        let valueStart = bytes.count
+        value(&bytes)
+        entries.append(Entry(partition: partition, keyStart: keyStart, keyLength: key == nil ? -1 : valueStart - keyStart,
+                             valueStart: valueStart, valueLength: bytes.count - valueStart))
+    }
+
     /// Adds a message without a key.
     public mutating func append(partition: Int32, value: some Sequence<UInt8>) {
         let valueStart = bytes.count

@@ -52,6 +52,22 @@ import Testing
                 "\(String(describing: error))")
     }
 
+    @Test func theKafkaSinkRefusesTheAttributionsTypedRecordsAndUnknownKeyColumns() throws {
+        let typed = builtInRefusal(try edited("kind: postgres-sink", "kind: kafka-sink")
+            .replacingOccurrences(of: "params: {table: commerce.attributed_checkouts}", with: "params: {topic: out}"))
+        #expect(typed?.field == "sinks[0].inputs[0]" && typed?.message.contains("write them with postgres-sink") == true,
+                "\(String(describing: typed))")
+        let library = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/product-revenue.yaml"), encoding: .utf8)
+        let toKafka = library.replacingOccurrences(of: "kind: postgres-sink", with: "kind: kafka-sink")
+            .replacingOccurrences(of: #"params: {table: commerce.product_revenue_minutely, key: "product_id, window_start"}"#,
+                                  with: #"params: {topic: revenue, key: "product_id, minute"}"#)
+        let unknown = builtInRefusal(toKafka)
+        #expect(unknown?.field == "sinks[0].params.key" && unknown?.message.contains("no column 'minute'") == true, "\(String(describing: unknown))")
+        #expect(builtInRefusal(toKafka.replacingOccurrences(of: "product_id, minute", with: "product_id, window_start")) == nil)
+        let noTopic = builtInRefusal(toKafka.replacingOccurrences(of: "topic: revenue, ", with: ""))
+        #expect(noTopic?.field == "sinks[0].params.topic", "\(String(describing: noTopic))")
+    }
+
     @Test func inputsInTheWrongOrderAreRefused() throws {
         let error = builtInRefusal(try edited("inputs: [clicks, checkouts]", "inputs: [checkouts, clicks]"))
         #expect(error?.field == "operators[0].inputs[0]")

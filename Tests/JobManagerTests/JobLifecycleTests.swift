@@ -72,6 +72,19 @@ import Testing
         #expect(job.exceptions.first { !$0.followOn }?.cause == "40P01 deadlock detected")
     }
 
+    /// A task that ends between two heartbeats reports its last counts with its end.
+    @Test func theCountersATaskEndedWithAreKept() throws {
+        var job = try lifecycle()
+        let keys = deployAll(&job)
+        _ = report(&job, keys, .running)
+        var counters = _ProtoTaskStatus()
+        counters.recordsIn = 4_000
+        counters.operatorCounters = ["out/rows": 17]
+        _ = job.taskStateChanged(keys[0], attempt: 1, to: .finished, cause: "", finalCounters: counters, at: 30, now: 30)
+        #expect(job.executions[keys[0]]?.recordsIn == 4_000 && job.executions[keys[0]]?.operatorCounters == ["out/rows": 17])
+        #expect(job.executions[keys[0]]?.state == .finished)
+    }
+
     @Test func aFailedTaskRestartsTheJobAsTheNextAttemptAfterTheBackOff() throws {
         var job = try lifecycle()
         let keys = deployAll(&job)

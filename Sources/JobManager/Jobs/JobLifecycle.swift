@@ -87,8 +87,10 @@ struct JobLifecycle: Sendable {
     /// Neighbours' reports race over different TaskManagers, so the follow-on may arrive first;
     /// the job still names the root failure of the attempt as its cause when it arrives.
     mutating func taskStateChanged(_ key: TaskKey, attempt: UInt32, to state: _ProtoExecutionState, cause: String,
-                                   followOn: Bool = false, at timestamp: Int64, now: Int64) -> [Action] {
+                                   followOn: Bool = false, finalCounters: _ProtoTaskStatus? = nil,
+                                   at timestamp: Int64, now: Int64) -> [Action] {
         guard attempt == self.attempt, var execution = executions[key], !execution.state.isTerminal else { return [] }
+        if let finalCounters, state.isTerminal { execution.record(finalCounters, at: now) }
         execution.state = state
         if state == .running { execution.startTime = timestamp }
         if state.isTerminal { execution.endTime = timestamp }

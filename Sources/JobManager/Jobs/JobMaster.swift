@@ -196,7 +196,8 @@ public final class JobMaster: Sendable {
         let key = TaskKey(vertex: message.task.vertexID, subtask: Int(message.task.subtaskIndex))
         let actions = state.withLock {
             $0.taskStateChanged(key, attempt: message.task.attempt, to: message.state, cause: message.failureCause,
-                                followOn: message.followOn, at: Int64(message.timestampMs), now: Self.now())
+                                followOn: message.followOn, finalCounters: message.hasFinalCounters ? message.finalCounters : nil,
+                                at: Int64(message.timestampMs), now: Self.now())
         }
         perform(actions)
     }

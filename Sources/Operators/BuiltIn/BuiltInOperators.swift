@@ -14,6 +14,7 @@ public enum BuiltInOperators {
         OperatorFactory(TumblingWindowKind.declaration) { .operator(TumblingWindowOperator()) },
         OperatorFactory(TopNKind.declaration) { .operator(TopNOperator()) },
         OperatorFactory(PostgresSinkKind.declaration) { .operator(PostgresSinkOperator()) },
+        OperatorFactory(KafkaSinkKind.declaration) { .operator(KafkaSinkOperator()) },
         OperatorFactory(BlackholeSinkKind.declaration) { .operator(BlackholeSinkOperator()) },
     ]
 

@@ -312,13 +312,14 @@ public final class TaskExecutor: Sendable {
 
     private func setState(_ descriptor: TaskDescriptor, _ state: _ProtoExecutionState, cause: String = "", followOn: Bool = false,
                           logger: Logger) {
-        tasks.withLock { running in
+        let finalCounters = tasks.withLock { running -> _ProtoTaskStatus? in
             running[descriptor.name]?.state = state
             if Self.isTerminal(state) { metrics?.forget(name: descriptor.name) }
-            if Self.isTerminal(state), let task = running[descriptor.name]?.task {
-                running[descriptor.name]?.finalCounters = Self.counters(of: task)
-                running[descriptor.name]?.task = nil
-            }
+            guard Self.isTerminal(state), let task = running[descriptor.name]?.task else { return nil }
+            let counters = Self.counters(of: task)
+            running[descriptor.name]?.finalCounters = counters
+            running[descriptor.name]?.task = nil
+            return counters
         }
         logger.info("task \(Self.name(of: state))", metadata: cause.isEmpty ? [:] : ["cause": "\(cause)"])
         var message = _ProtoTaskStateChanged()
@@ -326,6 +327,11 @@ public final class TaskExecutor: Sendable {
         message.state = state
         message.failureCause = cause
         message.followOn = followOn
+        if var finalCounters {
+            finalCounters.task = descriptor.protoID
+            finalCounters.state = state
+            message.finalCounters = finalCounters
+        }
         message.timestampMs = UInt64(Date().timeIntervalSince1970 * 1000)
         send(.with(.taskStateChanged(message)))
         if state == .canceled || state == .failed {

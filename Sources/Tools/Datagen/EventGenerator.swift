@@ -1,4 +1,5 @@
 import SluiceOperators
+import SluiceEngine
 
 /// The pure, deterministic source of `sluice datagen`'s records: no I/O, no wall clock.
 ///
@@ -229,7 +230,7 @@ public struct EventGenerator {
                 }
                 let word = digit < 16 ? high : low
                 let nibble = Int((word >> UInt64(60 - 4 * (digit % 16))) & 0xF)
-                buffer[position] = JSONObjectWriter.hexDigits[nibble]
+                buffer[position] = JSONBytes.hexDigits[nibble]
                 position += 1
             }
             return position

@@ -1077,35 +1077,58 @@ public nonisolated struct _ProtoDeployTask: @unchecked Sendable {
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
-public nonisolated struct _ProtoTaskStateChanged: Sendable {
+public nonisolated struct _ProtoTaskStateChanged: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var task: _ProtoTaskId {
-    get {_task ?? _ProtoTaskId()}
-    set {_task = newValue}
+    get {_storage._task ?? _ProtoTaskId()}
+    set {_uniqueStorage()._task = newValue}
   }
   /// Returns true if `task` has been explicitly set.
-  public var hasTask: Bool {self._task != nil}
+  public var hasTask: Bool {_storage._task != nil}
   /// Clears the value of `task`. Subsequent reads from it will return its default value.
-  public mutating func clearTask() {self._task = nil}
+  public mutating func clearTask() {_uniqueStorage()._task = nil}
 
-  public var state: _ProtoExecutionState = .unspecified
+  public var state: _ProtoExecutionState {
+    get {_storage._state}
+    set {_uniqueStorage()._state = newValue}
+  }
 
-  public var failureCause: String = String()
+  public var failureCause: String {
+    get {_storage._failureCause}
+    set {_uniqueStorage()._failureCause = newValue}
+  }
 
-  public var timestampMs: UInt64 = 0
+  public var timestampMs: UInt64 {
+    get {_storage._timestampMs}
+    set {_uniqueStorage()._timestampMs = newValue}
+  }
 
   /// The failure is a consequence of another task's: a data channel's peer went away (the task
   /// that failed first closed it). The JobManager reports the root cause, not these.
-  public var followOn: Bool = false
+  public var followOn: Bool {
+    get {_storage._followOn}
+    set {_uniqueStorage()._followOn = newValue}
+  }
+
+  /// Terminal states: the task's counters at its end (a task that ends between two heartbeats
+  /// would otherwise leave its last counts unreported).
+  public var finalCounters: _ProtoTaskStatus {
+    get {_storage._finalCounters ?? _ProtoTaskStatus()}
+    set {_uniqueStorage()._finalCounters = newValue}
+  }
+  /// Returns true if `finalCounters` has been explicitly set.
+  public var hasFinalCounters: Bool {_storage._finalCounters != nil}
+  /// Clears the value of `finalCounters`. Subsequent reads from it will return its default value.
+  public mutating func clearFinalCounters() {_uniqueStorage()._finalCounters = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _task: _ProtoTaskId? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct _ProtoCancelTask: Sendable {
@@ -3022,53 +3045,104 @@ nonisolated extension _ProtoDeployTask: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension _ProtoTaskStateChanged: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TaskStateChanged"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}state\0\u{3}failure_cause\0\u{3}timestamp_ms\0\u{3}follow_on\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}state\0\u{3}failure_cause\0\u{3}timestamp_ms\0\u{3}follow_on\0\u{3}final_counters\0")
+
+  fileprivate class _StorageClass {
+    var _task: _ProtoTaskId? = nil
+    var _state: _ProtoExecutionState = .unspecified
+    var _failureCause: String = String()
+    var _timestampMs: UInt64 = 0
+    var _followOn: Bool = false
+    var _finalCounters: _ProtoTaskStatus? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _task = source._task
+      _state = source._state
+      _failureCause = source._failureCause
+      _timestampMs = source._timestampMs
+      _followOn = source._followOn
+      _finalCounters = source._finalCounters
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularMessageField(value: &self._task) }()
-      case 2: try { try decoder.decodeSingularEnumField(value: &self.state) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.failureCause) }()
-      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.timestampMs) }()
-      case 5: try { try decoder.decodeSingularBoolField(value: &self.followOn) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._task) }()
+        case 2: try { try decoder.decodeSingularEnumField(value: &_storage._state) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._failureCause) }()
+        case 4: try { try decoder.decodeSingularUInt64Field(value: &_storage._timestampMs) }()
+        case 5: try { try decoder.decodeSingularBoolField(value: &_storage._followOn) }()
+        case 6: try { try decoder.decodeSingularMessageField(value: &_storage._finalCounters) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    try { if let v = self._task {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-    } }()
-    if self.state != .unspecified {
-      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 2)
-    }
-    if !self.failureCause.isEmpty {
-      try visitor.visitSingularStringField(value: self.failureCause, fieldNumber: 3)
-    }
-    if self.timestampMs != 0 {
-      try visitor.visitSingularUInt64Field(value: self.timestampMs, fieldNumber: 4)
-    }
-    if self.followOn != false {
-      try visitor.visitSingularBoolField(value: self.followOn, fieldNumber: 5)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._task {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      if _storage._state != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._state, fieldNumber: 2)
+      }
+      if !_storage._failureCause.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._failureCause, fieldNumber: 3)
+      }
+      if _storage._timestampMs != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._timestampMs, fieldNumber: 4)
+      }
+      if _storage._followOn != false {
+        try visitor.visitSingularBoolField(value: _storage._followOn, fieldNumber: 5)
+      }
+      try { if let v = _storage._finalCounters {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: _ProtoTaskStateChanged, rhs: _ProtoTaskStateChanged) -> Bool {
-    if lhs._task != rhs._task {return false}
-    if lhs.state != rhs.state {return false}
-    if lhs.failureCause != rhs.failureCause {return false}
-    if lhs.timestampMs != rhs.timestampMs {return false}
-    if lhs.followOn != rhs.followOn {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._task != rhs_storage._task {return false}
+        if _storage._state != rhs_storage._state {return false}
+        if _storage._failureCause != rhs_storage._failureCause {return false}
+        if _storage._timestampMs != rhs_storage._timestampMs {return false}
+        if _storage._followOn != rhs_storage._followOn {return false}
+        if _storage._finalCounters != rhs_storage._finalCounters {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

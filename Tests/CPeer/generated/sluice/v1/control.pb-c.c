@@ -4183,7 +4183,7 @@ const ProtobufCMessageDescriptor sluice__v1__deploy_task__descriptor =
   (ProtobufCMessageInit) sluice__v1__deploy_task__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sluice__v1__task_state_changed__field_descriptors[5] =
+static const ProtobufCFieldDescriptor sluice__v1__task_state_changed__field_descriptors[6] =
 {
   {
     "task",
@@ -4245,9 +4245,22 @@ static const ProtobufCFieldDescriptor sluice__v1__task_state_changed__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "final_counters",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__V1__TaskStateChanged, final_counters),
+    &sluice__v1__task_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__v1__task_state_changed__field_indices_by_name[] = {
   2,   /* field[2] = failure_cause */
+  5,   /* field[5] = final_counters */
   4,   /* field[4] = follow_on */
   1,   /* field[1] = state */
   0,   /* field[0] = task */
@@ -4256,7 +4269,7 @@ static const unsigned sluice__v1__task_state_changed__field_indices_by_name[] = 
 static const ProtobufCIntRange sluice__v1__task_state_changed__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor sluice__v1__task_state_changed__descriptor =
 {
@@ -4266,7 +4279,7 @@ const ProtobufCMessageDescriptor sluice__v1__task_state_changed__descriptor =
   "Sluice__V1__TaskStateChanged",
   "sluice.v1",
   sizeof(Sluice__V1__TaskStateChanged),
-  5,
+  6,
   sluice__v1__task_state_changed__field_descriptors,
   sluice__v1__task_state_changed__field_indices_by_name,
   1,  sluice__v1__task_state_changed__number_ranges,

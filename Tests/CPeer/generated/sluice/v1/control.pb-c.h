@@ -651,10 +651,15 @@ struct  Sluice__V1__TaskStateChanged
    * that failed first closed it). The JobManager reports the root cause, not these.
    */
   protobuf_c_boolean follow_on;
+  /*
+   * Terminal states: the task's counters at its end (a task that ends between two heartbeats
+   * would otherwise leave its last counts unreported).
+   */
+  Sluice__V1__TaskStatus *final_counters;
 };
 #define SLUICE__V1__TASK_STATE_CHANGED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sluice__v1__task_state_changed__descriptor) \
-    , NULL, SLUICE__V1__EXECUTION_STATE__EXECUTION_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0 }
+    , NULL, SLUICE__V1__EXECUTION_STATE__EXECUTION_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, NULL }
 
 
 struct  Sluice__V1__CancelTask
