@@ -23,6 +23,23 @@ import Testing
         #expect(tracker.advance(now: 6_000) == 11_999, "partition 0 has been silent for 6 s")
     }
 
+    @Test func aSourceIsIdleWhenEveryOpenPartitionWasSilentForTheTimeoutOrItHasNone() {
+        var tracker = WatermarkTracker(outOfOrderness: 0, idleTimeout: 5_000)
+        #expect(tracker.isIdle(now: 0), "no partition assigned (more subtasks than partitions)")
+        tracker.addPartition(0, now: 0)
+        tracker.addPartition(1, now: 0)
+        #expect(!tracker.isIdle(now: 4_999))
+        tracker.observe(partition: 1, eventTime: 100, now: 3_000)
+        #expect(!tracker.isIdle(now: 6_000), "partition 1 delivered 3 s ago")
+        #expect(tracker.isIdle(now: 8_000), "both silent for 5 s or more")
+        tracker.finish(partition: 0)
+        tracker.finish(partition: 1)
+        #expect(!tracker.isIdle(now: 100_000), "a finished source is not idle: its watermark went to the maximum")
+        var never = WatermarkTracker(outOfOrderness: 0, idleTimeout: 0)
+        never.addPartition(0, now: 0)
+        #expect(!never.isIdle(now: .max / 2), "idle-timeout 0 never marks a partition idle")
+    }
+
     @Test func watermarkNeverGoesBack() {
         var tracker = WatermarkTracker(outOfOrderness: 0, idleTimeout: 0)
         tracker.addPartition(0, now: 0)

@@ -18,6 +18,8 @@ import Testing
                              consumerVertex: "attribution", consumerSubtask: 7), initialCredit: 4),
             .buffer(records, recordCount: 3),
             .watermark(-15_000),
+            .watermarkStatus(idle: true),
+            .watermarkStatus(idle: false),
             .barrier(checkpointID: 42),
             .endOfPartition,
             .credit(9),
@@ -90,6 +92,8 @@ import Testing
     @Test(arguments: [
         ([0, 0, 0, 4, 3, 1, 2, 3], DataFrame.Kind.watermark),   // watermark needs 8 bytes
         ([0, 0, 0, 2, 5, 0], .endOfPartition),                  // END_OF_PARTITION carries nothing
+        ([0, 0, 0, 2, 8, 2], .watermarkStatus),                 // status is 0 or 1
+        ([0, 0, 0, 1, 8], .watermarkStatus),                    // status byte missing
         ([0, 0, 0, 3, 6, 0, 1], .credit),                       // credit needs 4 bytes
         ([0, 0, 0, 3, 2, 0, 1], .buffer),                       // record count cut short
         ([0, 0, 0, 2, 7, 99], .close),                          // unknown close code

@@ -132,6 +132,34 @@ import Testing
         await plane.shutdown()
     }
 
+    /// Watermark status: an idle input is left out of the minimum, so the other input alone moves
+    /// the watermark; when every input is idle the task holds it and announces itself idle
+    /// downstream; a record after "active" counts again (and one behind the watermark is late).
+    @Test func anIdleInputIsLeftOutOfTheWatermarkAndAllIdleMakesTheTaskIdle() async throws {
+        let plane = try await DataPlaneHarness.makePlane("tm-idle")
+        let op = RecordingOperator()
+        let (task, chain, producers) = try await makeTwoInputTask(on: plane, operator: op)
+        let run = start(task)
+
+        try producers[0].send(.watermark(10))
+        try producers[1].send(.idle(true))           // input 1 (the clicks, say) is silent
+        try producers[0].send(.watermark(20))        // input 0 alone moves the watermark
+        try producers[0].send(.idle(true))           // now both: hold, and tell downstream
+        try await waitUntil("the task to go idle") { op.seen.count == 2 && chain.writer.isIdle }
+        try producers[1].send(.idle(false))
+        try producers[1].send(.watermark(15))        // behind the current watermark: no step back
+        try producers[1].send(.watermark(40))        // input 1 alone is active now
+        try producers[0].send(.idle(false))
+        try producers[0].send(.watermark(50))        // both active: the minimum again
+        try producers[0].send(.endOfPartition)
+        try producers[1].send(.endOfPartition)
+        try await waitUntil("the task to end") { run.ended != nil }
+
+        #expect(op.seen == [.watermark(10), .watermark(20), .watermark(40), .watermark(.max), .finish])
+        #expect(!chain.writer.isIdle, "active again once an input was")
+        await plane.shutdown()
+    }
+
     /// Aligned barriers: after barrier n arrived on one input, that input's later records wait
     /// until n arrived on every input; the snapshot sees exactly the records before the barriers.
     @Test func barriersAlignAcrossInputsAndTheSnapshotSeesExactlyTheRecordsBeforeThem() async throws {

@@ -46,6 +46,10 @@ public enum SourceStatus: Sendable, Equatable {
 /// The output of a source: records plus the watermarks it generates.
 public protocol SourceOutput: RecordOutput {
     func emitWatermark(_ watermark: Int64) throws
+    /// The source has nothing to read (`true`: every partition idle, or none assigned) or reads
+    /// again (`false`, before its next record): consumers leave an idle input out of their
+    /// watermark (Flink's watermark status). Repeats are harmless.
+    func emitIdle(_ idle: Bool) throws
 }
 
 /// The head of a source chain: reads from outside (Kafka, a file), assigns event time and

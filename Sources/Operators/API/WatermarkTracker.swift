@@ -35,6 +35,20 @@ public struct WatermarkTracker: Sendable {
         partitions[id]?.finished = true
     }
 
+    /// Whether the source has nothing to read: no partition assigned, or every partition that
+    /// has not finished was silent for `idleTimeout` (never with `idleTimeout` 0). A source
+    /// whose partitions all finished is not idle: its watermark went to the maximum.
+    public func isIdle(now: Int64) -> Bool {
+        if partitions.isEmpty { return true }
+        guard idleTimeout > 0 else { return false }
+        var anyOpen = false
+        for partition in partitions.values where !partition.finished {
+            if now - partition.lastActivity < idleTimeout { return false }
+            anyOpen = true
+        }
+        return anyOpen
+    }
+
     /// The new watermark if it advanced, else nil.
     public mutating func advance(now: Int64) -> Int64? {
         let holding = partitions.values.filter { !$0.finished && (idleTimeout == 0 || now - $0.lastActivity < idleTimeout) }

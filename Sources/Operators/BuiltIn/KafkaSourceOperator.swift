@@ -28,6 +28,8 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, Co
     private var endOffsets: [Int32: Int64] = [:]
     private var finished: Set<Int32> = []
     private var bounded = false
+    /// The output was last marked idle (every partition silent for the idle timeout, or none assigned).
+    private var outputIdle = false
     /// Next offset to read, by partition number (-1 = nothing read yet).
     private var nextOffsets: [Int64] = []
     private var rateLimit: RateLimiter?
@@ -120,6 +122,11 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, Co
             do {
                 let event = kind == .rows ? try EventKind.decodeRow(message.value, &rows) : try kind.decode(message.value, clicks: clicks, checkouts: checkouts)
                 tracker.observe(partition: message.partition, eventTime: event.eventTime, now: now)
+                if outputIdle {
+                    // Active again before the record (records behind the current watermark are late, as usual).
+                    try output.emitIdle(false)
+                    outputIdle = false
+                }
                 try output.emit(event)
             } catch let error as RecordDecodingError {
                 deadLettered += 1
@@ -136,6 +143,12 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, Co
             logger.warning("Kafka consumer error", metadata: ["error": "\(error)"])
         }
         if let watermark = tracker.advance(now: now) { try output.emitWatermark(watermark) }
+        if !outputIdle, tracker.isIdle(now: now) {
+            // Downstream leaves this input out of its watermark until a record arrives.
+            try output.emitIdle(true)
+            outputIdle = true
+            logger.info("source idle: no partition delivered anything within the idle timeout", metadata: ["partitions": "\(assigned)"])
+        }
         if now - lagRefreshedAt >= Self.lagRefreshMillis { refreshLag(consumer, now: now) }
         if bounded && finished.count == endOffsets.count {
             refreshLag(consumer, now: now)

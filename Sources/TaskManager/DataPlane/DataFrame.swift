@@ -18,6 +18,7 @@ public enum DataFrame: Sendable, Equatable {
         case endOfPartition = 5
         case credit = 6
         case close = 7
+        case watermarkStatus = 8
     }
 
     /// A protobuf `Envelope`, used only for the handshake (offer, challenge, response, accept,
@@ -30,6 +31,8 @@ public enum DataFrame: Sendable, Equatable {
     case buffer(ByteBuffer, recordCount: UInt32)
     /// Producer → consumer: an event-time watermark.
     case watermark(Int64)
+    /// Producer → consumer: the channel turns idle (`true`) or active (`false`).
+    case watermarkStatus(idle: Bool)
     /// Producer → consumer: a checkpoint barrier.
     case barrier(checkpointID: UInt64)
     /// Producer → consumer: nothing follows on this channel.
@@ -50,6 +53,7 @@ public enum DataFrame: Sendable, Equatable {
         case .open: .open
         case .buffer: .buffer
         case .watermark: .watermark
+        case .watermarkStatus: .watermarkStatus
         case .barrier: .barrier
         case .endOfPartition: .endOfPartition
         case .credit: .credit
@@ -64,6 +68,8 @@ public enum DataFrame: Sendable, Equatable {
             self = .buffer(bytes, recordCount: UInt32(clamping: recordCount))
         case .watermark(let timestamp):
             self = .watermark(timestamp)
+        case .idle(let idle):
+            self = .watermarkStatus(idle: idle)
         case .barrier(let checkpointID):
             self = .barrier(checkpointID: checkpointID)
         case .endOfPartition:
@@ -76,6 +82,7 @@ public enum DataFrame: Sendable, Equatable {
         switch self {
         case .buffer(let bytes, let recordCount): .buffer(bytes, recordCount: Int(recordCount))
         case .watermark(let timestamp): .watermark(timestamp)
+        case .watermarkStatus(let idle): .idle(idle)
         case .barrier(let checkpointID): .barrier(checkpointID: checkpointID)
         case .endOfPartition: .endOfPartition
         case .envelope, .open, .credit, .close: nil

@@ -76,6 +76,10 @@ public struct DataFrameDecoder: LengthPrefixedFrameDecoder {
             return .buffer(payload, recordCount: recordCount)
         case .watermark:
             return .watermark(try exactly(Int64.self))
+        case .watermarkStatus:
+            let status = try exactly(UInt8.self)
+            guard status <= 1 else { throw malformed("watermark status must be 0 (active) or 1 (idle), got \(status)") }
+            return .watermarkStatus(idle: status == 1)
         case .barrier:
             return .barrier(checkpointID: try exactly(UInt64.self))
         case .endOfPartition:

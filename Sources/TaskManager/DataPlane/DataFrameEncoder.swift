@@ -58,6 +58,8 @@ public struct DataFrameEncoder: MessageToByteEncoder {
             out.writeImmutableBuffer(bytes)
         case .watermark(let timestamp):
             out.writeInteger(timestamp)
+        case .watermarkStatus(let idle):
+            out.writeInteger(UInt8(idle ? 1 : 0))
         case .barrier(let checkpointID):
             out.writeInteger(checkpointID)
         case .endOfPartition:

@@ -103,7 +103,7 @@ final class InputConnectionHandler: ChannelDuplexHandler {
                 credit -= 1
                 state = .open(credit: credit)
                 deliver(frame)
-            case .watermark, .barrier:
+            case .watermark, .watermarkStatus, .barrier:
                 deliver(frame)
             case .endOfPartition:
                 state = .ended

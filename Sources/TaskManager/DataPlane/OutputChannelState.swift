@@ -62,7 +62,7 @@ struct OutputChannelState: Sendable {
             credit -= 1
         case .endOfPartition:
             hasEnded = true
-        case .watermark, .barrier:
+        case .watermark, .idle, .barrier:
             break
         }
         queue.append(event)

@@ -77,7 +77,7 @@ final class OutputConnectionHandler: ChannelInboundHandler {
                 logger.debug("consumer closed the data channel", metadata: ["reason": "\(reason)"])
                 output.close(.closed, reason: nil)
                 context.close(promise: nil)
-            case .envelope, .open, .buffer, .watermark, .barrier, .endOfPartition:
+            case .envelope, .open, .buffer, .watermark, .watermarkStatus, .barrier, .endOfPartition:
                 violation(context, "a consumer may only send CREDIT or CLOSE, got \(frame.kind)")
             }
         case .closed:

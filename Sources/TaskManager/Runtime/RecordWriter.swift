@@ -38,6 +38,8 @@ final class RecordWriter: RecordOutput {
     private(set) var recordsOut: UInt64 = 0
     private(set) var bytesOut: UInt64 = 0
     private(set) var lastWatermark: Int64 = .min
+    /// The watermark status last sent downstream (every output starts active).
+    private(set) var isIdle = false
 
     /// `rowKeys`: per edge, the key columns of rows on it (empty: no edge carries keyed rows).
     init(edges: [Edge], rowKeys: [RowKeyColumns?] = [], subtask: Int, maxParallelism: Int, bufferSize: Int = 32 * 1024,
@@ -88,6 +90,15 @@ final class RecordWriter: RecordOutput {
     func emitWatermark(_ watermark: Int64) throws {
         lastWatermark = watermark
         try broadcast(.watermark(watermark))
+    }
+
+    /// Tells every consumer this task's output turned idle or active; repeats are not sent.
+    /// Buffered records go first, so the status stays in order with the records around it
+    /// (a source announces "active" before its first record after idleness).
+    func emitIdle(_ idle: Bool) throws {
+        guard idle != isIdle else { return }
+        isIdle = idle
+        try broadcast(.idle(idle))
     }
 
     /// Checkpoint barrier `id` after every record emitted so far, on every channel.

@@ -37,6 +37,8 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
     private var logicalInput: [Int: Int] = [:]
     private var channelWatermarks: [Int: Int64] = [:]
     private var endedChannels: Set<Int> = []
+    /// Input channels whose producer marked its output idle: left out of the watermark minimum.
+    private var idleChannels: Set<Int> = []
     private var inputChannels: [InputChannel] = []
     private var currentWatermark: Int64 = .min
     private var aligner = BarrierAligner(channels: [])
@@ -210,10 +212,14 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
         case .watermark(let watermark):
             if watermark > channelWatermarks[channel.index] ?? .min { channelWatermarks[channel.index] = watermark }
             try advanceWatermark()
+        case .idle(let idle):
+            if idle { idleChannels.insert(channel.index) } else { idleChannels.remove(channel.index) }
+            try advanceWatermark()
         case .barrier(let id):
             try settle(aligner.barrier(id, on: channel.index), alignmentStartedAt: aligner.startedAt)
         case .endOfPartition:
             endedChannels.insert(channel.index)
+            idleChannels.remove(channel.index)
             try settle(aligner.channelEnded(channel.index), alignmentStartedAt: aligner.startedAt)
             if endedChannels.count == inputChannels.count {
                 if currentWatermark < .max { try chain.processWatermark(.max) }
@@ -253,9 +259,21 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
         }
     }
 
+    /// The watermark is the minimum over the inputs that neither ended nor are idle; when every
+    /// open input is idle the task holds its watermark and tells its consumers it is idle too
+    /// (Flink's watermark status), and active again once any input is.
     private func advanceWatermark() throws {
-        let open = channelWatermarks.filter { !endedChannels.contains($0.key) }.values
-        guard let minimum = open.min(), minimum > currentWatermark else { return }
+        var minimum = Int64.max
+        var anyOpen = false
+        var anyActive = false
+        for (index, watermark) in channelWatermarks where !endedChannels.contains(index) {
+            anyOpen = true
+            guard !idleChannels.contains(index) else { continue }
+            anyActive = true
+            minimum = min(minimum, watermark)
+        }
+        if anyOpen { try chain.writer.emitIdle(!anyActive) }
+        guard anyActive, minimum > currentWatermark else { return }
         currentWatermark = minimum
         try chain.processWatermark(minimum)
     }
@@ -272,6 +290,8 @@ final class StreamTask: @unchecked Sendable {  // mutable state is touched only 
             if drain {
                 // stop --drain: end event time first, so every timer fires and its output
                 // belongs to this (final) checkpoint; then read nothing more.
+                // An idle source turns active first: consumers ignore an idle input's watermark.
+                try chain.writer.emitIdle(false)
                 if chain.writer.lastWatermark < .max { try chain.processWatermark(.max) }
                 drained = true
                 logger.info("draining: emitted the final watermark; the source reads nothing after checkpoint \(id)")
@@ -294,4 +314,5 @@ private final class SourceChainOutput: SourceOutput {
     init(chain: OperatorChain) { self.chain = chain }
     func emit(_ record: StreamRecord) throws { try chain.head.emit(record) }
     func emitWatermark(_ watermark: Int64) throws { try chain.processWatermark(watermark) }
+    func emitIdle(_ idle: Bool) throws { try chain.writer.emitIdle(idle) }
 }
