@@ -4,9 +4,9 @@ import Logging
 /// A Kafka consumer with manual partition assignment: owns one librdkafka consumer handle
 /// (`rd_kafka_t`); `deinit` closes and destroys it.
 ///
-/// It never joins a consumer group (the group id only satisfies librdkafka's `assign`): the
-/// caller decides which partitions it reads and from which offset, e.g. from a checkpoint, as a
-/// Flink source does. Offsets are not committed automatically.
+/// It never joins a consumer group's rebalancing: the caller decides which partitions it reads
+/// and from which offset, e.g. from a checkpoint, as a Flink source does. Offsets are not
+/// committed automatically; `commit` publishes them to the `group.id` (see `KafkaConsumer+Offsets`).
 ///
 /// Thread rules: librdkafka documents its API as thread-safe and this type keeps no other
 /// mutable state, so it may move between threads; normally one source thread polls it.
@@ -15,7 +15,7 @@ import Logging
 /// Invariants: each record is returned once per assignment; per partition, records come in
 /// offset order.
 public final class KafkaConsumer: @unchecked Sendable {  // rd_kafka_t is documented thread-safe; no other mutable state.
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     private let context: KafkaClientContext
     private let logger: Logger
 

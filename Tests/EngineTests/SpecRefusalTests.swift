@@ -52,6 +52,15 @@ import Testing
                 "\(String(describing: error))")
     }
 
+    @Test func aKafkaStartPositionIsOneOfTheDocumentedForms() throws {
+        #expect(try KafkaStartPosition(parsing: "timestamp:1764547200000") == .timestamp(1_764_547_200_000))
+        #expect(try KafkaStartPosition(parsing: "group-offsets") == .groupOffsets)
+        let bad = builtInRefusal(try edited("params: {topic: clicks, event: click}", "params: {topic: clicks, event: click, start: yesterday}"))
+        #expect(bad?.field == "sources[0].params.start" && bad?.message.contains("timestamp:<epoch ms>") == true, "\(String(describing: bad))")
+        let badTime = builtInRefusal(try edited("params: {topic: clicks, event: click}", "params: {topic: clicks, event: click, start: \"timestamp:soon\"}"))
+        #expect(badTime?.field == "sources[0].params.start", "\(String(describing: badTime))")
+    }
+
     @Test func theKafkaSinkRefusesTheAttributionsTypedRecordsAndUnknownKeyColumns() throws {
         let typed = builtInRefusal(try edited("kind: postgres-sink", "kind: kafka-sink")
             .replacingOccurrences(of: "params: {table: commerce.attributed_checkouts}", with: "params: {topic: out}"))

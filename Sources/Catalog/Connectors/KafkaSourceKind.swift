@@ -13,13 +13,26 @@ public enum KafkaSourceKind {
         "end-offsets", .string, .optional, doc: "with bounded: where to stop, per partition, e.g. `0:120,1:98`")
     public static let maxRecordBytes = ParameterDeclaration(
         "max-record-bytes", .integer(256...(16 << 20)), .defaulted("65536"), doc: "larger records are dead-lettered")
+    public static let start = ParameterDeclaration(
+        "start", .string, .defaulted("earliest"),
+        doc: "where to start a partition no checkpoint has an offset for: earliest, latest, timestamp:<epoch ms>, "
+            + "or group-offsets (the consumer group's committed offsets, else earliest)")
+    public static let groupID = ParameterDeclaration(
+        "group-id", .string, .optional,
+        doc: "the consumer group offsets are committed to (and read by start: group-offsets); unset: sluice-<job name>")
+    public static let commitOffsets = ParameterDeclaration(
+        "commit-offsets", .boolean, .defaulted("true"),
+        doc: "commit each completed checkpoint's offsets to the group, so Kafka lag tools see the job's progress "
+            + "(restores still use the checkpoint's offsets)")
     public static let maxRecordsPerSecond = ParameterDeclaration(
         "max-records-per-second", .integer(0...100_000_000), .defaulted("0"), doc: "read-rate limit per subtask; 0 = none")
 
     public static let declaration = OperatorKindDeclaration(
         name: "kafka-source", role: .source,
-        summary: "Reads JSON records from a Kafka topic; partitions are split over the subtasks and their offsets live in checkpoints.",
-        parameters: [topic] + JSONSourceParameters.all + [bootstrap, bounded, endOffsets, maxRecordBytes, maxRecordsPerSecond],
+        summary: "Reads JSON records from a Kafka topic; partitions are split over the subtasks and their offsets live in checkpoints "
+            + "(and are committed to a consumer group when one completes, for lag tools).",
+        parameters: [topic] + JSONSourceParameters.all + [bootstrap, bounded, endOffsets, start, groupID, commitOffsets, maxRecordBytes,
+                                                          maxRecordsPerSecond],
         output: JSONSourceParameters.outputDoc,
         metrics: [.init("records_read", doc: "records taken from Kafka"),
                   .init("dead_lettered", doc: "malformed records sent to the dead letters")],
@@ -27,6 +40,7 @@ public enum KafkaSourceKind {
             if input.params[endOffsets.name] != nil && input.params[bounded.name] != "true" {
                 throw SchemaRuleError("params.end-offsets", "only applies to a bounded read; add bounded: true or remove it")
             }
+            _ = try KafkaStartPosition(parsing: input.params[start.name] ?? "earliest")
             return try JSONSourceParameters.outputSchema(input)
         })
 }

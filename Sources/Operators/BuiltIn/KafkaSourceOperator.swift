@@ -42,6 +42,8 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, Co
     public private(set) var consumerLag: [KafkaPartitionLag] = []
     private var assigned: [Int32] = []
     private var lagRefreshedAt: Int64 = 0
+    /// Commits completed checkpoints' offsets to the consumer group (nil: commit-offsets false).
+    private var committer: KafkaOffsetCommitter?
     static let lagRefreshMillis: Int64 = 1_000
 
     public init() {}
@@ -77,7 +79,9 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, Co
             // One fetch response may be up to fetch.max.bytes (default 50 MB) of compressed
             // batches per broker, decompressed in memory before the queue bound applies.
             "fetch.max.bytes": "4194304",
+            "group.id": try context.value(KafkaSourceKind.groupID) ?? "sluice-\(context.jobName)",
         ], logger: context.logger)
+        let startPosition = try Self.startPosition(try context.string(KafkaSourceKind.start), operatorID: context.operatorID)
         let partitions = try consumer.partitionCount(topic: topic)
         let mine = (0..<Int32(partitions)).filter { Int($0) % context.parallelism == context.subtask }
         tracker = WatermarkTracker(outOfOrderness: context.eventTime.outOfOrdernessMillis, idleTimeout: context.eventTime.idleTimeoutMillis)
@@ -95,11 +99,22 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, Co
                 if end <= max(low, nextOffsets[Int(partition)]) { markFinished(partition) }
             }
         }
+        // A resolved start becomes the partition's position, so a checkpoint taken before its first
+        // record restores to it (not to a start resolved again later, which could skip records).
+        for (partition, offset) in try Self.startOffsets(startPosition, consumer: consumer, topic: topic,
+                                                         partitions: mine.filter { nextOffsets[Int($0)] < 0 }, logger: logger) {
+            nextOffsets[Int(partition)] = offset
+        }
         try consumer.assign(mine.map { partition in
             let next = nextOffsets[Int(partition)]
             return KafkaPartitionAssignment(topic: topic, partition: partition, start: next >= 0 ? .offset(next) : .beginning)
         })
         self.consumer = consumer
+        if try context.boolean(KafkaSourceKind.commitOffsets) {
+            let committer = KafkaOffsetCommitter(consumer: consumer, topic: topic, logger: logger)
+            context.checkpointListeners.onComplete { [weak committer] id in committer?.completed(id) }
+            self.committer = committer
+        }
         assigned = mine
         logger.info("reading \(topic)", metadata: ["partitions": "\(mine)", "bounded": "\(bounded)",
                                                    "restored-from": "\(context.restored.checkpointID.map(String.init) ?? "none")"])
@@ -163,7 +178,45 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, Co
     }
 
     public func close() {
+        committer?.close()
+        committer = nil
         consumer = nil
+    }
+
+    private static func startPosition(_ text: String, operatorID: String) throws(OperatorError) -> KafkaStartPosition {
+        do {
+            return try KafkaStartPosition(parsing: text)
+        } catch {
+            throw .configuration(operatorID, "\(error.field): \(error.message)")
+        }
+    }
+
+    /// The offset each partition without a checkpointed one starts at (`params.start`), resolved
+    /// now; a partition left out starts at the earliest record.
+    private static func startOffsets(_ position: KafkaStartPosition, consumer: KafkaConsumer, topic: String,
+                                     partitions: [Int32], logger: Logger) throws -> [Int32: Int64] {
+        guard !partitions.isEmpty else { return [:] }
+        switch position {
+        case .earliest:
+            return [:]
+        case .latest:
+            return Dictionary(uniqueKeysWithValues: try partitions.map { ($0, try consumer.watermarks(topic: topic, partition: $0).high) })
+        case .timestamp(let millis):
+            var offsets = try consumer.offsets(atOrAfter: millis, topic: topic, partitions: partitions)
+            for partition in partitions where offsets[partition] == nil {
+                let marks = try consumer.watermarks(topic: topic, partition: partition)
+                offsets[partition] = marks.high
+                if marks.high > marks.low {
+                    logger.warning("the broker found no record at or after the start time; starting at the end", metadata: [
+                        "partition": "\(topic)[\(partition)]", "start": "\(millis)",
+                        "note": "the dev broker (librdkafka's mock cluster) cannot look offsets up by time; a real Kafka can"])
+                }
+            }
+            return offsets
+        case .groupOffsets:
+            // A partition the group never committed starts at the earliest record.
+            return try consumer.committedOffsets(topic: topic, partitions: partitions)
+        }
     }
 
     public func snapshotState(checkpointID: UInt64) throws -> [UInt8]? {
@@ -173,6 +226,7 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, Co
         for (partition, next) in nextOffsets.enumerated() where next >= 0 || endOffsets[Int32(partition)] != nil {
             state[Int32(partition)] = .init(next: next, end: endOffsets[Int32(partition)])
         }
+        committer?.checkpointed(checkpointID, nextOffsets: state.compactMapValues { $0.next >= 0 ? $0.next : nil })
         return KafkaSourceState.encode(state)
     }
 
