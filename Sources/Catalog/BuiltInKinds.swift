@@ -15,6 +15,7 @@ public enum BuiltInKinds {
         TopNKind.declaration,
         PostgresSinkKind.declaration,
         KafkaSinkKind.declaration,
+        FileSinkKind.declaration,
         BlackholeSinkKind.declaration,
     ], exchangeKeyColumns: { schema in
         // The attribution job's typed records hash their user and product only (RecordKey).

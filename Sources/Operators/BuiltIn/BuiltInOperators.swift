@@ -15,6 +15,7 @@ public enum BuiltInOperators {
         OperatorFactory(TopNKind.declaration) { .operator(TopNOperator()) },
         OperatorFactory(PostgresSinkKind.declaration) { .operator(PostgresSinkOperator()) },
         OperatorFactory(KafkaSinkKind.declaration) { .operator(KafkaSinkOperator()) },
+        OperatorFactory(FileSinkKind.declaration) { .operator(FileSinkOperator()) },
         OperatorFactory(BlackholeSinkKind.declaration) { .operator(BlackholeSinkOperator()) },
     ]
 
