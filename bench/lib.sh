@@ -123,6 +123,33 @@ fi)
 SPEC
 }
 
-kafka_spec() {
-  sed -e 's/event: click}/event: click, bounded: true}/' -e 's/event: checkout}/event: checkout, bounded: true}/' jobs/checkout-attribution.yaml
+kafka_spec() {  # $1 = blackhole (read+parse only, the Kafka ceiling), else the attribution job
+  if [ "${1:-}" = blackhole ]; then cat <<'SPEC'
+name: bench-kafka-ceiling
+sources:
+  - {id: clicks, kind: kafka-source, params: {topic: clicks, event: click, bounded: true}}
+  - {id: checkouts, kind: kafka-source, params: {topic: checkouts, event: checkout, bounded: true}}
+sinks:
+  - {id: clicks-sink, kind: blackhole-sink, inputs: [clicks]}
+  - {id: checkouts-sink, kind: blackhole-sink, inputs: [checkouts]}
+SPEC
+  else
+    sed -e 's/event: click}/event: click, bounded: true}/' -e 's/event: checkout}/event: checkout, bounded: true}/' jobs/checkout-attribution.yaml
+  fi
+}
+
+# CPU time (user + system, ms) a process has used so far, from /proc/PID/stat.
+process_cpu_ms() {
+  awk -v tick="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / tick) }' "/proc/$1/stat"
+}
+
+# Runs a Kafka job like run_job and records the dev broker's CPU time during it into $broker_costs
+# as "LABEL<TAB>broker CPU ms<TAB>ms per million events".
+run_kafka_job() {
+  local label="$1" broker before after
+  broker="$(cat "$SLUICE_CLUSTER_DIR/pids/devbroker.pid")"
+  before="$(process_cpu_ms "$broker")"
+  run_job "$@"
+  after="$(process_cpu_ms "$broker")"
+  printf '%s\t%s\t%s\n' "$label" "$((after - before))" "$(( (after - before) * 1000000 / events ))" >> "$broker_costs"
 }

@@ -3,10 +3,8 @@
 set -euo pipefail
 results="$1"
 value() { awk -F'\t' -v label="$1" '$1 == label { print $2 }' "$results"; }
-rss() { awk -F'\t' -v label="$1" '$1 == label { print $3 }' "$results"; }
 ceiling2="$(value "read+parse ceiling, file, p=2")"
 job2="$(value "attribution, file source, p=2")"
-rss2="$(rss "attribution, file source, p=2")"
 input="${SLUICE_BENCH_INPUT:-}"
 clicks="$( [ -n "$input" ] && wc -l < "$input/clicks.jsonl" || echo "?")"
 checkouts="$( [ -n "$input" ] && wc -l < "$input/checkouts.jsonl" || echo "?")"
@@ -35,11 +33,15 @@ $(awk -F'\t' '$1 !~ /^latency/ { printf "| %s | %s | %s |\n", $1, $2, $3 }' "$re
 The attribution job at parallelism 2 reaches **$(( job2 * 100 / (ceiling2 > 0 ? ceiling2 : 1) )) %** of the
 read+parse ceiling measured in the same run (target: at least 40 %).
 
-For scale: Apache Flink 2.3 running the equivalent SQL over the same kind of input on a 2-core
-machine sustains roughly 100k events/s at parallelism 2 with about 2.5 GB resident memory.
-Sluice's goal is twice that throughput in a fifth of the memory (200k events/s, 500 MB). This
-run: **$job2 events/s** ($(( job2 * 100 / 100000 )) % of Flink's figure) with **$rss2 MiB** peak
-TaskManager RSS ($(( rss2 * 100 / 2560 )) % of Flink's).
+The Kafka runs read the same events from the dev broker, which runs on the same two cores. Its
+CPU time during each run (\`/proc/PID/stat\`), to tell what the broker costs from what Sluice does:
+
+| run | dev broker CPU (ms) | per million events (ms) |
+|---|---:|---:|
+$(awk -F'\t' '{ printf "| %s | %s | %s |\n", $1, $2, $3 }' "${SLUICE_BENCH_BROKER:-/dev/null}")
+
+Apache Flink is not measured here: a comparison belongs in one run on one machine with the same
+input (\`make bench-flink\`, not built yet), so no figure of another machine is quoted.
 
 $(cat "$(dirname "${BASH_SOURCE[0]}")/limits.md")
 

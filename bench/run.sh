@@ -6,7 +6,8 @@
 #   1. the read+parse ceiling: file sources -> blackhole sink (same input, no attribution)
 #   2. the attribution job from JSONL files at parallelism 1 and 2, and at 2 into a blackhole
 #      sink (no enrichment, no PostgreSQL)
-#   3. the attribution job from the dev broker (bounded Kafka sources) at parallelism 1 and 2
+#   3. the Kafka read+parse ceiling (Kafka sources -> blackhole) and the attribution job from the
+#      dev broker (bounded Kafka sources) at parallelism 1 and 2, with the broker's CPU time
 #   4. end-to-end latency (checkout event time -> row committed) in eager mode at a fixed rate
 #   5. checkpoint duration, state size and uploaded (incremental) bytes of a live job (2,000 events/s)
 #   6. recovery time: SIGKILL of a TaskManager (a spare one available) -> job RUNNING again and
@@ -41,9 +42,12 @@ run_job "attribution into a blackhole sink (no enrichment, no PostgreSQL), file,
 echo "== Producing the same events into the dev broker"
 "$sluice" datagen --postgres "$pg" --kafka "$kafka" --skip-users --events "$events" --rate 0 \
   --malformed-share 0 --seed 7 --start-time "2026-11-20 00:00:00" >/dev/null
+broker_costs="$SLUICE_CLUSTER_DIR/broker.tsv"
+: > "$broker_costs"
+for p in 1 2; do run_kafka_job "read+parse ceiling, Kafka source, p=$p" "$p" "$(kafka_spec blackhole)"; done
 for p in 1 2; do
   psql -q "$pg" -c "TRUNCATE commerce.attributed_checkouts" >/dev/null
-  run_job "attribution, Kafka source, p=$p" "$p" "$(kafka_spec)"
+  run_kafka_job "attribution, Kafka source, p=$p" "$p" "$(kafka_spec)"
 done
 
 # Runs the eager job (spec on stdin) against a fresh broker while datagen produces at a fixed
@@ -101,6 +105,6 @@ curl -fsS -H "$(auth_header)" -X PATCH "$rest/jobs/$job?mode=cancel" >/dev/null
 kill "$stream" 2>/dev/null || true
 
 echo "== Writing BENCHMARKS.md"
-SLUICE_BENCH_EVENTS="$events" SLUICE_BENCH_LATENCY_RATE="$latency_rate" SLUICE_BENCH_INPUT="$input" \
+SLUICE_BENCH_EVENTS="$events" SLUICE_BENCH_LATENCY_RATE="$latency_rate" SLUICE_BENCH_INPUT="$input" SLUICE_BENCH_BROKER="$broker_costs" \
   SLUICE_BENCH_CHECKPOINTS="$checkpoints" SLUICE_BENCH_RECOVERY="$recovery" bash bench/report.sh "$results" > BENCHMARKS.md
 cat BENCHMARKS.md
