@@ -1,10 +1,16 @@
 # Shared functions of the benchmark scripts (sourced by bench/run.sh and bench/quick.sh, not run).
 #
 # The caller sets `root` (the repository) and may set, before sourcing:
-#   SLUICE_BENCH_EVENTS (default 1000000), SLUICE_CLUSTER_DIR (default <root>/.cluster/bench),
+#   SLUICE_BENCH_EVENTS (default 1000000), SLUICE_BENCH_CLUSTER_DIR (default <root>/.cluster/bench),
 #   SLUICE_JOBMANAGER_RPC_PORT / SLUICE_JOBMANAGER_REST_PORT / SLUICE_PG_PORT (16300 / 18300 / 54330).
 events="${SLUICE_BENCH_EVENTS:-1000000}"
-export SLUICE_CLUSTER_DIR="${SLUICE_CLUSTER_DIR:-$root/.cluster/bench}"
+# The benchmark's own folder, never the dev cluster's: an inherited SLUICE_CLUSTER_DIR (the
+# Makefile exports .cluster for `make run`) is ignored, because a run starts by deleting it.
+export SLUICE_CLUSTER_DIR="${SLUICE_BENCH_CLUSTER_DIR:-$root/.cluster/bench}"
+if [ "$(realpath -m "$SLUICE_CLUSTER_DIR")" = "$(realpath -m "$root/.cluster")" ]; then
+  echo "bench: SLUICE_BENCH_CLUSTER_DIR is the dev cluster's folder ($root/.cluster); a benchmark deletes its folder first: pick another" >&2
+  exit 2
+fi
 export SLUICE_JOBMANAGER_RPC_PORT="${SLUICE_JOBMANAGER_RPC_PORT:-16300}"
 export SLUICE_JOBMANAGER_REST_PORT="${SLUICE_JOBMANAGER_REST_PORT:-18300}"
 export SLUICE_PG_PORT="${SLUICE_PG_PORT:-54330}"

@@ -13,7 +13,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 # Own folder and ports, so it can run beside `make bench`.
-export SLUICE_CLUSTER_DIR="$root/.cluster/quick"
+export SLUICE_BENCH_CLUSTER_DIR="$root/.cluster/quick"
 export SLUICE_JOBMANAGER_RPC_PORT=16310 SLUICE_JOBMANAGER_REST_PORT=18310 SLUICE_PG_PORT=54340
 # shellcheck source=bench/lib.sh
 source bench/lib.sh

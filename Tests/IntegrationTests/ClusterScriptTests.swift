@@ -59,3 +59,19 @@ extension IntegrationSuite {
         }
     }
 }
+
+extension IntegrationSuite.ClusterScriptTests {
+    /// `make bench` deletes its cluster folder first, and the Makefile exports the dev cluster's
+    /// `SLUICE_CLUSTER_DIR` (.cluster) to every target: the benchmark must use its own folder
+    /// whatever is inherited, and refuse to be pointed at the dev cluster's.
+    @Test func theBenchmarkNeverUsesTheDevClustersFolder() throws {
+        let root = RepositoryLayout.root.path
+        let script = "root='\(root)'; source bench/lib.sh; echo \"dir=$SLUICE_CLUSTER_DIR\""
+        let inherited = try ShellCommand.run("/bin/bash", ["-c", "cd '\(root)' && " + script],
+                                             environment: ["SLUICE_CLUSTER_DIR": "\(root)/.cluster"])
+        #expect(inherited.contains("dir=\(root)/.cluster/bench"), "\(inherited)")
+        let (status, refused) = try ShellCommand.execute("/bin/bash", ["-c", "cd '\(root)' && " + script],
+                                                         environment: ["SLUICE_BENCH_CLUSTER_DIR": "\(root)/.cluster/"])
+        #expect(status == 2 && refused.contains("is the dev cluster's folder"), "\(refused)")
+    }
+}

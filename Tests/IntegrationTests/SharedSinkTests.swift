@@ -7,7 +7,7 @@ extension IntegrationSuite {
     /// Two copies of the attribution job forced onto one sink table (`allow-duplicate`) on a live
     /// stream, as in the day-one report: their exactly-once sinks hold the rows they upsert locked
     /// until their checkpoint completes, so each blocks the other. Row-lock waits are bounded
-    /// (`lock-timeout-ms`, by default the checkpoint timeout) and checkpoints that keep expiring
+    /// (`lock-timeout-ms`, 30 s by default, below the checkpoint timeout) and checkpoints that keep expiring
     /// fail the job over, so the jobs keep moving or fail visibly — never sit RUNNING with
     /// nothing moving — and once drained the table is exactly the attribution.
     @Suite struct SharedSinkTests {

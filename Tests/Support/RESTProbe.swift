@@ -31,7 +31,8 @@ public struct RESTProbe: Sendable {
         session = URLSession(configuration: configuration)
     }
 
-    public func request(_ path: String, method: String = "GET", body: Data? = nil) async throws -> Reply {
+    /// `headers`: e.g. `Authorization` for a JobManager that requires a REST token.
+    public func request(_ path: String, method: String = "GET", body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
         // Not appendingPathComponent: it would percent-encode the query's '?'.
         guard let url = URL(string: base.absoluteString + path) else {
             throw TestSupportError.commandFailed(command: "\(method) \(path)", status: 0, output: "invalid URL")
@@ -39,6 +40,7 @@ public struct RESTProbe: Sendable {
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.httpBody = body
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await session.data(for: request)
         let http = response as? HTTPURLResponse
         return Reply(status: http?.statusCode ?? 0, body: data, contentType: http?.value(forHTTPHeaderField: "Content-Type"))

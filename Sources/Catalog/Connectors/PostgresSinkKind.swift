@@ -26,8 +26,9 @@ public enum PostgresSinkKind {
         "delivery", .choice(["exactly-once", "at-least-once"]), .optional,
         doc: "unset: exactly-once when the job checkpoints, else at-least-once; exactly-once without checkpoints is refused")
     public static let lockTimeoutMs = ParameterDeclaration(
-        "lock-timeout-ms", .integer(1...3_600_000), .defaulted("120000"),
-        doc: "longest wait for a row lock held by another transaction before the epoch fails")
+        "lock-timeout-ms", .integer(1...3_600_000), .defaulted("30000"),
+        doc: "longest wait for a row lock held by another transaction (e.g. another job writing the same rows) before the "
+            + "epoch fails; keep it below checkpoints.timeout-ms, or the wait only expires checkpoints first")
     public static let insertRedoRows = ParameterDeclaration(
         "insert-redo-rows", .integer(0...1_000_000), .defaulted("10000"),
         doc: "rows kept to redo as upserts when a COPY meets an existing row; 0 = always upsert")
