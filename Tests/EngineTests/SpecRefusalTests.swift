@@ -52,6 +52,18 @@ import Testing
                 "\(String(describing: error))")
     }
 
+    @Test func kafkaPropertiesAreKeyValuePairsAndLeaveTheKindsOwnKeysToTheirParameters() throws {
+        #expect(try KafkaProperties.parse(" security.protocol=SASL_SSL ;sasl.mechanisms = PLAIN; ") ==
+                ["security.protocol": "SASL_SSL", "sasl.mechanisms": "PLAIN"])
+        let owned = builtInRefusal(try edited("params: {topic: clicks, event: click}",
+                                              "params: {topic: clicks, event: click, properties: \"group.id=mine\"}"))
+        #expect(owned?.field == "sources[0].params.properties" && owned?.message.contains("params.group-id") == true,
+                "\(String(describing: owned))")
+        let malformed = builtInRefusal(try edited("params: {topic: clicks, event: click}",
+                                                  "params: {topic: clicks, event: click, properties: \"debug\"}"))
+        #expect(malformed?.message.contains("is not key=value") == true, "\(String(describing: malformed))")
+    }
+
     @Test func aKafkaStartPositionIsOneOfTheDocumentedForms() throws {
         #expect(try KafkaStartPosition(parsing: "timestamp:1764547200000") == .timestamp(1_764_547_200_000))
         #expect(try KafkaStartPosition(parsing: "group-offsets") == .groupOffsets)

@@ -18,7 +18,7 @@ public enum KafkaSinkKind {
         name: "kafka-sink", role: .sink,
         summary: "Writes rows as JSON records (column names as fields; timestamps as epoch ms, decimals as exact numbers) "
             + "into a Kafka topic, at least once: every checkpoint waits until Kafka acknowledged all records before it.",
-        parameters: [topic, key, bootstrap, compression, lingerMs],
+        parameters: [topic, key, bootstrap, compression, lingerMs, KafkaProperties.parameter],
         inputs: [.init("rows", doc: "any schema of rows (not the attribution job's typed records)")],
         output: "none (a sink); records in the topic, a record again for each row replayed after a failover (at least once)",
         metrics: [.init("records_written", doc: "records Kafka acknowledged")],
@@ -28,6 +28,7 @@ public enum KafkaSinkKind {
                 throw SchemaRuleError("inputs[0]", "the attribution job's \(schema.name) records are not rows yet, so kafka-sink cannot "
                                       + "write them; write them with postgres-sink")
             }
+            _ = try KafkaProperties.parse(input.params[KafkaProperties.parameter.name])
             for column in ColumnNames.parse(input.params[key.name]) where schema.column(column) == nil {
                 throw SchemaRuleError("params.key", "no column '\(column)' in the input; it has \(schema.columnNames.joined(separator: ", "))")
             }

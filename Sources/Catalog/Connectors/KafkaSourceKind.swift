@@ -32,7 +32,7 @@ public enum KafkaSourceKind {
         summary: "Reads JSON records from a Kafka topic; partitions are split over the subtasks and their offsets live in checkpoints "
             + "(and are committed to a consumer group when one completes, for lag tools).",
         parameters: [topic] + JSONSourceParameters.all + [bootstrap, bounded, endOffsets, start, groupID, commitOffsets, maxRecordBytes,
-                                                          maxRecordsPerSecond],
+                                                          maxRecordsPerSecond, KafkaProperties.parameter],
         output: JSONSourceParameters.outputDoc,
         metrics: [.init("records_read", doc: "records taken from Kafka"),
                   .init("dead_lettered", doc: "malformed records sent to the dead letters")],
@@ -41,6 +41,7 @@ public enum KafkaSourceKind {
                 throw SchemaRuleError("params.end-offsets", "only applies to a bounded read; add bounded: true or remove it")
             }
             _ = try KafkaStartPosition(parsing: input.params[start.name] ?? "earliest")
+            _ = try KafkaProperties.parse(input.params[KafkaProperties.parameter.name])
             return try JSONSourceParameters.outputSchema(input)
         })
 }

@@ -49,7 +49,7 @@ public final class KafkaSinkOperator: StreamOperator, CountingOperator {
             "acks": "all",
             // Producer retries never duplicate or reorder a partition's records.
             "enable.idempotence": "true",
-        ], logger: context.logger)
+        ].merging(try context.kafkaProperties()) { _, given in given }, logger: context.logger)
         do {
             _ = try producer.partitionCount(topic: topic)
         } catch {

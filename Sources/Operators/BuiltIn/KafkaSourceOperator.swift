@@ -80,7 +80,7 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, Co
             // batches per broker, decompressed in memory before the queue bound applies.
             "fetch.max.bytes": "4194304",
             "group.id": try context.value(KafkaSourceKind.groupID) ?? "sluice-\(context.jobName)",
-        ], logger: context.logger)
+        ].merging(try context.kafkaProperties()) { _, given in given }, logger: context.logger)
         let startPosition = try Self.startPosition(try context.string(KafkaSourceKind.start), operatorID: context.operatorID)
         let partitions = try consumer.partitionCount(topic: topic)
         let mine = (0..<Int32(partitions)).filter { Int($0) % context.parallelism == context.subtask }
