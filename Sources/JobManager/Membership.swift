@@ -57,6 +57,11 @@ public final class Membership: Sendable {
         publish([event])
     }
 
+    /// The JobManager could not connect to the data address `id` advertised with `session`.
+    public func dataPortUnreachable(id: String, session: UInt64, problem: String) {
+        state.withLock { $0.table.setDataPortProblem(problem, id: id, session: session) }
+    }
+
     /// False when the TaskManager must register again.
     public func heartbeat(id: String, session: UInt64, usage: _ProtoMetricsSummary? = nil) -> Bool {
         let known = state.withLock {

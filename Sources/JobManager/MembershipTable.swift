@@ -22,6 +22,9 @@ public struct MembershipTable: Sendable {
         public var lastHeartbeatEpochMillis: Int64
         /// Records, bytes, RSS and CPU time as of the last heartbeat (empty until the first one).
         public var usage = _ProtoMetricsSummary()
+        /// Why the JobManager could not connect to the advertised data address (nil: it could,
+        /// or the check has not finished).
+        public var dataPortProblem: String?
     }
 
     public private(set) var members: [String: Member] = [:]
@@ -45,6 +48,13 @@ public struct MembershipTable: Sendable {
     /// Records a heartbeat; false when the sender is not registered on this session (it must
     /// register again, e.g. after it was declared lost). The slots it reports free are not
     /// taken as the truth: they lag deployments by up to a heartbeat (`reserve` is).
+    /// The result of the data-port check of `id`'s registration `session` (a later session's
+    /// registration is not touched).
+    public mutating func setDataPortProblem(_ problem: String?, id: String, session: UInt64) {
+        guard members[id]?.session == session else { return }
+        members[id]?.dataPortProblem = problem
+    }
+
     public mutating func heartbeat(id: String, session: UInt64, now: ContinuousClock.Instant, epochMillis: Int64,
                                    usage: _ProtoMetricsSummary? = nil) -> Bool {
         guard var member = members[id], member.session == session else { return false }

@@ -93,8 +93,17 @@ struct TaskManagerSession {
         }
         registeredID = registration.taskManagerID
         logger[metadataKey: "taskmanager"] = "\(registration.taskManagerID)"
-        membership.register(TaskManagerInfo(registration), session: session,
+        let info = TaskManagerInfo(registration)
+        membership.register(info, session: session,
                             connection: ChannelTaskManagerConnection(channel: channel, writer: outbound, logger: logger))
+        // Off the session: the check may take its whole timeout, and must not delay the ack.
+        Task { [membership, session, logger] in
+            guard let problem = await DataPortProbe.problem(host: info.host, port: info.dataPort) else { return }
+            membership.dataPortUnreachable(id: info.id, session: session, problem: problem)
+            logger.warning("the TaskManager's data port is not reachable from the JobManager; other TaskManagers probably cannot reach it either, so jobs placed there will fail to connect", metadata: [
+                "address": "\(info.host):\(info.dataPort)", "error": "\(problem)",
+                "fix": "set taskmanager.host (SLUICE_TASKMANAGER_HOST) to an address the other hosts reach"])
+        }
         var ack = _ProtoRegisterTaskManagerAck()
         ack.accepted = true
         ack.jobManagerID = settings.serverID

@@ -74,3 +74,27 @@ extension IntegrationSuite {
         }
     }
 }
+
+extension IntegrationSuite.ClusterMembershipTests {
+    /// A TaskManager advertising a data address nobody can reach (here TEST-NET-1, which is
+    /// never routed) is reported with that address in `/taskmanagers` and in the JobManager's
+    /// log at registration, instead of surfacing only as data channels timing out later.
+    @Test func anUnreachableAdvertisedDataAddressIsReported() async throws {
+        try await withLocalCluster("unreachable-data-port") { cluster in
+            try await cluster.startJobManager()
+            try cluster.startTaskManager(slots: 1, environment: ["SLUICE_TASKMANAGER_HOST": "192.0.2.1"])
+            try cluster.startTaskManager(slots: 1)
+            try await cluster.waitForTaskManagers(2)
+            let entries = try await waitFor("the data-port check of both TaskManagers", timeout: .seconds(15)) { () -> [[String: Any]]? in
+                let list = try await cluster.rest.get("/taskmanagers").object()["taskmanagers"] as? [[String: Any]] ?? []
+                return list.contains { $0["dataPortReachable"] as? Bool == false } ? list : nil
+            }
+            let bad = try #require(entries.first { $0["host"] as? String == "192.0.2.1" })
+            #expect(bad["dataPortReachable"] as? Bool == false && (bad["dataPortProblem"] as? String)?.isEmpty == false, "\(bad)")
+            let good = try #require(entries.first { $0["host"] as? String != "192.0.2.1" })
+            #expect(good["dataPortReachable"] as? Bool == true && good["dataPortProblem"] == nil, "\(good)")
+            let log = try #require(cluster.jobManager).output()
+            #expect(log.contains("data port is not reachable") && log.contains("192.0.2.1:"), "\(log.suffix(2_000))")
+        }
+    }
+}

@@ -82,6 +82,9 @@ struct TaskManagerResponse: ResponseEncodable {
     var recordsOut: UInt64
     var bytesIn: UInt64
     var bytesOut: UInt64
+    /// Whether the JobManager could connect to `host:dataPort` at registration, and if not, why.
+    var dataPortReachable: Bool
+    var dataPortProblem: String?
 
     init(_ member: MembershipTable.Member, now: ContinuousClock.Instant) {
         id = member.info.id
@@ -101,6 +104,8 @@ struct TaskManagerResponse: ResponseEncodable {
         recordsOut = member.usage.recordsOut
         bytesIn = member.usage.bytesIn
         bytesOut = member.usage.bytesOut
+        dataPortReachable = member.dataPortProblem == nil
+        dataPortProblem = member.dataPortProblem
     }
 }
 
