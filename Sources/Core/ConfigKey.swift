@@ -7,6 +7,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case clusterSecret = "cluster.secret"
     case clusterSecretFile = "cluster.secret-file"
     case jobManagerBind = "jobmanager.bind"
+    case jobManagerRESTBind = "jobmanager.rest-bind"
     case jobManagerAddress = "jobmanager.address"
     case jobManagerRPCPort = "jobmanager.rpc-port"
     case jobManagerRESTPort = "jobmanager.rest-port"
@@ -16,6 +17,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case rpcHandshakeTimeout = "rpc.handshake-timeout-ms"
     case taskManagerSlots = "taskmanager.slots"
     case taskManagerBind = "taskmanager.bind"
+    case taskManagerMetricsBind = "taskmanager.metrics-bind"
     case taskManagerHost = "taskmanager.host"
     case taskManagerDataPort = "taskmanager.data-port"
     case taskManagerMetricsPort = "taskmanager.metrics-port"
@@ -37,7 +39,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         switch self {
         case .clusterID: "sluice"
         case .clusterSecret, .clusterSecretFile, .taskManagerHost, .kafkaBootstrap, .kafkaBootstrapFile,
-             .postgresURL, .postgresURLFile, .restTokenFile: nil
+             .postgresURL, .postgresURLFile, .restTokenFile,
+             .jobManagerRESTBind, .taskManagerMetricsBind: nil  // default: the process's bind
         case .taskManagerWorkDirectory: "/tmp/sluice-taskmanager"
         case .checkpointsDirectory: "/tmp/sluice-checkpoints"
         case .highAvailabilityDirectory: "/tmp/sluice-ha"

@@ -7,7 +7,10 @@ import Logging
 /// relevant sections to the services they start.
 public struct SluiceConfig: Sendable {
     public struct JobManager: Sendable {
+        /// The address the RPC port listens on.
         public var bind: String
+        /// The address the REST API and web UI listen on; defaults to `bind`.
+        public var restBind: String
         /// Where TaskManagers and tools reach the RPC port (`host:port`).
         public var address: String
         public var rpcPort: Int
@@ -57,7 +60,10 @@ public struct SluiceConfig: Sendable {
     public struct TaskManager: Sendable {
         public var workDirectory: String
         public var slots: Int
+        /// The address the data port listens on.
         public var bind: String
+        /// The address the Prometheus `/metrics` endpoint listens on; defaults to `bind`.
+        public var metricsBind: String
         /// The host other TaskManagers use to reach this one's data port; defaults to `bind`.
         public var host: String?
         public var dataPort: Int
@@ -81,8 +87,10 @@ public struct SluiceConfig: Sendable {
     public init(_ source: ConfigSource) throws {
         clusterID = source.string(.clusterID) ?? "sluice"
         clusterSecret = try Self.resolveSecret(source)
+        let jobManagerBind = source.string(.jobManagerBind) ?? "127.0.0.1"
         jobManager = JobManager(
-            bind: source.string(.jobManagerBind) ?? "127.0.0.1",
+            bind: jobManagerBind,
+            restBind: source.string(.jobManagerRESTBind) ?? jobManagerBind,
             address: source.string(.jobManagerAddress) ?? "127.0.0.1:6123",
             rpcPort: try source.int(.jobManagerRPCPort, in: 0...65535),
             restPort: try source.int(.jobManagerRESTPort, in: 0...65535),
@@ -97,10 +105,12 @@ public struct SluiceConfig: Sendable {
         connectors = Connectors(
             kafkaBootstrap: source.string(.kafkaBootstrap), kafkaBootstrapFile: source.path(.kafkaBootstrapFile),
             postgresURL: source.string(.postgresURL), postgresURLFile: source.path(.postgresURLFile))
+        let taskManagerBind = source.string(.taskManagerBind) ?? "127.0.0.1"
         taskManager = TaskManager(
             workDirectory: source.path(.taskManagerWorkDirectory) ?? "/tmp/sluice-taskmanager",
             slots: try source.int(.taskManagerSlots, in: 1...1024),
-            bind: source.string(.taskManagerBind) ?? "127.0.0.1",
+            bind: taskManagerBind,
+            metricsBind: source.string(.taskManagerMetricsBind) ?? taskManagerBind,
             host: source.string(.taskManagerHost),
             dataPort: try source.int(.taskManagerDataPort, in: 0...65535),
             metricsPort: try source.int(.taskManagerMetricsPort, in: 0...65535),

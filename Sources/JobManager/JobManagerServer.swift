@@ -27,7 +27,7 @@ public struct JobManagerServer {
                             handshakeTimeout: config.rpc.handshakeTimeout, heartbeatInterval: config.heartbeat.interval,
                             heartbeatTimeout: config.heartbeat.timeout),
             membership: membership, metrics: metrics, jobs: jobs, logger: logger)
-        let rest = RESTServer(bind: config.jobManager.bind, port: config.jobManager.restPort, membership: membership,
+        let rest = RESTServer(bind: config.jobManager.restBind, port: config.jobManager.restPort, membership: membership,
                               metrics: metrics, jobs: jobs,
                               settings: .init(refreshInterval: config.jobManager.restRefreshInterval, token: try config.restToken()),
                               logger: logger)

@@ -26,6 +26,9 @@ struct Start: AsyncParsableCommand {
     @Option(name: .long, help: "Address to listen on for RPC and REST (default 127.0.0.1).")
     var bind: String?
 
+    @Option(name: .long, help: "Address the REST API and web UI listen on, if not --bind's (e.g. 0.0.0.0 for the UI, RPC kept internal).")
+    var restBind: String?
+
     @Option(name: .long, help: "RPC port TaskManagers connect to (default 6123).")
     var rpcPort: Int?
 
@@ -39,7 +42,11 @@ struct Start: AsyncParsableCommand {
 
     func run() async throws {
         var settings = try SluiceConfig.load(file: config)
-        if let bind { settings.jobManager.bind = bind }
+        if let bind {
+            settings.jobManager.bind = bind
+            settings.jobManager.restBind = bind
+        }
+        if let restBind { settings.jobManager.restBind = restBind }
         if let rpcPort { settings.jobManager.rpcPort = rpcPort }
         if let restPort { settings.jobManager.restPort = restPort }
         LoggingSystemSetup.bootstrap(level: settings.logLevel)
@@ -47,7 +54,7 @@ struct Start: AsyncParsableCommand {
         let server = try JobManagerServer(config: settings, logger: logger)
         logger.info("JobManager starting", metadata: [
             "rpc": "\(settings.jobManager.bind):\(settings.jobManager.rpcPort)",
-            "ui": "http://\(settings.jobManager.bind):\(settings.jobManager.restPort)/",
+            "ui": "http://\(settings.jobManager.restBind):\(settings.jobManager.restPort)/",
             "cluster": "\(settings.clusterID)"])
         try await server.run()
     }

@@ -25,7 +25,7 @@ public struct TaskManagerServer {
         let metrics = TaskManagerMetrics(taskManagerID: taskManagerID)
         let metricsServer: MetricsHTTPServer
         do {
-            metricsServer = try await MetricsHTTPServer(bind: config.taskManager.bind, port: config.taskManager.metricsPort,
+            metricsServer = try await MetricsHTTPServer(bind: config.taskManager.metricsBind, port: config.taskManager.metricsPort,
                                                         logger: logger, render: metrics.render)
         } catch {
             await dataServer.shutdown()

@@ -32,6 +32,19 @@ import Testing
         }
     }
 
+    /// Every listener binds on its own: REST and metrics default to their process's bind address
+    /// and can move separately (the UI public, RPC and data ports internal).
+    @Test func restAndMetricsBindDefaultToTheProcesssBindAndMoveOnTheirOwn() throws {
+        var source = ConfigSource()
+        try source.merge(environment: ["SLUICE_JOBMANAGER_BIND": "10.0.0.5", "SLUICE_TASKMANAGER_BIND": "10.0.0.6"])
+        let defaults = try SluiceConfig(source)
+        #expect(defaults.jobManager.restBind == "10.0.0.5" && defaults.taskManager.metricsBind == "10.0.0.6")
+        try source.merge(environment: ["SLUICE_JOBMANAGER_REST_BIND": "0.0.0.0", "SLUICE_TASKMANAGER_METRICS_BIND": "0.0.0.0"])
+        let split = try SluiceConfig(source)
+        #expect(split.jobManager.bind == "10.0.0.5" && split.jobManager.restBind == "0.0.0.0")
+        #expect(split.taskManager.bind == "10.0.0.6" && split.taskManager.metricsBind == "0.0.0.0")
+    }
+
     @Test func anUnknownSluiceVariableIsRefusedWithTheClosestKnownName() {
         var source = ConfigSource()
         #expect(throws: ConfigError.unknownEnvironmentVariable(name: "SLUICE_JOBMANAGER_REST_PROT",
