@@ -175,7 +175,7 @@ let package = Package(
         .testTarget(name: "ProtocolTests", dependencies: ["SluiceProtocol", "SluiceCore"], swiftSettings: strictSwift),
         .testTarget(name: "CoreTests", dependencies: ["SluiceCore", "SluiceEngine", "SluiceOperators"],
                     swiftSettings: strictSwift),
-        .testTarget(name: "EngineTests", dependencies: ["SluiceEngine", "SluiceCatalog", "SluiceTestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "EngineTests", dependencies: ["SluiceEngine", "SluiceCatalog", "SluiceCore", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "LibraryTests", dependencies: ["SluiceLibrary", "SluiceEngine", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "OperatorsTests", dependencies: ["SluiceOperators", "SluiceEngine", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "TaskManagerTests", dependencies: ["SluiceTaskManager", "SluiceProtocol", "SluiceEngine", "SluiceOperators", "SluicePostgres", "SluiceTestSupport",

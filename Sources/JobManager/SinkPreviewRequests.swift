@@ -6,9 +6,14 @@ import SluiceProtocol
 /// Thread-safe: `ask` runs in REST request tasks, `resolve` in the TaskManager sessions that
 /// read the replies. Each request resumes exactly once: with its reply, or with nil when the
 /// TaskManager cannot be reached or does not answer in time (the entry is removed first, so a
-/// late reply finds nothing and is dropped).
+/// late reply finds nothing and is dropped; a reply cancels the request's timer).
 public final class SinkPreviewRequests: Sendable {
-    private let waiting = Mutex<[UInt64: CheckedContinuation<_ProtoSinkPreviewReply?, Never>]>([:])
+    private struct Waiting {
+        var continuation: CheckedContinuation<_ProtoSinkPreviewReply?, Never>
+        var timer: Task<Void, Never>?
+    }
+
+    private let waiting = Mutex<[UInt64: Waiting]>([:])
     private let nextID = Atomic<UInt64>(1)
 
     public init() {}
@@ -20,17 +25,17 @@ public final class SinkPreviewRequests: Sendable {
         numbered.requestID = id
         let envelope = _ProtoEnvelope.with(.sinkPreviewRequest(numbered))
         return await withCheckedContinuation { continuation in
-            waiting.withLock { $0[id] = continuation }
-            Task {
+            waiting.withLock { $0[id] = Waiting(continuation: continuation) }
+            let timer = Task {
                 do {
                     try await connection.send(envelope)
-                } catch {
-                    self.finish(id, with: nil)
-                    return
-                }
-                try? await Task.sleep(for: timeout)
+                    try await Task.sleep(for: timeout)
+                } catch is CancellationError {
+                    return  // answered
+                } catch {}
                 self.finish(id, with: nil)
             }
+            waiting.withLock { $0[id]?.timer = timer }
         }
     }
 
@@ -40,6 +45,8 @@ public final class SinkPreviewRequests: Sendable {
     }
 
     private func finish(_ id: UInt64, with reply: _ProtoSinkPreviewReply?) {
-        waiting.withLock { $0.removeValue(forKey: id) }?.resume(returning: reply)
+        guard let entry = waiting.withLock({ $0.removeValue(forKey: id) }) else { return }
+        if reply != nil { entry.timer?.cancel() }
+        entry.continuation.resume(returning: reply)
     }
 }

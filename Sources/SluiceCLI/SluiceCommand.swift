@@ -31,11 +31,16 @@ struct RESTOptions: ParsableArguments {
     /// Reads the token file only when no --token is given; a configured but unreadable file is an error.
     var client: RESTClient {
         get throws {
-            let base = rest ?? ProcessInfo.processInfo.environment["SLUICE_REST_URL"] ?? "http://127.0.0.1:8081"
+            let base = Self.address(rest)
             var client = RESTClient(base: base, token: try token ?? SluiceConfig.load(file: config).restToken() ?? Self.localClusterToken())
             client.timeoutSeconds = timeout
             return client
         }
+    }
+
+    /// The JobManager's REST address: `--rest`, else `SLUICE_REST_URL`, else the local default.
+    static func address(_ rest: String?) -> String {
+        rest ?? ProcessInfo.processInfo.environment["SLUICE_REST_URL"] ?? "http://127.0.0.1:8081"
     }
 
     /// The token `make run` generated, when the CLI runs from the repository root; nil elsewhere.

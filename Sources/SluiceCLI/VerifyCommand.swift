@@ -67,8 +67,7 @@ struct Verify: AsyncParsableCommand {
     /// The job's event-time watermark (the lowest of its vertices'); nil once the job finished
     /// (drained or bounded: every row is due). `Int64.min` while no vertex has one yet.
     static func watermark(of job: String, rest: String?) async throws -> Int64? {
-        let base = rest ?? ProcessInfo.processInfo.environment["SLUICE_REST_URL"] ?? "http://127.0.0.1:8081"
-        let body = try await RESTClient(base: base, token: nil).get("/jobs/\(job)")
+        let body = try await RESTClient(base: RESTOptions.address(rest), token: nil).get("/jobs/\(job)")
         guard let details = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
             throw ValidationError("--job \(job): the JobManager's answer is not a job: \(body.prefix(200))")
         }

@@ -45,6 +45,7 @@ extension IntegrationSuite {
                         }
                         try? producer.sendBatch(topic: "checkouts", batch)
                         producer.poll()
+                        // Pacing the stream (20 records per 100 ms, event time = now), not waiting for a state.
                         try? await Task.sleep(for: .milliseconds(100))
                     }
                 }

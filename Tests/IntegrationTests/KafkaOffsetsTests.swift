@@ -33,9 +33,7 @@ extension IntegrationSuite {
         /// Records the job's source read, once it read everything there is.
         static func recordsRead(_ job: String, _ rest: RESTProbe) async throws -> Int {
             try await rest.waitUntilSourcesCaughtUp(job, sources: 1, timeout: .seconds(60))
-            let vertices = try await rest.get("/jobs/\(job)").object()["vertices"] as? [[String: Any]] ?? []
-            return vertices.compactMap { ($0["metrics"] as? [String: Any])?["operator-counters"] as? [String: Int] }
-                .reduce(0) { $0 + ($1["events/records_read"] ?? 0) }
+            return try await rest.operatorCounters(job)["events/records_read"] ?? 0
         }
 
         @Test func checkpointsCommitToTheGroupAndJobsStartAtGroupOffsetsOrTheEnd() async throws {

@@ -55,9 +55,7 @@ extension IntegrationSuite {
                 try await cluster.waitForTaskManagers(2)
                 let job = try await cluster.rest.submit(spec)
                 try await cluster.rest.waitForJobToFinish(job, timeout: .seconds(120))
-                let vertices = try await cluster.rest.get("/jobs/\(job)").object()["vertices"] as? [[String: Any]] ?? []
-                let counters = vertices.compactMap { ($0["metrics"] as? [String: Any])?["operator-counters"] as? [String: Int] }
-                    .reduce(into: [String: Int]()) { $0.merge($1) { $0 + $1 } }
+                let counters = try await cluster.rest.operatorCounters(job)
                 #expect(counters["out/records_written"] == expected.count, "\(counters)")
             }
 

@@ -69,6 +69,13 @@ extension RESTProbe {
         }
     }
 
+    /// The operator counters of the job (`"<operator>/<event>"`), summed over its vertices.
+    public func operatorCounters(_ id: String) async throws -> [String: Int] {
+        let vertices = try await get("/jobs/\(id)").object()["vertices"] as? [[String: Any]] ?? []
+        return vertices.compactMap { ($0["metrics"] as? [String: Any])?["operator-counters"] as? [String: Int] }
+            .reduce(into: [:]) { $0.merge($1, uniquingKeysWith: +) }
+    }
+
     /// `metrics.pending-records` of each vertex that reports it (Kafka sources), in vertex order.
     public func pendingRecords(_ id: String) async throws -> [Int] {
         let vertices = try await get("/jobs/\(id)").object()["vertices"] as? [[String: Any]] ?? []

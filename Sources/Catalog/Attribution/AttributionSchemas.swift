@@ -30,6 +30,14 @@ public enum AttributionSchemas {
     /// `.attributed`) rather than rows.
     public static let typedRecords: Set<Schema> = [click, checkout, attributed, enriched]
 
+    /// Refuses the attribution job's typed records on the input of a kind that writes rows
+    /// (`kafka-sink`, `file-sink`): they are not rows yet.
+    static func requireRows(_ schema: Schema, kind: String) throws(SchemaRuleError) {
+        guard typedRecords.contains(schema) else { return }
+        throw SchemaRuleError("inputs[0]", "the attribution job's \(schema.name) records are not rows yet, so \(kind) cannot "
+                              + "write them; write them with postgres-sink")
+    }
+
     /// Refuses `schema` on input `index` unless it equals `expected`: the operators of this job
     /// read their fields by position in a typed record, not by name, so a look-alike will not do.
     static func require(_ expected: Schema, on index: Int, of inputs: [Schema], wiring hint: String) throws(SchemaRuleError) {

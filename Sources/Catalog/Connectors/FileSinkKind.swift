@@ -22,10 +22,7 @@ public enum FileSinkKind {
                   .init("parts_committed", doc: "part files given their final name")],
         schemaRule: { (input) throws(SchemaRuleError) in
             let schema = input.inputs[0]
-            if AttributionSchemas.typedRecords.contains(schema) {
-                throw SchemaRuleError("inputs[0]", "the attribution job's \(schema.name) records are not rows yet, so file-sink cannot "
-                                      + "write them; write them with postgres-sink")
-            }
+            try AttributionSchemas.requireRows(schema, kind: "file-sink")
             if input.params[prefix.name]?.contains("/") == true {
                 throw SchemaRuleError("params.prefix", "a file name prefix cannot contain '/'; put directories into params.path")
             }

@@ -24,10 +24,7 @@ public enum KafkaSinkKind {
         metrics: [.init("records_written", doc: "records Kafka acknowledged")],
         schemaRule: { (input) throws(SchemaRuleError) in
             let schema = input.inputs[0]
-            if AttributionSchemas.typedRecords.contains(schema) {
-                throw SchemaRuleError("inputs[0]", "the attribution job's \(schema.name) records are not rows yet, so kafka-sink cannot "
-                                      + "write them; write them with postgres-sink")
-            }
+            try AttributionSchemas.requireRows(schema, kind: "kafka-sink")
             _ = try KafkaProperties.parse(input.params[KafkaProperties.parameter.name])
             for column in ColumnNames.parse(input.params[key.name]) where schema.column(column) == nil {
                 throw SchemaRuleError("params.key", "no column '\(column)' in the input; it has \(schema.columnNames.joined(separator: ", "))")
