@@ -17,8 +17,5 @@ public enum BuiltInKinds {
         KafkaSinkKind.declaration,
         FileSinkKind.declaration,
         BlackholeSinkKind.declaration,
-    ], exchangeKeyColumns: { schema in
-        // The attribution job's typed records hash their user and product only (RecordKey).
-        AttributionSchemas.typedRecords.contains(schema) ? Set(FirstClickAttributionKind.keyColumns) : nil
-    })
+    ])
 }

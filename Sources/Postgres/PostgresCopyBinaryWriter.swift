@@ -48,6 +48,23 @@ public struct PostgresCopyBinaryWriter {
         appendInteger(value)
     }
 
+    /// A `float8` field.
+    public mutating func append(float8 value: Double) {
+        appendInteger(Int32(8))
+        appendInteger(value.bitPattern)
+    }
+
+    /// A `boolean` field.
+    public mutating func append(bool value: Bool) {
+        appendInteger(Int32(1))
+        bytes.append(value ? 1 : 0)
+    }
+
+    /// A NULL field of any type.
+    public mutating func appendNull() {
+        appendInteger(Int32(-1))
+    }
+
     /// A `timestamp` (without time zone) field for the instant `epochMillis`, or NULL; throws
     /// as `PostgresTimestamp.microseconds` does.
     public mutating func append(timestampMillis epochMillis: Int64?) throws {
@@ -61,17 +78,20 @@ public struct PostgresCopyBinaryWriter {
     /// appended, when the text is not a decimal number that form can hold.
     public mutating func append(numeric text: String) -> Bool {
         var text = text
-        return text.withUTF8 { utf8 in
-            let start = bytes.count
-            appendInteger(Int32(0))  // length, patched below
-            guard PostgresNumeric.appendBinary(UnsafeRawBufferPointer(utf8), to: &bytes) else {
-                bytes.removeSubrange(start...)
-                return false
-            }
-            let length = UInt32(bytes.count - start - 4)
-            for shift in 0..<4 { bytes[start + shift] = UInt8(truncatingIfNeeded: length >> UInt32(24 - 8 * shift)) }
-            return true
+        return text.withUTF8 { append(numeric: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A `numeric` field from decimal text given as UTF-8 bytes.
+    public mutating func append(numeric utf8: UnsafeRawBufferPointer) -> Bool {
+        let start = bytes.count
+        appendInteger(Int32(0))  // length, patched below
+        guard PostgresNumeric.appendBinary(utf8, to: &bytes) else {
+            bytes.removeSubrange(start...)
+            return false
         }
+        let length = UInt32(bytes.count - start - 4)
+        for shift in 0..<4 { bytes[start + shift] = UInt8(truncatingIfNeeded: length >> UInt32(24 - 8 * shift)) }
+        return true
     }
 
     /// Ends the data; append nothing after it before the next `reset`.

@@ -1,27 +1,36 @@
+import SluiceCatalog
+import SluiceEngine
 import SluiceOperators
 import Testing
 
 @Suite struct RecordCodecTests {
-    private let samples: [StreamRecord] = [
-        .click(Click(clickID: "c-1ü", userID: 42, productID: "p-9", eventTime: 1_795_000_000_123)),
-        .checkout(Checkout(checkoutID: "o-1", userID: -7, productID: "", paymentMethod: "card", totalAmount: "5",
-                           shippingAddress: "a\nb", billingAddress: "", userAgent: "", ipAddress: "", eventTime: -5)),
-        .attributed(AttributedCheckout(checkout: Checkout(checkoutID: "o-2", userID: 1, productID: "p", eventTime: 0),
-                                       clickID: "c-2", clickTime: -1, userName: "ann")),
-        .attributed(AttributedCheckout(checkout: Checkout(checkoutID: "o-3", userID: 1, productID: "p", eventTime: 0),
-                                       clickID: nil, clickTime: nil, userName: nil)),
-    ]
+    private let samples: [StreamRecord] = {
+        var rows = AttributionInputRows()
+        return [
+            try! rows.row(Click(clickID: "c-1ü", userID: 42, productID: "p-9", eventTime: 1_795_000_000_123)),
+            try! rows.row(Click(clickID: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", userID: -7, productID: "", eventTime: -5)),
+            try! rows.row(Click(clickID: "c-2", userID: .max, productID: String(repeating: "long ", count: 40), eventTime: .min)),
+        ]
+    }()
 
-    @Test func everyRecordKindRoundTrips() throws {
+    @Test func rowsRoundTripAndAreCheckedAgainstTheirLayout() throws {
         var writer = BinaryWriter()
         for record in samples { RecordCodec.encode(record, into: &writer) }
         let decoded = try writer.bytes.withUnsafeBytes { bytes in
             var reader = BinaryReader(bytes)
             var records: [StreamRecord] = []
-            while !reader.isAtEnd { records.append(try RecordCodec.decode(from: &reader)) }
+            while !reader.isAtEnd { records.append(try RecordCodec.decode(from: &reader, rows: AttributionInputRows.clickLayout)) }
             return records
         }
         #expect(decoded == samples)
+        #expect(decoded.map { Click(row: $0.row).clickID } == ["c-1ü", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "c-2"])
+        // A click row is no checkout row: refused, not read out of bounds.
+        #expect(throws: BinaryReader.Failure.self) {
+            try writer.bytes.withUnsafeBytes { bytes in
+                var reader = BinaryReader(bytes)
+                _ = try RecordCodec.decode(from: &reader, rows: AttributionInputRows.checkoutLayout)
+            }
+        }
     }
 
     @Test func truncatedBytesThrowInsteadOfTrapping() {
@@ -32,18 +41,38 @@ import Testing
             #expect(throws: BinaryReader.Failure.self) {
                 try prefix.withUnsafeBytes { bytes in
                     var reader = BinaryReader(bytes)
-                    _ = try RecordCodec.decode(from: &reader)
+                    _ = try RecordCodec.decode(from: &reader, rows: AttributionInputRows.clickLayout)
                 }
             }
         }
     }
 
-    @Test func keyBytesSeparateUserAndProduct() {
+    @Test func clicksAndCheckoutsOfOneUserAndProductShareAKeyAndKeysSeparateUserAndProduct() throws {
+        var rows = AttributionInputRows()
+        let clickKey = try RowKeyColumns(["user_id", "product_id"], in: AttributionInputRows.clickLayout)
+        let checkoutKey = try RowKeyColumns(["user_id", "product_id"], in: AttributionInputRows.checkoutLayout)
         var a: [UInt8] = [], b: [UInt8] = []
-        RecordKey.write(.click(Click(clickID: "x", userID: 1, productID: "23", eventTime: 0)), fields: ["user_id", "product_id"], into: &a)
-        RecordKey.write(.checkout(Checkout(checkoutID: "y", userID: 1, productID: "23", eventTime: 5)), fields: ["user_id", "product_id"], into: &b)
+        clickKey.write(try rows.row(Click(clickID: "x", userID: 1, productID: "23", eventTime: 0)).row, into: &a)
+        checkoutKey.write(try rows.row(Checkout(checkoutID: "y", userID: 1, productID: "23", eventTime: 5)).row, into: &b)
         #expect(a == b, "a click and a checkout of the same user and product share a key")
-        RecordKey.write(.click(Click(clickID: "x", userID: 12, productID: "3", eventTime: 0)), fields: ["user_id", "product_id"], into: &b)
+        clickKey.write(try rows.row(Click(clickID: "x", userID: 12, productID: "3", eventTime: 0)).row, into: &b)
         #expect(a != b)
+    }
+
+    @Test func checkoutAmountsAreRoundedAsPostgreSQLRoundsThemOrRefused() throws {
+        var rows = AttributionInputRows()
+        func amount(_ text: String) throws -> String {
+            Checkout(row: try rows.row(Checkout(checkoutID: "o", userID: 1, productID: "p", totalAmount: text, eventTime: 0)).row).totalAmount
+        }
+        #expect(try amount("12.5") == "12.50")
+        #expect(try amount("12.345") == "12.35")
+        #expect(try amount("-12.345") == "-12.35")
+        #expect(try amount("12.344999") == "12.34")
+        #expect(try amount("1.5e2") == "150.00")
+        #expect(try amount("9999999999.994") == "9999999999.99")
+        #expect(try amount("0.004") == "0.00")
+        #expect(throws: RecordDecodingError.self) { _ = try amount("9999999999.995") }  // rounds to 11 integer digits
+        #expect(throws: RecordDecodingError.self) { _ = try amount("1e10") }
+        #expect(throws: RecordDecodingError.self) { _ = try amount("twelve") }
     }
 }

@@ -44,11 +44,12 @@ import Testing
         #expect(spec.vertex("sink")?.params["delivery"] == nil, "an optional parameter without default stays unset")
     }
 
-    @Test func aSourceWiredStraightIntoThePostgresSinkIsRefused() throws {
-        // Was accepted; the sink then dropped every record silently.
+    @Test func aSourceWiredStraightIntoThePostgresSinkIsCheckedLikeAnyRows() throws {
+        // Was accepted; the sink then dropped every record silently. Clicks are rows now, so the
+        // sink takes them, but only into a table keyed by columns they have.
         let error = builtInRefusal(try edited("inputs: [enrich]", "inputs: [clicks]"))
-        #expect(error?.field == "sinks[0].inputs[0]")
-        #expect(error?.message.contains("user-enrichment") == true && error?.message.contains("input 'clicks' carries click(") == true,
+        #expect(error?.field == "sinks[0].params.key")
+        #expect(error?.message.contains("no column 'checkout_id'") == true && error?.message.contains("click_id") == true,
                 "\(String(describing: error))")
     }
 
@@ -73,11 +74,13 @@ import Testing
         #expect(badTime?.field == "sources[0].params.start", "\(String(describing: badTime))")
     }
 
-    @Test func theKafkaSinkRefusesTheAttributionsTypedRecordsAndUnknownKeyColumns() throws {
-        let typed = builtInRefusal(try edited("kind: postgres-sink", "kind: kafka-sink")
-            .replacingOccurrences(of: "params: {table: commerce.attributed_checkouts}", with: "params: {topic: out}"))
-        #expect(typed?.field == "sinks[0].inputs[0]" && typed?.message.contains("write them with postgres-sink") == true,
-                "\(String(describing: typed))")
+    @Test func theKafkaSinkTakesTheAttributionsRowsAndRefusesUnknownKeyColumns() throws {
+        let attributionToKafka = try edited("kind: postgres-sink", "kind: kafka-sink")
+            .replacingOccurrences(of: "params: {table: commerce.attributed_checkouts, key: checkout_id}", with: "params: {topic: out, key: checkout_id}")
+        #expect(builtInRefusal(attributionToKafka) == nil, "the attribution's output is rows: any sink takes them")
+        let clicks = builtInRefusal(attributionToKafka.replacingOccurrences(of: "inputs: [enrich]", with: "inputs: [clicks]"))
+        #expect(clicks?.field == "sinks[0].params.key" && clicks?.message.contains("no column 'checkout_id'") == true,
+                "\(String(describing: clicks))")
         let library = try String(contentsOf: RepositoryLayout.root.appendingPathComponent("jobs/product-revenue.yaml"), encoding: .utf8)
         let toKafka = library.replacingOccurrences(of: "kind: postgres-sink", with: "kind: kafka-sink")
             .replacingOccurrences(of: #"params: {table: commerce.product_revenue_minutely, key: "product_id, window_start"}"#,
@@ -114,7 +117,7 @@ import Testing
     }
 
     @Test func aParameterOutOfRangeIsRefused() throws {
-        let error = builtInRefusal(try edited("params: {table: commerce.attributed_checkouts}", "params: {table: commerce.attributed_checkouts, batch-size: 0}"))
+        let error = builtInRefusal(try edited("params: {table: commerce.attributed_checkouts, key: checkout_id}", "params: {table: commerce.attributed_checkouts, key: checkout_id, batch-size: 0}"))
         #expect(error?.field == "sinks[0].params.batch-size")
         #expect(error?.message.contains("1…5000") == true)
     }

@@ -35,7 +35,7 @@ extension IntegrationSuite {
                     operators:
                       - {id: attribution, kind: first-click-attribution, inputs: [clicks, checkouts], key-by: [user_id, product_id], params: {emit-mode: eager}}
                     sinks:
-                      - {id: sink, kind: postgres-sink, inputs: [attribution], params: {max-rows-per-second: 500, batch-size: 100}}
+                      - {id: sink, kind: postgres-sink, inputs: [attribution], params: {table: commerce.attributed_checkouts, key: checkout_id, max-rows-per-second: 500, batch-size: 100}}
                     """
                 let submitted = try await cluster.rest.request("/jobs", method: "POST", body: Data(spec.utf8))
                 let jobID = try #require(try submitted.object()["jobid"] as? String, "\(submitted.text)")

@@ -70,7 +70,7 @@ final class ChaosPipeline {
               - {id: attribution, kind: first-click-attribution, inputs: [clicks, checkouts], key-by: [user_id, product_id], params: {window-ms: 3600000, emit-mode: on-watermark}}
               - {id: enrich, kind: user-enrichment, inputs: [attribution]}
             sinks:
-              - {id: sink, kind: postgres-sink, inputs: [enrich], params: {table: commerce.attributed_checkouts}}
+              - {id: sink, kind: postgres-sink, inputs: [enrich], params: {table: commerce.attributed_checkouts, key: checkout_id}}
             """
     }
 

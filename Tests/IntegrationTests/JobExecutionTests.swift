@@ -32,7 +32,7 @@ extension IntegrationSuite {
               - {id: attribution, kind: first-click-attribution, inputs: [clicks, checkouts], key-by: [user_id, product_id], params: {emit-mode: \(emitMode)}}
               - {id: enrich, kind: user-enrichment, inputs: [attribution]}
             sinks:
-              - {id: sink, kind: postgres-sink, inputs: [enrich]}
+              - {id: sink, kind: postgres-sink, inputs: [enrich], params: {table: commerce.attributed_checkouts, key: checkout_id}}
             """
         }
 

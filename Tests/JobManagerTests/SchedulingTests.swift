@@ -16,7 +16,7 @@ import Testing
               - {id: attribution, kind: first-click-attribution, inputs: [clicks, checkouts], key-by: [user_id, product_id]}
               - {id: enrich, kind: user-enrichment, inputs: [attribution]}
             sinks:
-              - {id: sink, kind: postgres-sink, inputs: [enrich]}
+              - {id: sink, kind: postgres-sink, inputs: [enrich], params: {table: commerce.attributed_checkouts, key: checkout_id}}
             """, catalog: BuiltInKinds.catalog)
     }
 

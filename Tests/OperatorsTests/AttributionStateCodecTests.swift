@@ -115,9 +115,8 @@ import Testing
         writer.write(varint: 1)
         // A row with a text click id is byte-for-byte what version 1 wrote (tag 1 = presence 1).
         var row = BinaryWriter()
-        RecordCodec.encode(.attributed(AttributedCheckout(checkout: checkout("o1", at: "10:00:00"), clickID: "c-legacy", clickTime: 9)),
-                           into: &row)
-        let state = try AttributionStateCodec.decode(writer.bytes + row.bytes.dropFirst())  // without the record tag
+        AttributedCheckout(checkout: checkout("o1", at: "10:00:00"), clickID: "c-legacy", clickTime: 9).encode(into: &row)
+        let state = try AttributionStateCodec.decode(writer.bytes + row.bytes)
         #expect(state.clicks == [.init(clickID: EventID("8f14e45f-ceea-467f-a0e6-1f3b5c7b9b2e"), time: 7),
                                  .init(clickID: "c-legacy", time: 9)])
         #expect(state.pending.map(\.clickID) == ["c-legacy"])

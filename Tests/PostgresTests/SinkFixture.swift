@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SluiceCatalog
 import SluiceEngine
 import SluiceOperators
 import SluicePostgres
@@ -51,10 +52,11 @@ struct SinkFixture {
         return OperatorContext(
             jobID: "job-\(attempt)", jobName: "sink-test", attempt: attempt, vertexID: "sink", operatorID: "sink", subtask: subtask,
             parallelism: subtask + 1, maxParallelism: 128, keyGroups: KeyGroupRange.forSubtask(subtask, parallelism: subtask + 1, maxParallelism: 128),
-            eventTime: .init(), params: ["table": table].merging(params) { $1 }, keyedState: nil,
+            eventTime: .init(), params: ["table": table, "key": "checkout_id"].merging(params) { $1 }, keyedState: nil,
             sideOutputs: PostgresSideOutputs(url: nil, logger: logger), environment: OperatorEnvironment(kafkaBootstrap: nil, postgresURL: url),
             logger: logger, lineage: lineage, checkpointing: checkpointing,
-            restored: RestoredOperatorState(checkpointID: states.isEmpty ? nil : 1, states: states), checkpointListeners: listeners)
+            restored: RestoredOperatorState(checkpointID: states.isEmpty ? nil : 1, states: states), checkpointListeners: listeners,
+            inputSchemas: [AttributionSchemas.enriched])
     }
 
     /// A row committed before the sink writes (a re-run over a full table, a replay).
@@ -91,12 +93,28 @@ struct SinkFixture {
         try await waitForRows(expected)
     }
 
-    /// Attributed checkouts from a table of (checkout id, click id or nil).
+    /// Enriched attributed checkout rows (`AttributionSchemas.enriched`, what the attribution
+    /// job's sink receives) from a table of (checkout id, click id or nil).
     static func rows(_ table: [(String, String?)]) -> [StreamRecord] {
-        table.map { checkoutID, clickID in
-            .attributed(AttributedCheckout(
-                checkout: Checkout(checkoutID: checkoutID, userID: 7, productID: "p-1", totalAmount: "12.50", eventTime: 1_700_000_000_000),
-                clickID: clickID.map { EventID($0) }, clickTime: clickID.map { _ in 1_699_999_990_000 }, userName: "ada"))
+        let layout = RowLayout(AttributionSchemas.enriched)
+        let schema = layout.schema
+        var builder = RowBuilder(layout)
+        return table.map { checkoutID, clickID in
+            for column in schema.columns.indices where layout.slots[column] == .variable { builder.setString(column, "") }
+            builder.setString(schema.index(of: "checkout_id")!, checkoutID)
+            builder.setInt64(schema.index(of: "user_id")!, 7)
+            builder.setString(schema.index(of: "product_id")!, "p-1")
+            builder.setDecimal(schema.index(of: "total_amount")!, Decimal64(unscaled: 1250, scale: 2))
+            builder.setInt64(schema.index(of: "checkout_time")!, 1_700_000_000_000)
+            builder.setString(schema.index(of: "user_name")!, "ada")
+            if let clickID {
+                builder.setString(schema.index(of: "click_id")!, clickID)
+                builder.setInt64(schema.index(of: "click_time")!, 1_699_999_990_000)
+            } else {
+                builder.setNull(schema.index(of: "click_id")!)
+                builder.setNull(schema.index(of: "click_time")!)
+            }
+            return RowRecord(row: try! builder.finish(), eventTime: 1_700_000_000_000)
         }
     }
 }

@@ -98,7 +98,8 @@ struct SinkRowEncodingTests {
     private func write(_ rows: [AttributedCheckout], to fixture: SinkFixture, checkpointing: Bool, batchSize: Int) throws {
         let sink = try fixture.openSink(checkpointing: checkpointing, params: ["batch-size": "\(batchSize)"])
         defer { sink.close() }
-        try sink.process(rows.map(StreamRecord.attributed))
+        var builder = AttributedRowBuilder(enriched: true)
+        try sink.process(try rows.map { try builder.row($0) })
         try sink.finish(output: DiscardingOutput())
     }
 

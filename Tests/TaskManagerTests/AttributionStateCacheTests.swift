@@ -24,13 +24,13 @@ import Testing
             let user = Int64.random(in: 1...4, using: &random)
             let product = "p\(Int.random(in: 1...3, using: &random))"
             if let earlier = clicks.randomElement(using: &random), Int.random(in: 0..<20, using: &random) == 0 {
-                steps.append(.record(.click(earlier)))  // redelivered: stored once
+                steps.append(.click(earlier))  // redelivered: stored once
             } else if Int.random(in: 0..<5, using: &random) == 0 {
-                steps.append(.record(.checkout(Checkout(checkoutID: "o\(index)", userID: user, productID: product, eventTime: time))))
+                steps.append(.checkout(Checkout(checkoutID: "o\(index)", userID: user, productID: product, eventTime: time)))
             } else {
                 let click = Click(clickID: EventID("c\(Int.random(in: 0..<1_000_000, using: &random))"), userID: user, productID: product, eventTime: time)
                 clicks.append(click)
-                steps.append(.record(.click(click)))
+                steps.append(.click(click))
             }
             if index % 25 == 24 { steps.append(.watermark(clock - 5_000)) }
         }
@@ -39,33 +39,35 @@ import Testing
 
     /// The reference: the pure logic per key, with every key called at every watermark (early
     /// calls are harmless, so this is exactly what timers must achieve).
-    private static func expected(_ steps: [AttributionRun.Step], mode: String) throws -> (rows: [AttributedCheckout], late: [StreamRecord]) {
+    private static func expected(_ steps: [AttributionRun.Step], mode: String) throws -> (rows: [AttributedCheckout], late: [AttributionRun.Late]) {
         let logic = FirstClickAttribution(settings: try AttributionSettings(
             window: .milliseconds(window), emitMode: AttributionSettings.EmitMode.parse(mode)))
         var states: [String: AttributionKeyState] = [:]
         var rows: [AttributedCheckout] = []
-        var late: [StreamRecord] = []
+        var late: [AttributionRun.Late] = []
         var watermark = Int64.min
-        func collect(_ output: AttributionOutput) {
-            rows += output.rows + output.corrections
-            late += output.lateClicks.map(StreamRecord.click) + output.lateCheckouts.map(StreamRecord.checkout)
+        func collect(_ output: AttributionOutput) throws {
+            rows += try AttributionRun.normalized(output.rows + output.corrections)
+            late += output.lateClicks.map { AttributionRun.Late(kind: "click", id: $0.clickID.description, eventTime: $0.eventTime) }
+                + output.lateCheckouts.map { AttributionRun.Late(kind: "checkout", id: $0.checkoutID, eventTime: $0.eventTime) }
         }
         for step in steps + [.watermark(.max)] {
             switch step {
-            case .record(let record):
-                let key = "\(record.userID)/\(record.productID)"
+            case .click(let click):
+                let key = "\(click.userID)/\(click.productID)"
                 var state = states[key] ?? AttributionKeyState()
-                switch record {
-                case .click(let click): collect(logic.onClick(click, state: &state, watermark: watermark))
-                case .checkout(let checkout): collect(logic.onCheckout(checkout, state: &state, watermark: watermark))
-                case .attributed, .row: break
-                }
+                try collect(logic.onClick(click, state: &state, watermark: watermark))
+                states[key] = state
+            case .checkout(let checkout):
+                let key = "\(checkout.userID)/\(checkout.productID)"
+                var state = states[key] ?? AttributionKeyState()
+                try collect(logic.onCheckout(checkout, state: &state, watermark: watermark))
                 states[key] = state
             case .watermark(let next):
                 watermark = max(watermark, next)
                 for key in states.keys.sorted() {
                     guard var state = states[key] else { continue }
-                    collect(logic.onWatermark(watermark, state: &state))
+                    try collect(logic.onWatermark(watermark, state: &state))
                     states[key] = state
                 }
             }
@@ -78,8 +80,8 @@ import Testing
         Dictionary(rows.map { ($0.checkout.checkoutID, $0) }) { $1 }
     }
 
-    private static func sorted(_ records: [StreamRecord]) -> [String] {
-        records.map { "\($0)" }.sorted()
+    private static func sorted(_ late: [AttributionRun.Late]) -> [AttributionRun.Late] {
+        late.sorted()
     }
 
     @Test(arguments: [("on-watermark", "64"), ("on-watermark", "0"), ("eager", "64"), ("eager", "0")])
@@ -125,14 +127,17 @@ import Testing
                 backend: RocksDBStateBackend(path: fixture.localPath("new-\(subtask)"), keyGroups: keyGroups), subtask: subtask,
                 parallelism: 2, params: params, restored: RestoredOperatorState(checkpointID: 1, states: [operatorState])))
         }
+        // Routed as the keyed exchange routes rows: by the key columns' bytes.
         let assigner = KeyGroupAssigner(maxParallelism: 128)
+        let keyColumns = try RowKeyColumns(FirstClickAttributionOperator.keyFields, in: AttributionInputRows.checkoutLayout)
+        var rows = AttributionInputRows()
         var key: [UInt8] = []
         for step in steps[half...] {
-            guard case .record(let record) = step else {
+            guard let (user, product) = step.key else {
                 for run in restored { try run.feed([step]) }
                 continue
             }
-            RecordKey.write(record, fields: FirstClickAttributionOperator.keyFields, into: &key)
+            keyColumns.write(try rows.row(Checkout(checkoutID: "k", userID: user, productID: product, eventTime: 0)).row, into: &key)
             try restored[assigner.subtask(forKeyGroup: assigner.keyGroup(forKey: key), parallelism: 2)].feed([step])
         }
         for run in restored { try run.finish() }

@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceCatalog
 import SluiceEngine
 import SluiceOperators
 import SluiceProtocol
@@ -13,7 +14,7 @@ import Testing
         for case .buffer(let buffer, let count) in sink.events {
             try buffer.withUnsafeReadableBytes { bytes in
                 var reader = BinaryReader(bytes)
-                for _ in 0..<count { records.append(try RecordCodec.decode(from: &reader)) }
+                for _ in 0..<count { records.append(try RecordCodec.decode(from: &reader, rows: AttributionInputRows.clickLayout)) }
             }
         }
         return records
@@ -37,10 +38,12 @@ import Testing
     @Test func hashEdgeSendsEveryKeyToTheSubtaskOwningItsKeyGroup() async throws {
         let plane = try await DataPlaneHarness.makePlane("tm-writer")
         let (outputs, sinks) = try await channels(plane, producer: 0, consumers: 3)
+        let keyColumns = try RowKeyColumns(["user_id", "product_id"], in: AttributionInputRows.clickLayout)
         let writer = RecordWriter(edges: [.init(partitioning: .hash, keyBy: ["user_id", "product_id"], channels: outputs)],
-                                  subtask: 0, maxParallelism: 128, bufferSize: 512)
+                                  rowKeys: [keyColumns], subtask: 0, maxParallelism: 128, bufferSize: 512)
+        var rows = AttributionInputRows()
         for index in 0..<3_000 {
-            try writer.emit(.click(Click(clickID: EventID("c\(index)"), userID: Int64(index % 97), productID: "p\(index % 13)", eventTime: Int64(index))))
+            try writer.emit(try rows.row(Click(clickID: EventID("c\(index)"), userID: Int64(index % 97), productID: "p\(index % 13)", eventTime: Int64(index))))
         }
         try writer.emitWatermark(5_000)
         try writer.finish()
@@ -52,7 +55,7 @@ import Testing
             let received = try records(in: sink)
             total += received.count
             for record in received {
-                RecordKey.write(record, fields: ["user_id", "product_id"], into: &key)
+                keyColumns.write(record.row, into: &key)
                 #expect(range.contains(assigner.keyGroup(forKey: key)), "\(record) reached subtask \(subtask)")
             }
             // Order: every buffer, then the watermark, then the end of the partition.
@@ -68,7 +71,8 @@ import Testing
         let (outputs, sinks) = try await channels(plane, producer: 1, consumers: 1)
         let writer = RecordWriter(edges: [.init(partitioning: .forward, keyBy: [], channels: outputs)],
                                   subtask: 1, maxParallelism: 128, bufferSize: 256)
-        let sent = (0..<500).map { StreamRecord.checkout(Checkout(checkoutID: "o\($0)", userID: 1, productID: "p", eventTime: Int64($0))) }
+        var rows = AttributionInputRows()
+        let sent = try (0..<500).map { try rows.row(Click(clickID: EventID("c\($0)"), userID: 1, productID: "p", eventTime: Int64($0))) }
         for record in sent { try writer.emit(record) }
         try writer.finish()
         #expect(try records(in: sinks[0]) == sent, "same records, same order")

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import SluiceCatalog
 import SluiceEngine
 import SluiceOperators
 import SluiceProtocol
@@ -17,7 +18,7 @@ import Testing
         var seen: [Seen] = []
         func open(context: OperatorContext) throws {}
         func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
-            if case .click(let click) = record { seen.append(.record(click.clickID.description, input: input)) }
+            seen.append(.record(Click(row: record.row).clickID.description, input: input))
         }
         func processWatermark(_ watermark: Int64, output: any RecordOutput) throws { seen.append(.watermark(watermark)) }
         func finish(output: any RecordOutput) throws { seen.append(.finish) }
@@ -54,7 +55,9 @@ import Testing
         deploy.task.vertexID = "attribution"
         deploy.parallelism = 1
         deploy.maxParallelism = 128
-        deploy.chain = [_ProtoOperatorSpec()]
+        var spec = _ProtoOperatorSpec()
+        spec.inputSchemas = [Self.clickSchema, Self.clickSchema]
+        deploy.chain = [spec]
         let descriptor = try TaskDescriptor(deploy, eventTime: JobSpec.EventTime())
         let chain = OperatorChain(source: nil, operators: [op], writer: RecordWriter(edges: [], subtask: 0, maxParallelism: 128))
         let task = StreamTask(descriptor: descriptor, chain: chain, logger: Logger(label: "test.task"))
@@ -83,9 +86,25 @@ import Testing
         return run
     }
 
-    private func buffer(_ ids: [String]) -> ChannelEvent {
+    /// The click rows' schema as the JobManager deploys it.
+    private static var clickSchema: _ProtoRowSchema {
+        var proto = _ProtoRowSchema()
+        proto.name = AttributionSchemas.click.name
+        proto.eventTime = AttributionSchemas.click.eventTime ?? ""
+        proto.columns = AttributionSchemas.click.columns.map { column in
+            var wire = _ProtoColumnSchema()
+            wire.name = column.name
+            wire.type = column.type.description
+            wire.nullable = column.nullable
+            return wire
+        }
+        return proto
+    }
+
+    private func buffer(_ ids: [String]) throws -> ChannelEvent {
         var writer = BinaryWriter()
-        for id in ids { RecordCodec.encode(.click(Click(clickID: EventID(id), userID: 1, productID: "p", eventTime: 0)), into: &writer) }
+        var rows = AttributionInputRows()
+        for id in ids { RecordCodec.encode(try rows.row(Click(clickID: EventID(id), userID: 1, productID: "p", eventTime: 0)), into: &writer) }
         return .buffer(ByteBuffer(bytes: writer.bytes), recordCount: ids.count)
     }
 

@@ -26,20 +26,9 @@ public enum AttributionSchemas {
     public static let enriched = attributed.appending([Column("user_name", .string, nullable: true)],
                                                       name: "enriched attributed checkout")
 
-    /// The schemas whose edges carry typed records (`StreamRecord.click`, `.checkout`,
-    /// `.attributed`) rather than rows.
-    public static let typedRecords: Set<Schema> = [click, checkout, attributed, enriched]
-
-    /// Refuses the attribution job's typed records on the input of a kind that writes rows
-    /// (`kafka-sink`, `file-sink`): they are not rows yet.
-    static func requireRows(_ schema: Schema, kind: String) throws(SchemaRuleError) {
-        guard typedRecords.contains(schema) else { return }
-        throw SchemaRuleError("inputs[0]", "the attribution job's \(schema.name) records are not rows yet, so \(kind) cannot "
-                              + "write them; write them with postgres-sink")
-    }
-
     /// Refuses `schema` on input `index` unless it equals `expected`: the operators of this job
-    /// read their fields by position in a typed record, not by name, so a look-alike will not do.
+    /// read their columns by position (into the typed values of the logic), not by name, so a
+    /// look-alike will not do.
     static func require(_ expected: Schema, on index: Int, of inputs: [Schema], wiring hint: String) throws(SchemaRuleError) {
         guard inputs[index] != expected else { return }
         let detail = inputs[index].mismatch(against: expected.columns).map { "it \($0)" } ?? "its columns differ"

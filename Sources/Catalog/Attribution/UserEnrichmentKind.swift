@@ -1,8 +1,13 @@
 import SluiceEngine
 
-/// `user-enrichment`: adds the buyer's name as of the checkout time, from the SCD2 history
+/// `user-enrichment`: adds a user's name as of the row's event time, from the SCD2 history
 /// `commerce.users_history` (batched, cached lookups; an unknown user gets NULL and is counted).
 public enum UserEnrichmentKind {
+    /// The input column holding the user's id.
+    public static let userColumn = "user_id"
+    /// The column the operator appends.
+    public static let nameColumn = "user_name"
+
     public static let postgres = ParameterDeclaration(
         "postgres", .string, .optional, doc: "libpq connection URL; unset: the TaskManager's postgres.url(-file)")
     public static let cacheSize = ParameterDeclaration(
@@ -12,16 +17,26 @@ public enum UserEnrichmentKind {
 
     public static let declaration = OperatorKindDeclaration(
         name: "user-enrichment", role: .operator,
-        summary: "Adds user_name as of the checkout time from commerce.users_history (SCD2); an unknown user gets NULL, counted.",
+        summary: "Adds user_name as of each row's event time from commerce.users_history (SCD2); an unknown user gets NULL, counted.",
         parameters: [postgres, cacheSize, batchSize],
-        inputs: [.init("checkouts", doc: "`\(AttributionSchemas.attributed)` (the output of first-click-attribution)")],
+        inputs: [.init("rows", doc: "any rows with `user_id int64` and an event time, e.g. first-click-attribution's `\(AttributionSchemas.attributed)`")],
         output: "the input plus `user_name string?`",
         metrics: [.init("cache_hits", doc: "lookups answered from memory"),
                   .init("cache_misses", doc: "lookups that went to PostgreSQL"),
                   .init("unknown_users", doc: "checkouts of a user with no version at checkout time")],
         schemaRule: { (input) throws(SchemaRuleError) in
-            try AttributionSchemas.require(AttributionSchemas.attributed, on: 0, of: input.inputs,
-                                           wiring: "Wire it after a first-click-attribution operator.")
-            return AttributionSchemas.enriched
+            let schema = input.inputs[0]
+            guard let user = schema.column(userColumn), user.type == .int64 else {
+                throw SchemaRuleError("inputs[0]", "needs a column \(userColumn) int64 to look users up by; the input has \(schema)")
+            }
+            guard schema.eventTime != nil else {
+                throw SchemaRuleError("inputs[0]", "needs rows with an event time (the name is looked up as of it); the input has none")
+            }
+            guard schema.column(nameColumn) == nil else {
+                throw SchemaRuleError("inputs[0]", "already has a column \(nameColumn); project it away or rename it first")
+            }
+            return schema == AttributionSchemas.attributed
+                ? AttributionSchemas.enriched
+                : schema.appending([Column(nameColumn, .string, nullable: true)], name: "\(schema.name) with user_name")
         })
 }

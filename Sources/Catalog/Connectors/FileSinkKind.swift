@@ -16,13 +16,12 @@ public enum FileSinkKind {
             + "is written as a hidden in-progress file, closed at each checkpoint and renamed to its final name when the "
             + "checkpoint completes; files of a failed attempt are discarded (their rows are written again).",
         parameters: [path, prefix, rollBytes],
-        inputs: [.init("rows", doc: "any schema of rows (not the attribution job's typed records)")],
+        inputs: [.init("rows", doc: "any schema of rows")],
         output: "none (a sink); `<prefix>-….jsonl` files, one JSON object per line",
         metrics: [.init("rows_written", doc: "rows written into part files"),
                   .init("parts_committed", doc: "part files given their final name")],
         schemaRule: { (input) throws(SchemaRuleError) in
             let schema = input.inputs[0]
-            try AttributionSchemas.requireRows(schema, kind: "file-sink")
             if input.params[prefix.name]?.contains("/") == true {
                 throw SchemaRuleError("params.prefix", "a file name prefix cannot contain '/'; put directories into params.path")
             }

@@ -19,12 +19,11 @@ public enum KafkaSinkKind {
         summary: "Writes rows as JSON records (column names as fields; timestamps as epoch ms, decimals as exact numbers) "
             + "into a Kafka topic, at least once: every checkpoint waits until Kafka acknowledged all records before it.",
         parameters: [topic, key, bootstrap, compression, lingerMs, KafkaProperties.parameter],
-        inputs: [.init("rows", doc: "any schema of rows (not the attribution job's typed records)")],
+        inputs: [.init("rows", doc: "any schema of rows")],
         output: "none (a sink); records in the topic, a record again for each row replayed after a failover (at least once)",
         metrics: [.init("records_written", doc: "records Kafka acknowledged")],
         schemaRule: { (input) throws(SchemaRuleError) in
             let schema = input.inputs[0]
-            try AttributionSchemas.requireRows(schema, kind: "kafka-sink")
             _ = try KafkaProperties.parse(input.params[KafkaProperties.parameter.name])
             for column in ColumnNames.parse(input.params[key.name]) where schema.column(column) == nil {
                 throw SchemaRuleError("params.key", "no column '\(column)' in the input; it has \(schema.columnNames.joined(separator: ", "))")

@@ -1,21 +1,18 @@
 import SluiceEngine
 
-/// `postgres-sink`: attributed checkouts into a PostgreSQL table, exactly once through
+/// `postgres-sink`: rows into a PostgreSQL table, upserted on a key, exactly once through
 /// two-phase commit per checkpoint (or at-least-once upserts without checkpoints).
 public enum PostgresSinkKind {
-    public static let defaultTable = "commerce.attributed_checkouts"
-
     public static let postgres = ParameterDeclaration(
         "postgres", .string, .optional, doc: "libpq connection URL; unset: the TaskManager's postgres.url(-file)")
     public static let table = ParameterDeclaration(
-        "table", .string, .optional,
-        doc: "the target table, schema-qualified; for attributed checkouts it defaults to \(defaultTable)")
+        "table", .string, .optional, doc: "the target table, schema-qualified (required)")
     public static let key = ParameterDeclaration(
         "key", .string, .optional,
-        doc: "for rows: the comma-separated columns of the table's primary key or unique index the sink upserts on")
+        doc: "the comma-separated columns of the table's primary key or unique index the sink upserts on (required)")
     public static let columns = ParameterDeclaration(
         "columns", .string, .optional,
-        doc: "for rows: table column names that differ from the row's, e.g. `window_start=minute, n=checkouts`")
+        doc: "table column names that differ from the row's, e.g. `window_start=minute, n=checkouts`")
     public static let batchSize = ParameterDeclaration("batch-size", .integer(1...5_000), .defaulted("500"), doc: "rows per statement")
     public static let flushIntervalMs = ParameterDeclaration(
         "flush-interval-ms", .integer(1...60_000), .defaulted("200"), doc: "a partial batch is written after this long")
@@ -38,18 +35,11 @@ public enum PostgresSinkKind {
         summary: "Writes rows into a PostgreSQL table, upserting on a key: exactly once (two-phase commit per checkpoint) "
             + "or at-least-once idempotent upserts. The table is checked against the rows when the job opens.",
         parameters: [postgres, table, key, columns, batchSize, flushIntervalMs, maxRowsPerSecond, delivery, lockTimeoutMs, insertRedoRows],
-        inputs: [.init("rows", doc: "any schema (with `table` and `key`), or the attribution job's `\(AttributionSchemas.enriched)` "
-                           + "(the output of user-enrichment, or of first-click-attribution without `user_name`, written as NULL)")],
+        inputs: [.init("rows", doc: "any schema; each column goes into the table column of its name (or its `columns` rename)")],
         output: "none (a sink); one row per key in the table",
         metrics: [.init("rows_written", doc: "rows handed to PostgreSQL")],
         schemaRule: { (input) throws(SchemaRuleError) in
             let schema = input.inputs[0]
-            if AttributionSchemas.typedRecords.contains(schema) {
-                if schema == AttributionSchemas.attributed { return nil }
-                try AttributionSchemas.require(AttributionSchemas.enriched, on: 0, of: input.inputs,
-                                               wiring: "Wire it after a user-enrichment (or first-click-attribution) operator.")
-                return nil
-            }
             guard input.params[table.name] != nil else {
                 throw SchemaRuleError("params.table", "name the table the rows of \(schema) go into")
             }
@@ -64,15 +54,10 @@ public enum PostgresSinkKind {
             return nil
         },
         preview: { input in
-            guard let schema = input.inputs.first, let table = table(params: input.params, input: schema) else { return nil }
+            guard let schema = input.inputs.first, let table = input.params[PostgresSinkKind.table.name] else { return nil }
             let renamed = (try? renames(input.params[columns.name], of: schema)) ?? [:]
             return .init(table: table, orderBy: schema.eventTime.map { renamed[$0] ?? $0 }, postgresURL: input.params[postgres.name])
         })
-
-    /// The table a sink writes: `table`, or for the attribution job's records the default.
-    public static func table(params: [String: String], input: Schema) -> String? {
-        params[table.name] ?? (AttributionSchemas.typedRecords.contains(input) ? defaultTable : nil)
-    }
 
     /// `columns` as row column → table column; refuses columns the rows lack.
     public static func renames(_ text: String?, of schema: Schema) throws(SchemaRuleError) -> [String: String] {

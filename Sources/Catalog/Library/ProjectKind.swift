@@ -14,6 +14,6 @@ public enum ProjectKind {
         inputs: [.init("rows", doc: "any schema")],
         output: "the listed columns with their input types",
         schemaRule: { (input) throws(SchemaRuleError) in
-            try RowProjection(input.params[columns.name] ?? "", schema: input.inputs[0], name: input.id).output.schema
+            return try RowProjection(input.params[columns.name] ?? "", schema: input.inputs[0], name: input.id).output.schema
         })
 }

@@ -30,5 +30,7 @@ public enum TopNKind {
         keying: .keyed(columns: nil),
         output: "the input columns plus `rank int64` (1 = best)",
         metrics: [.init("rankings", doc: "rankings emitted"), .init("late", doc: "rows behind their key's lateness")],
-        schemaRule: { (input) throws(SchemaRuleError) in try ranker(input: input.inputs[0], params: input.params).output.schema })
+        schemaRule: { (input) throws(SchemaRuleError) in
+            return try ranker(input: input.inputs[0], params: input.params).output.schema
+        })
 }

@@ -31,6 +31,6 @@ public enum TumblingWindowKind {
             + "count int64; sum of int64/float64 the same type, of decimal(p,s) decimal(18,s); min/max the column's type; avg float64",
         metrics: [.init("windows_fired", doc: "window results emitted"), .init("late", doc: "rows behind their window's lateness")],
         schemaRule: { (input) throws(SchemaRuleError) in
-            try aggregator(input: input.inputs[0], keyBy: input.keyBy, params: input.params, name: input.id).output.schema
+            return try aggregator(input: input.inputs[0], keyBy: input.keyBy, params: input.params, name: input.id).output.schema
         })
 }

@@ -5,14 +5,9 @@ import SluiceCore
 /// against it and the TaskManager looks kinds up in it. Names are unique.
 public struct KindCatalog: Sendable {
     public let declarations: [OperatorKindDeclaration]
-    /// The columns the keyed exchange can hash on an edge of a schema; nil: any column (rows).
-    /// Edges that still carry the attribution job's typed records hash only their key fields,
-    /// and a spec keying them by anything else must be refused rather than routed wrongly.
-    public let exchangeKeyColumns: @Sendable (Schema) -> Set<String>?
     private let byName: [String: Int]
 
-    public init(_ declarations: [OperatorKindDeclaration], exchangeKeyColumns: @escaping @Sendable (Schema) -> Set<String>? = { _ in nil }) {
-        self.exchangeKeyColumns = exchangeKeyColumns
+    public init(_ declarations: [OperatorKindDeclaration]) {
         var byName: [String: Int] = [:]
         for (index, declaration) in declarations.enumerated() {
             precondition(byName[declaration.name] == nil, "kind \(declaration.name) declared twice")

@@ -92,7 +92,9 @@ public struct RowBuilder {
                 throw RowFormatError("column \(column.name) of \(layout.schema.name) is not nullable but was \(set[index] ? "set to NULL" : "not set")")
             }
         }
-        let row = Row(trusted: buffer)
+        // A copy of exactly the row's bytes: handing out `buffer` itself would leave every row
+        // holding the builder's (grown) capacity, and make `reset` allocate a new buffer.
+        let row = Row(trusted: Array(buffer))
         reset()
         return row
     }

@@ -56,12 +56,6 @@ struct JobSpecTypeChecker {
                 if first == nil { first = (vertex.inputs[index], found) }
             }
         }
-        for (index, schema) in inputs.enumerated() {
-            if let allowed = catalog.exchangeKeyColumns(schema), let column = vertex.keyBy.first(where: { !allowed.contains($0) }) {
-                throw JobSpecError("\(vertex.field).key-by", "input '\(vertex.inputs[index])' carries \(schema.name) records, which the keyed "
-                                   + "exchange hashes by \(allowed.sorted().joined(separator: ", ")) only; it cannot key them by '\(column)'")
-            }
-        }
     }
 
     /// ` (input 'clicks' carries click(…))` for an error about `inputs[i]`.

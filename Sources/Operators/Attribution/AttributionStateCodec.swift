@@ -37,7 +37,7 @@ public enum AttributionStateCodec {
         }
         writer.write(varint: UInt64(state.pending.count))
         for row in state.pending {
-            RecordCodec.encode(row, into: &writer)  // the data plane's row encoding: one format to keep stable
+            row.encode(into: &writer)
         }
     }
 
@@ -68,7 +68,7 @@ public enum AttributionStateCodec {
             var pending: [AttributedCheckout] = []
             pending.reserveCapacity(pendingCount)
             for _ in 0..<pendingCount {
-                let row = try RecordCodec.decodeAttributed(from: &reader)
+                let row = try AttributedCheckout.decode(from: &reader)
                 guard (row.clickID == nil) == (row.clickTime == nil) else {
                     throw AttributionStateCodecError.corrupt("checkout \(row.checkout.checkoutID) has a click id without a time or vice versa")
                 }

@@ -57,8 +57,9 @@ public final class FileSinkOperator: StreamOperator, CheckpointedOperator, Count
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
-        guard case .row(let row) = record, let layout else {
-            throw OperatorError.configuration(operatorID, "takes rows, got a typed record (submission checks this)")
+        let row = record
+        guard let layout else {
+            throw OperatorError.configuration(operatorID, "got a record before it was opened")
         }
         RowJSONWriter.write(row.row, layout, into: &buffer)
         buffer.append(UInt8(ascii: "\n"))

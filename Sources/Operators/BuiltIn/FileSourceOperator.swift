@@ -14,10 +14,7 @@ import SluiceEngine
 public final class FileSourceOperator: SourceOperator, CheckpointedOperator {
     private var file: UnsafeMutablePointer<FILE>?
     private var path = ""
-    private var kind = EventKind.click
-    private var rows: RowJSONDecoder?
-    private let clicks = ClickDecoder()
-    private let checkouts = CheckoutDecoder()
+    private var decoder = JSONSourceDecoder()
     private var tracker = WatermarkTracker(outOfOrderness: 0, idleTimeout: 0)
     private var lineBuffer: UnsafeMutablePointer<CChar>?
     private var lineCapacity = 0
@@ -30,7 +27,7 @@ public final class FileSourceOperator: SourceOperator, CheckpointedOperator {
 
     public func open(context: OperatorContext) throws {
         path = try context.string(FileSourceKind.path)
-        (kind, rows) = try EventKind.resolve(context, maxRecordBytes: CheckoutDecoder.defaultMaxRecordBytes)
+        decoder = try JSONSourceDecoder(context, maxRecordBytes: CheckoutDecoder.defaultMaxRecordBytes)
         guard try context.boolean(FileSourceKind.bounded) else {
             throw OperatorError.configuration(context.operatorID, "a file source is always bounded; remove 'bounded: false'")
         }
@@ -102,7 +99,7 @@ public final class FileSourceOperator: SourceOperator, CheckpointedOperator {
             if bytes.isEmpty { continue }
             emitted += 1
             do {
-                let event = kind == .rows ? try EventKind.decodeRow(bytes, &rows) : try kind.decode(bytes, clicks: clicks, checkouts: checkouts)
+                let event = try decoder.decode(bytes)
                 tracker.observe(partition: 0, eventTime: event.eventTime, now: 0)
                 try output.emit(event)
             } catch let error as RecordDecodingError {

@@ -24,6 +24,10 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
     private var assigner = KeyGroupAssigner()
     private var sideOutputs: (any SideOutputs)?
     private var keyBytes: [UInt8] = []
+    /// The key columns on each input (clicks, checkouts), in the spec's `key-by` order: the
+    /// same bytes the keyed exchange hashed, so state lives in the key group that routed here.
+    private var keys: [RowKeyColumns] = []
+    private var rows = AttributedRowBuilder()
     private var watermark: Int64 = .min
     public private(set) var attributed = 0
     public private(set) var unattributed = 0
@@ -60,6 +64,13 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
             logic.coalescedTimer($0)
         }
         assigner = KeyGroupAssigner(maxParallelism: context.maxParallelism)
+        let keyBy = context.keyBy.isEmpty ? Self.keyFields : context.keyBy
+        do {
+            keys = [try RowKeyColumns(keyBy, in: AttributionInputRows.clickLayout),
+                    try RowKeyColumns(keyBy, in: AttributionInputRows.checkoutLayout)]
+        } catch {
+            throw OperatorError.configuration(context.operatorID, "key-by: \(error)")
+        }
         sideOutputs = context.sideOutputs
         if let lowest = try RestoredWatermark.lowest(context.restored) { watermark = lowest }
     }
@@ -69,16 +80,21 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
-        if case .attributed = record { return try output.emit(record) }
-        guard let cache else { return }
-        RecordKey.write(record, fields: Self.keyFields, into: &keyBytes)
+        guard let cache, input < keys.count else {
+            throw OperatorError.configuration("first-click-attribution", "a record on input \(input) (it has two: clicks, checkouts)")
+        }
+        keys[input].write(record.row, into: &keyBytes)
         let group = assigner.keyGroup(forKey: keyBytes)
-        let result = try cache.update(keyGroup: group, key: keyBytes) { [logic, watermark] state in
-            switch record {
-            case .click(let click): logic.onClick(click, state: &state, watermark: watermark)
-            case .checkout(let checkout): logic.onCheckout(checkout, state: &state, watermark: watermark)
-            case .attributed: AttributionOutput()
-            case .row: throw OperatorError.configuration("first-click-attribution", "takes click and checkout records, not rows (submission checks this)")
+        let result: AttributionOutput
+        if input == 0 {
+            let click = Click(row: record.row)
+            result = try cache.update(keyGroup: group, key: keyBytes) { [logic, watermark] state in
+                logic.onClick(click, state: &state, watermark: watermark)
+            }
+        } else {
+            let checkout = Checkout(row: record.row)
+            result = try cache.update(keyGroup: group, key: keyBytes) { [logic, watermark] state in
+                logic.onCheckout(checkout, state: &state, watermark: watermark)
             }
         }
         try emit(result, output: output)
@@ -117,16 +133,19 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
     private func emit(_ result: AttributionOutput, output: any RecordOutput) throws {
         for row in result.rows {
             if row.clickID == nil { unattributed += 1 } else { attributed += 1 }
-            try output.emit(.attributed(row))
+            try output.emit(try rows.row(row))
         }
-        for row in result.corrections { try output.emit(.attributed(row)) }
+        for row in result.corrections { try output.emit(try rows.row(row)) }
         for click in result.lateClicks {
             late += 1
-            try sideOutputs?.lateEvent(.click(click), watermark: watermark, reason: "click behind the watermark")
+            try sideOutputs?.lateEvent(kind: "click", id: click.clickID.description, userID: click.userID, productID: click.productID,
+                                       eventTime: click.eventTime, watermark: watermark, reason: "click behind the watermark")
         }
         for checkout in result.lateCheckouts {
             late += 1
-            try sideOutputs?.lateEvent(.checkout(checkout), watermark: watermark, reason: "checkout behind the watermark minus allowed lateness")
+            try sideOutputs?.lateEvent(kind: "checkout", id: checkout.checkoutID, userID: checkout.userID, productID: checkout.productID,
+                                       eventTime: checkout.eventTime, watermark: watermark,
+                                       reason: "checkout behind the watermark minus allowed lateness")
         }
     }
 }

@@ -60,8 +60,9 @@ public final class KafkaSinkOperator: StreamOperator, CountingOperator {
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
-        guard case .row(let row) = record, let layout else {
-            throw OperatorError.configuration(operatorID, "takes rows, got a typed record (submission checks this)")
+        let row = record
+        guard let layout else {
+            throw OperatorError.configuration(operatorID, "got a record before it was opened")
         }
         let keyColumns = self.keyColumns
         batch.append(partition: KafkaProducer.anyPartition,

@@ -20,10 +20,7 @@ import SluiceEngine
 public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, CountingOperator {
     private var consumer: KafkaConsumer?
     private var topic = ""
-    private var kind = EventKind.click
-    private var rows: RowJSONDecoder?
-    private var clicks = ClickDecoder()
-    private var checkouts = CheckoutDecoder()
+    private var decoder = JSONSourceDecoder()
     private var tracker = WatermarkTracker(outOfOrderness: 0, idleTimeout: 0)
     private var endOffsets: [Int32: Int64] = [:]
     private var finished: Set<Int32> = []
@@ -65,9 +62,7 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, Co
         let rate = try context.integer(KafkaSourceKind.maxRecordsPerSecond)
         rateLimit = rate > 0 ? RateLimiter(perSecond: rate) : nil
         let restored = try KafkaSourceState.merge(context.restored.states, operatorID: context.operatorID)
-        clicks = ClickDecoder(maxRecordBytes: maxBytes)
-        checkouts = CheckoutDecoder(maxRecordBytes: maxBytes)
-        (kind, rows) = try EventKind.resolve(context, maxRecordBytes: maxBytes)
+        decoder = try JSONSourceDecoder(context, maxRecordBytes: maxBytes)
         guard let bootstrap = try context.value(KafkaSourceKind.bootstrap) ?? context.environment.kafkaBootstrap else {
             throw OperatorError.configuration(context.operatorID, "no Kafka bootstrap: set params.bootstrap or kafka.bootstrap(-file) in the TaskManager config")
         }
@@ -135,7 +130,7 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, Co
             delivered += 1
             recordsRead += 1
             do {
-                let event = kind == .rows ? try EventKind.decodeRow(message.value, &rows) : try kind.decode(message.value, clicks: clicks, checkouts: checkouts)
+                let event = try decoder.decode(message.value)
                 tracker.observe(partition: message.partition, eventTime: event.eventTime, now: now)
                 if outputIdle {
                     // Active again before the record (records behind the current watermark are late, as usual).

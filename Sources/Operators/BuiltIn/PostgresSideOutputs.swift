@@ -32,17 +32,8 @@ public final class PostgresSideOutputs: SideOutputs {
         try flushIfFull()
     }
 
-    public func lateEvent(_ record: StreamRecord, watermark: Int64, reason: String) throws {
-        let (kind, id): (String, String)
-        switch record {
-        case .click(let click): (kind, id) = ("click", click.clickID.description)
-        case .checkout(let checkout): (kind, id) = ("checkout", checkout.checkoutID)
-        case .attributed(let row): (kind, id) = ("checkout", row.checkout.checkoutID)
-        case .row:
-            throw OperatorError.configuration("side-outputs", "a late row goes through lateRow(json:…), which records its columns")
-        }
-        lateEvents.append([kind, id, String(record.userID), record.productID, EventTimeFormat.format(record.eventTime),
-                           EventTimeFormat.format(watermark), reason])
+    public func lateEvent(kind: String, id: String, userID: Int64, productID: String, eventTime: Int64, watermark: Int64, reason: String) throws {
+        lateEvents.append([kind, id, String(userID), productID, EventTimeFormat.format(eventTime), EventTimeFormat.format(watermark), reason])
         try flushIfFull()
     }
 

@@ -7,11 +7,9 @@ import SluiceEngine
 /// Writes rows into a PostgreSQL table, batched, one row per key (a later row replaces it),
 /// exactly once or at least once (`delivery`, see `SinkDelivery`).
 ///
-/// Two kinds of input: the attribution job's typed records (`AttributedCheckout`, keyed by
-/// `checkout_id`, written by `SinkBatchEncoder`: `SinkStatements`), or rows of any schema
-/// (`RowSinkEncoder`, upserted on the `key` columns, checked against the table's catalog when
-/// the sink opens: `PostgresTableCheck`). Which one follows from the input schema submission
-/// derived. A record of the other kind fails the task: nothing is dropped silently.
+/// Rows of any schema, upserted on the `key` columns (`RowSinkEncoder`: new rows as a binary
+/// COPY where the table's types allow, else statements), checked against the table's catalog
+/// when the sink opens (`PostgresTableCheck`).
 ///
 /// Runs on the task thread. Owns the pending batch and a `SinkWriter` that owns the
 /// connections: `TwoPhaseCommitSink` (exactly-once, the default when the job checkpoints: rows
@@ -20,19 +18,14 @@ import SluiceEngine
 /// `flush-interval-ms` passed (checked on ticks and watermarks), at each barrier (so the
 /// checkpoint covers every row before it) and at the end of input.
 public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator, CountingOperator {
-    /// The writer and pending batch of the input's kind.
-    private enum Mode {
-        case attributed(any SinkWriter<AttributedCheckout>)
-        case rows(any SinkWriter<RowRecord>)
-    }
-
-    private var mode: Mode?
+    private var writer: (any SinkWriter<RowRecord>)?
     private var operatorID = ""
-    private var table = PostgresSinkKind.defaultTable
+    private var table = ""
     private var batchSize = 500
     private var flushInterval: TimeInterval = 0.2
-    private var pending: [AttributedCheckout] = []
     private var pendingRows: [RowRecord] = []
+    /// Keeps one row per key in a batch, so `rowsWritten` counts the rows that reach the table.
+    private var latest: LatestRowPerKey?
     private var lastFlush = Date()
     /// Optional write-rate limit (protects a shared database); 0 = none. While the sink waits,
     /// its task consumes nothing, so back-pressure slows the sources instead of filling memory.
@@ -62,19 +55,10 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator, C
         if delivery == .atLeastOnce && requested == nil {
             context.logger.info("the job takes no checkpoints: sink delivers at-least-once (idempotent upserts, visible at once)")
         }
-        // Rows unless the input is the attribution job's typed records (or the JobManager sent no schema).
-        if let schema = context.inputSchemas.first, !AttributionSchemas.typedRecords.contains(schema) {
-            mode = .rows(try openRows(url: url, schema: schema, delivery: delivery, context: context))
-            return
+        guard let schema = context.inputSchemas.first else {
+            throw OperatorError.configuration(operatorID, "needs the schema of its input rows (the JobManager sends it)")
         }
-        table = try context.value(PostgresSinkKind.table) ?? PostgresSinkKind.defaultTable
-        let encoder = SinkBatchEncoder(table: table)
-        switch delivery {
-        case .exactlyOnce:
-            mode = .attributed(try TwoPhaseCommitSink(url: url, encoder: encoder, context: context, metrics: metrics))
-        case .atLeastOnce:
-            mode = .attributed(try AutocommitSinkWriter(url: url, table: table, encoder: encoder, metrics: metrics, logger: context.logger))
-        }
+        writer = try openRows(url: url, schema: schema, delivery: delivery, context: context)
     }
 
     private func openRows(url: String, schema: Schema, delivery: SinkDelivery, context: OperatorContext) throws -> any SinkWriter<RowRecord> {
@@ -84,18 +68,26 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator, C
         self.table = table
         let key = ColumnNames.parse(try context.value(PostgresSinkKind.key))
         let renames: [String: String]
-        let encoder: RowSinkEncoder
+        var encoder: RowSinkEncoder
         do {
             renames = try PostgresSinkKind.renames(try context.value(PostgresSinkKind.columns), of: schema)
-            encoder = try RowSinkEncoder(table: table, layout: RowLayout(schema), key: key, columns: renames)
         } catch {
             throw OperatorError.configuration(operatorID, "\(error)")
         }
         let check = try PostgresConnection.connect(url: url, logger: context.logger)
+        let tableTypes: [String: String]
         do {
-            try PostgresTableCheck(table: table, schema: schema, key: key, renames: renames).run(on: check)
+            tableTypes = try PostgresTableCheck(table: table, schema: schema, key: key, renames: renames).run(on: check)
+            encoder = try RowSinkEncoder(table: table, layout: RowLayout(schema), key: key, columns: renames, tableTypes: tableTypes)
         } catch let error as SinkTableError {
             throw OperatorError.configuration(operatorID, error.description)
+        } catch {
+            throw OperatorError.configuration(operatorID, "\(error)")
+        }
+        latest = LatestRowPerKey(key: try RowKeyColumns(key, in: RowLayout(schema)))
+        if encoder.copy == nil {
+            context.logger.info("new rows go as INSERT statements: some column's table type does not read its binary form (COPY)",
+                                metadata: ["table": "\(table)"])
         }
         switch delivery {
         case .exactlyOnce: return try TwoPhaseCommitSink(url: url, encoder: encoder, context: context, metrics: metrics)
@@ -104,25 +96,8 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator, C
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
-        // No tuple of record and mode: it would copy (retain) both for every record.
-        if case .attributed(let row) = record, case .attributed? = mode {
-            pending.append(row)
-            if pending.count >= batchSize { try flush() }
-        } else if case .row(let row) = record, case .rows? = mode {
-            pendingRows.append(row)
-            if pendingRows.count >= batchSize { try flush() }
-        } else {
-            throw OperatorError.configuration(operatorID, "cannot write a \(Self.describe(record)) into \(table) (submission checks the input)")
-        }
-    }
-
-    private static func describe(_ record: StreamRecord) -> String {
-        switch record {
-        case .click: "click record"
-        case .checkout: "checkout record"
-        case .attributed: "attributed checkout record"
-        case .row: "row"
-        }
+        pendingRows.append(record)
+        if pendingRows.count >= batchSize { try flush() }
     }
 
     public func processWatermark(_ watermark: Int64, output: any RecordOutput) throws {
@@ -146,39 +121,21 @@ public final class PostgresSinkOperator: StreamOperator, CheckpointedOperator, C
 
     public func close() {
         writer?.close()
-        mode = nil
-    }
-
-    /// The writer, whatever its records.
-    private var writer: (any SinkWriterLifecycle)? {
-        switch mode {
-        case .attributed(let writer): writer
-        case .rows(let writer): writer
-        case nil: nil
-        }
+        writer = nil
     }
 
     private func flushIfDue() throws {
-        if (!pending.isEmpty || !pendingRows.isEmpty) && Date().timeIntervalSince(lastFlush) >= flushInterval { try flush() }
+        if !pendingRows.isEmpty && Date().timeIntervalSince(lastFlush) >= flushInterval { try flush() }
     }
 
     private func flush() throws {
         lastFlush = Date()
-        switch mode {
-        case .attributed(let writer) where !pending.isEmpty:
-            let rows = SinkStatements.latestPerCheckout(pending)
-            limitRate(rows.count)
-            try writer.write(rows)
-            rowsWritten += rows.count
-            pending.removeAll(keepingCapacity: true)
-        case .rows(let writer) where !pendingRows.isEmpty:
-            limitRate(pendingRows.count)
-            try writer.write(pendingRows)
-            rowsWritten += pendingRows.count
-            pendingRows.removeAll(keepingCapacity: true)
-        default:
-            break
-        }
+        guard let writer, !pendingRows.isEmpty else { return }
+        latest?.reduce(&pendingRows)
+        limitRate(pendingRows.count)
+        try writer.write(pendingRows)
+        rowsWritten += pendingRows.count
+        pendingRows.removeAll(keepingCapacity: true)
     }
 
     private func limitRate(_ rows: Int) {

@@ -4,7 +4,8 @@ import SluicePostgres
 import SluiceCatalog
 import SluiceEngine
 
-/// Adds the buyer's user name, as of the checkout time, to attributed checkouts.
+/// Adds the user's name, as of each row's event time, to rows with a `user_id` (the attribution
+/// job's attributed checkouts): the output row is the input row plus `user_name`.
 ///
 /// Reads the SCD2 history `commerce.users_history` in batches (one query per batch of rows,
 /// only for users not cached) and keeps each user's versions in a bounded cache that expires
@@ -28,7 +29,11 @@ public final class UserEnrichmentOperator: StreamOperator, CountingOperator {
     private var cacheSize = 100_000
     private var batchSize = 500
     private let cacheTTL: TimeInterval = 60
-    private var pending: [AttributedCheckout] = []
+    private var pending: [RowRecord] = []
+    private var input = RowLayout(Schema(name: "none", columns: []))
+    private var builder = RowBuilder(RowLayout(Schema(name: "none", columns: [])))
+    private var userColumn = 0
+    private var nameColumn = 0
     public private(set) var unknownUsers = 0
     public private(set) var cacheHits = 0
     public private(set) var cacheMisses = 0
@@ -53,12 +58,20 @@ public final class UserEnrichmentOperator: StreamOperator, CountingOperator {
         cacheSize = try context.integer(UserEnrichmentKind.cacheSize)
         batchSize = try context.integer(UserEnrichmentKind.batchSize)
         retry.logger = context.logger
+        input = try context.inputLayout()
+        let output = try context.outputLayout()
+        guard let user = input.schema.index(of: UserEnrichmentKind.userColumn), let name = output.schema.index(of: UserEnrichmentKind.nameColumn),
+              input.eventTimeColumn != nil else {
+            throw OperatorError.configuration(context.operatorID, "needs rows with \(UserEnrichmentKind.userColumn) and an event time (submission checks this)")
+        }
+        userColumn = user
+        nameColumn = name
+        builder = RowBuilder(output)
         connection = try PostgresConnection.connect(url: url, logger: context.logger)
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
-        guard case .attributed(let row) = record else { return try output.emit(record) }
-        pending.append(row)
+        pending.append(record)
         if pending.count >= batchSize { try resolve(output: output) }
     }
 
@@ -92,19 +105,23 @@ public final class UserEnrichmentOperator: StreamOperator, CountingOperator {
     private func resolve(output: any RecordOutput) throws {
         guard !pending.isEmpty else { return }
         let now = Date()
-        let missing = Set(pending.map(\.checkout.userID)).filter { id in
+        let missing = Set(pending.map { $0.row.int64(userColumn, input) }).filter { id in
             guard let entry = cache[id] else { return true }
             return now.timeIntervalSince(entry.fetchedAt) > cacheTTL
         }
         cacheMisses += missing.count
         cacheHits += pending.count - missing.count
         if !missing.isEmpty { try fetch(Array(missing), now: now) }
-        for var row in pending {
-            let versions = cache[row.checkout.userID]?.versions ?? []
-            let time = row.checkout.eventTime
-            row.userName = versions.first { $0.validFrom <= time && ($0.validTo.map { time < $0 } ?? true) }?.username
-            if row.userName == nil { unknownUsers += 1 }
-            try output.emit(.attributed(row))
+        for record in pending {
+            let versions = cache[record.row.int64(userColumn, input)]?.versions ?? []
+            let time = record.eventTime
+            for column in 0..<input.columnCount { builder.copy(column, from: record.row, column: column, layout: input) }
+            if let name = versions.first(where: { $0.validFrom <= time && ($0.validTo.map { time < $0 } ?? true) })?.username {
+                builder.setString(nameColumn, name)
+            } else {
+                unknownUsers += 1
+            }
+            try output.emit(RowRecord(row: try builder.finish(), eventTime: time))
         }
         pending.removeAll(keepingCapacity: true)
     }

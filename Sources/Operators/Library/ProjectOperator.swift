@@ -24,11 +24,12 @@ public final class ProjectOperator: StreamOperator {
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
-        guard case .row(let row) = record, let projection, builder != nil else {
-            throw OperatorError.configuration(operatorID, "takes rows (submission checks this)")
+        let row = record
+        guard let projection, builder != nil else {
+            throw OperatorError.configuration(operatorID, "got a record before it was opened")
         }
         let projected = try projection.apply(row.row, into: &builder!)
-        try output.emit(.row(RowRecord(row: projected, eventTime: row.eventTime)))
+        try output.emit(RowRecord(row: projected, eventTime: row.eventTime))
     }
 
     public func processWatermark(_ watermark: Int64, output: any RecordOutput) throws {}

@@ -36,8 +36,9 @@ public final class TopNOperator: StreamOperator, CheckpointedOperator, CountingO
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
-        guard case .row(let row) = record, let ranker, let store else {
-            throw OperatorError.configuration(store?.operatorID ?? "top-n", "takes rows (submission checks this)")
+        let row = record
+        guard let ranker, let store else {
+            throw OperatorError.configuration(store?.operatorID ?? "top-n", "got a record before it was opened")
         }
         let watermark = store.watermark
         let outcome = try store.update(row.row) { state in
@@ -58,7 +59,7 @@ public final class TopNOperator: StreamOperator, CheckpointedOperator, CountingO
             var emitted = false
             try ranker.fire(&state.partition, watermark: watermark) { result in
                 emitted = true
-                try output.emit(.row(RowRecord(row: result, layout: layout)))
+                try output.emit(RowRecord(row: result, layout: layout))
             }
             if emitted { rankings += 1 }
         }

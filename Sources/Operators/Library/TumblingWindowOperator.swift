@@ -41,8 +41,9 @@ public final class TumblingWindowOperator: StreamOperator, CheckpointedOperator,
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
-        guard case .row(let row) = record, let aggregator, let store else {
-            throw OperatorError.configuration(store?.operatorID ?? "tumbling-window", "takes rows (submission checks this)")
+        let row = record
+        guard let aggregator, let store else {
+            throw OperatorError.configuration(store?.operatorID ?? "tumbling-window", "got a record before it was opened")
         }
         let watermark = store.watermark
         let outcome = try store.update(row.row) { state in
@@ -68,7 +69,7 @@ public final class TumblingWindowOperator: StreamOperator, CheckpointedOperator,
             }
             try aggregator.fire(&state.windows, key: keyRow, watermark: watermark) { result in
                 windowsFired += 1
-                try output.emit(.row(RowRecord(row: result, layout: layout)))
+                try output.emit(RowRecord(row: result, layout: layout))
             }
         }
     }

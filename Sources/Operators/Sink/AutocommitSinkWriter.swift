@@ -41,7 +41,7 @@ final class AutocommitSinkWriter<Encoding: SinkEncoding>: SinkWriter {
         }
         do {
             try run(upsert: upsertOnly)
-        } catch let error as PostgresError where error.sqlState == SinkStatements.uniqueViolation && !upsertOnly {
+        } catch let error as PostgresError where error.sqlState == PostgresError.uniqueViolation && !upsertOnly {
             upsertOnly = true
             logger.info("a checkout is already in the table (a replay or a correction): the sink upserts from now on",
                         metadata: ["table": "\(table)"])

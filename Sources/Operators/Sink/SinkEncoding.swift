@@ -1,7 +1,7 @@
 import SluicePostgres
 
 /// How a PostgreSQL sink turns a batch of its records into what it sends: the part of the sink
-/// that knows the records (the attribution job's `SinkBatchEncoder`, rows' `RowSinkEncoder`),
+/// that knows the records (`RowSinkEncoder`),
 /// while the writers (`TwoPhaseCommitSink`, `AutocommitSinkWriter`) own the delivery guarantee.
 ///
 /// Owns its buffers; used on the task thread only. Drop a batch before the next `encode`,

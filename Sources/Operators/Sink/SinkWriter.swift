@@ -7,8 +7,7 @@ import SluicePostgres
 protocol SinkWriter<Record>: SinkWriterLifecycle {
     associatedtype Record
 
-    /// Writes one batch: each key at most once in it (`SinkStatements.latestPerCheckout`,
-    /// `RowSinkEncoder`), each row replacing any row of its key already in the table. The
+    /// Writes one batch (`RowSinkEncoder` keeps each key at most once in a statement), each row replacing any row of its key already in the table. The
     /// writer encodes the rows (`SinkEncoding`) and keeps their event times until they are
     /// committed, to measure end-to-end latency (`SinkMetrics`).
     func write(_ rows: [Record]) throws

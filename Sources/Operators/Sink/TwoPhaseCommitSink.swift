@@ -26,7 +26,7 @@ import SluiceEngine
 /// - the checkpointed state lists every prepared transaction not yet known committed;
 /// - the open epoch's event times are kept (one array per epoch, handed to the committer at
 ///   PREPARE) so each row's end-to-end latency is measured when it becomes visible;
-/// - an epoch writes plain inserts (a binary COPY, cheaper for the server: `SinkStatements`) behind a
+/// - an epoch writes plain inserts (a binary COPY, cheaper for the server: `RowSinkEncoder`) behind a
 ///   savepoint, keeping the rows it sent since that savepoint (at most `insert-redo-rows`):
 ///   when one meets a checkout already in the table (SQLSTATE 23505 aborts the subtransaction),
 ///   the epoch rolls back to the savepoint, writes those rows again as upserts, and the sink
@@ -195,7 +195,7 @@ final class TwoPhaseCommitSink<Encoding: SinkEncoding>: SinkWriter {
     private func settleInFlight() throws {
         do {
             try connection.awaitInFlight()
-        } catch let error as PostgresError where error.sqlState == SinkStatements.uniqueViolation && epochInserts {
+        } catch let error as PostgresError where error.sqlState == PostgresError.uniqueViolation && epochInserts {
             logger.info("a key is already in the table (a replay, a re-run or a correction): writing the rows since the last savepoint again as upserts, and upserting from now on",
                         metadata: ["rows": "\(redoRows.count)", "error": "\(error)"])
             upsertOnly = true

@@ -62,15 +62,10 @@ final class RecordWriter: RecordOutput {
             let target: Int
             switch edge.partitioning {
             case .hash:
-                if case .row(let row) = record {
-                    // Never hashed as an attribution record: that would send every row to one key group.
-                    guard let rowKey = rowKeys[edgeIndex] else {
-                        throw OperatorError.configuration("record writer", "a row on a keyed edge whose key columns are unknown (no output schema deployed)")
-                    }
-                    rowKey.write(row.row, into: &keyBytes)
-                } else {
-                    RecordKey.write(record, fields: edge.keyBy, into: &keyBytes)
+                guard let rowKey = rowKeys[edgeIndex] else {
+                    throw OperatorError.configuration("record writer", "a row on a keyed edge whose key columns are unknown (no output schema deployed)")
                 }
+                rowKey.write(record.row, into: &keyBytes)
                 let group = assigner.keyGroup(forKey: keyBytes)
                 target = assigner.subtask(forKeyGroup: group, parallelism: edge.channels.count)
             case .forward:

@@ -1,4 +1,6 @@
 import Logging
+import SluiceCatalog
+import SluiceEngine
 import SluiceOperators
 import Testing
 import SluiceTaskManager
@@ -6,16 +8,37 @@ import SluiceTaskManager
 /// One `FirstClickAttributionOperator` over a real `RocksDBStateBackend`, fed a scripted input,
 /// recording what it emits (rows and late events). Test helper; one thread.
 final class AttributionRun: RecordOutput, SideOutputs {
-    /// A record or a watermark, as the task runtime hands them to the operator.
+    /// A click, a checkout or a watermark, as the task runtime hands them to the operator
+    /// (the records as rows on their input, as the sources make them).
     enum Step {
-        case record(StreamRecord)
+        case click(Click)
+        case checkout(Checkout)
         case watermark(Int64)
+
+        /// The key the exchange routes the record by (nil for a watermark).
+        var key: (user: Int64, product: String)? {
+            switch self {
+            case .click(let click): (click.userID, click.productID)
+            case .checkout(let checkout): (checkout.userID, checkout.productID)
+            case .watermark: nil
+            }
+        }
+    }
+
+    /// A late click or checkout as the operator hands it to the side output.
+    struct Late: Hashable, Comparable {
+        var kind: String
+        var id: String
+        var eventTime: Int64
+
+        static func < (lhs: Late, rhs: Late) -> Bool { (lhs.kind, lhs.id, lhs.eventTime) < (rhs.kind, rhs.id, rhs.eventTime) }
     }
 
     let backend: RocksDBStateBackend
     let attribution = FirstClickAttributionOperator()
     private(set) var rows: [AttributedCheckout] = []
-    private(set) var late: [StreamRecord] = []
+    private(set) var late: [Late] = []
+    private var inputRows = AttributionInputRows()
 
     init(backend: RocksDBStateBackend, subtask: Int = 0, parallelism: Int = 1, params: [String: String],
          restored: RestoredOperatorState = .none) throws {
@@ -32,7 +55,8 @@ final class AttributionRun: RecordOutput, SideOutputs {
     func feed(_ steps: some Sequence<Step>) throws {
         for step in steps {
             switch step {
-            case .record(let record): try attribution.processRecord(record, input: 0, output: self)
+            case .click(let click): try attribution.processRecord(try inputRows.row(click), input: 0, output: self)
+            case .checkout(let checkout): try attribution.processRecord(try inputRows.row(checkout), input: 1, output: self)
             case .watermark(let watermark): try attribution.processWatermark(watermark, output: self)
             }
         }
@@ -44,15 +68,23 @@ final class AttributionRun: RecordOutput, SideOutputs {
         try attribution.finish(output: self)
     }
 
+    /// Rows come back as the `AttributedCheckout`s they hold (amounts as decimal text).
     func emit(_ record: StreamRecord) throws {
-        guard case .attributed(let row) = record else { return }
-        rows.append(row)
+        rows.append(AttributedCheckout(row: record.row, layout: Self.layout))
+    }
+
+    private static let layout = RowLayout(AttributionSchemas.attributed)
+
+    /// `rows` as the operator emits them: through the row and back (the amount's text normalized).
+    static func normalized(_ rows: [AttributedCheckout]) throws -> [AttributedCheckout] {
+        var builder = AttributedRowBuilder()
+        return try rows.map { AttributedCheckout(row: try builder.row($0).row, layout: layout) }
     }
 
     func deadLetter(topic: String, partition: Int32, offset: Int64, payload: some Collection<UInt8>, reason: String) throws {}
 
-    func lateEvent(_ record: StreamRecord, watermark: Int64, reason: String) throws {
-        late.append(record)
+    func lateEvent(kind: String, id: String, userID: Int64, productID: String, eventTime: Int64, watermark: Int64, reason: String) throws {
+        late.append(Late(kind: kind, id: id, eventTime: eventTime))
     }
 
     func lateRow(json: String, operatorID: String, eventTime: Int64, watermark: Int64, reason: String) throws {

@@ -12,7 +12,9 @@ struct PostgresTableCheck {
     /// Input column → table column, where they differ.
     let renames: [String: String]
 
-    func run(on connection: PostgresConnection) throws {
+    /// Returns the table's column types (`format_type`), by column name.
+    @discardableResult
+    func run(on connection: PostgresConnection) throws -> [String: String] {
         let columns: PostgresResult
         do {
             columns = try connection.execute("""
@@ -53,6 +55,7 @@ struct PostgresTableCheck {
             throw SinkTableError("table \(table) has no primary key or unique index on exactly (\(targets.sorted().joined(separator: ", "))), "
                                  + "which the sink's key needs to upsert; add one: ALTER TABLE \(table) ADD PRIMARY KEY (\(key.joined(separator: ", ")))")
         }
+        return types.mapValues(\.type)
     }
 
     /// Whether a column of PostgreSQL type `type` (as `format_type` prints it) holds `column`.
