@@ -16,7 +16,7 @@ DEB_TEST_PACKAGES = chromium python3-websocket prometheus
 
 export SLUICE_CLUSTER_DIR := $(CLUSTER_DIR)
 
-.PHONY: help setup test-setup build test run cluster down clean proto cpeer bench monitor readme-kinds install datagen-stop
+.PHONY: help setup test-setup build test run cluster down clean proto cpeer bench bench-flink monitor readme-kinds install datagen-stop
 
 help:
 	@echo "make run    start a local cluster (PostgreSQL, dev Kafka broker, JobManager, 2 TaskManagers)"
@@ -29,6 +29,8 @@ help:
 	@echo "make install  put sluice, jobmanager, taskmanager on PATH (links in PREFIX/bin, default /usr/local; make run does it)"
 	@echo "make proto  regenerate the protobuf code from proto/"
 	@echo "make bench  measure throughput, latency and memory; writes BENCHMARKS.md"
+	@echo "make bench-flink  the same attribution in Apache Flink SQL (PyFlink, installed into .build-flink) on the"
+	@echo "            same input: events/s, peak JVM RSS, rows checked; SLUICE_BENCH_EVENTS, SLUICE_BENCH_BIN (bench/flink/README.md)"
 	@echo "make readme-kinds  rewrite README.md's operator reference from 'sluice kinds --markdown'"
 
 setup:
@@ -76,6 +78,11 @@ down:
 bench: setup
 	@bash cluster/install-packages.sh python3
 	bash bench/run.sh
+
+# Needs a built sluice (in SLUICE_BENCH_BIN, default .build/release) only to generate its input;
+# installs Java 17 and apache-flink itself (bench/flink/setup.sh).
+bench-flink:
+	bash bench/flink/run.sh
 
 clean: down
 	rm -rf "$(CLUSTER_DIR)"
