@@ -8,6 +8,47 @@ job2="$(value "attribution, file source, p=2")"
 input="${SLUICE_BENCH_INPUT:-}"
 clicks="$( [ -n "$input" ] && wc -l < "$input/clicks.jsonl" || echo "?")"
 checkouts="$( [ -n "$input" ] && wc -l < "$input/checkouts.jsonl" || echo "?")"
+# The Apache Flink paragraph: bench/flink/run.sh's rows in $results and its facts (--summary) in
+# $SLUICE_BENCH_FLINK; says so when the peer did not run.
+flink_section() {
+  local facts="${SLUICE_BENCH_FLINK:-}" flink flink_rss blackhole blackhole_rss complete complete_rss
+  if [ -z "$facts" ] || [ ! -s "$facts" ]; then
+    echo "Apache Flink was not measured in this run (\`make bench-flink\` runs it alone; the bench log says why)."
+    return
+  fi
+  fact() { awk -F'\t' -v key="$1" '$1 == key { print $2 }' "$facts"; }
+  rss() { awk -F'\t' -v label="$1" '$1 == label { print $3 }' "$results"; }
+  ratio() { awk -v a="${1:-0}" -v b="${2:-0}" -v f="${3:-%.1f}" 'BEGIN { printf f, (b > 0 ? a / b : 0) }'; }
+  flink="$(awk -F'\t' '$1 ~ /^Flink SQL attribution/ { print $2 }' "$results")"
+  flink_rss="$(awk -F'\t' '$1 ~ /^Flink SQL attribution/ { print $3 }' "$results")"
+  blackhole="$(value "attribution into a blackhole sink (no enrichment, no PostgreSQL), file, p=2")"
+  blackhole_rss="$(rss "attribution into a blackhole sink (no enrichment, no PostgreSQL), file, p=2")"
+  complete="$job2"
+  complete_rss="$(rss "attribution, file source, p=2")"
+  cat <<FLINK
+**Apache Flink on the same input, in the same run** (the "Flink SQL" rows; \`make bench-flink\`,
+bench/flink/README.md): the attribution as Flink SQL (an event-time interval LEFT JOIN of each
+checkout with the clicks of the hour before it, then a window Top-1, the earliest click with the
+smaller click_id on ties, per checkout) in Apache Flink $(fact flink_version) (PyPI \`apache-flink\`,
+$(fact java), $(fact python)), streaming mode, a local mini-cluster (JobManager, TaskManager and
+the SQL planner in one JVM, $(fact heap), $(fact state_backend) state), parallelism 2, the same
+JSONL files, watermarks 15 s behind, a blackhole sink. Flink's duration is its own (job submitted
+to FINISHED), as Sluice's.
+
+| Sluice run vs Flink's attribution | events/s | ratio | peak RSS (MiB) | ratio |
+|---|---:|---:|---:|---:|
+| attribution only, blackhole sink (the like-for-like run) | $blackhole vs $flink | **$(ratio "$blackhole" "$flink") ×** | $blackhole_rss vs $flink_rss | $(ratio "$blackhole_rss" "$flink_rss" "%.2f") |
+| the complete job (enrichment from PostgreSQL, exactly-once sink, checkpoints) | $complete vs $flink | **$(ratio "$complete" "$flink") ×** | $complete_rss vs $flink_rss | $(ratio "$complete_rss" "$flink_rss" "%.2f") |
+
+Sluice's RSS is both TaskManagers (the JobManager not counted); Flink's the whole JVM, whose heap
+fills whatever -Xmx allows. Flink's rows (a checked run into CSV files, checkout_id → click_id or
+NULL) against Sluice's p=2 file run and against a brute-force Python attribution
+(bench/flink/reference.py):
+- $(fact check_sluice)
+- $(fact check_reference)
+FLINK
+}
+
 cat <<MD
 # Benchmarks
 
@@ -40,8 +81,7 @@ CPU time during each run (\`/proc/PID/stat\`), to tell what the broker costs fro
 |---|---:|---:|
 $(awk -F'\t' '{ printf "| %s | %s | %s |\n", $1, $2, $3 }' "${SLUICE_BENCH_BROKER:-/dev/null}")
 
-Apache Flink is not measured here: a comparison belongs in one run on one machine with the same
-input (\`make bench-flink\`, not built yet), so no figure of another machine is quoted.
+$(flink_section)
 
 $(cat "$(dirname "${BASH_SOURCE[0]}")/limits.md")
 

@@ -8,6 +8,8 @@
 #      sink (no enrichment, no PostgreSQL)
 #   3. the Kafka read+parse ceiling (Kafka sources -> blackhole) and the attribution job from the
 #      dev broker (bounded Kafka sources) at parallelism 1 and 2, with the broker's CPU time
+#   3b. Apache Flink SQL's attribution on the same JSONL files at p=2 (bench/flink/run.sh), its
+#      rows checked against Sluice's and a brute-force reference
 #   4. end-to-end latency (checkout event time -> row committed) in eager mode at a fixed rate
 #   5. checkpoint duration, state size and uploaded (incremental) bytes of a live job (2,000 events/s)
 #   6. recovery time: SIGKILL of a TaskManager (a spare one available) -> job RUNNING again and
@@ -37,6 +39,15 @@ for p in 1 2; do
   psql -q "$pg" -c "TRUNCATE commerce.attributed_checkouts" >/dev/null
   run_job "attribution, file source, p=$p" "$p" "$(file_spec attribution)"
 done
+# Apache Flink SQL's attribution on the same files at p=2 (bench/flink/README.md), right after
+# Sluice's p=2 run: its rows are checked against Sluice's (still in the table) and a brute-force
+# reference. A failure of the peer is reported, not fatal (BENCHMARKS.md then says so).
+flink="$SLUICE_CLUSTER_DIR/flink.tsv"
+: > "$flink"
+psql -q "$pg" -c "\\copy (SELECT checkout_id, click_id FROM commerce.attributed_checkouts) TO '$SLUICE_CLUSTER_DIR/sluice-attribution.tsv'"
+bash bench/flink/run.sh --input "$input" --parallelism 2 --events "$events" --results "$results" \
+  --sluice-rows "$SLUICE_CLUSTER_DIR/sluice-attribution.tsv" --summary "$flink" \
+  || { echo "== The Flink peer failed (above); BENCHMARKS.md will say so" >&2; : > "$flink"; }
 # The same job without enrichment and PostgreSQL: what the attribution itself costs.
 run_job "attribution into a blackhole sink (no enrichment, no PostgreSQL), file, p=2" 2 "$(file_spec attribution-blackhole)"
 echo "== Producing the same events into the dev broker"
@@ -106,5 +117,6 @@ kill "$stream" 2>/dev/null || true
 
 echo "== Writing BENCHMARKS.md"
 SLUICE_BENCH_EVENTS="$events" SLUICE_BENCH_LATENCY_RATE="$latency_rate" SLUICE_BENCH_INPUT="$input" SLUICE_BENCH_BROKER="$broker_costs" \
-  SLUICE_BENCH_CHECKPOINTS="$checkpoints" SLUICE_BENCH_RECOVERY="$recovery" bash bench/report.sh "$results" > BENCHMARKS.md
+  SLUICE_BENCH_CHECKPOINTS="$checkpoints" SLUICE_BENCH_RECOVERY="$recovery" SLUICE_BENCH_FLINK="$flink" \
+  bash bench/report.sh "$results" > BENCHMARKS.md
 cat BENCHMARKS.md

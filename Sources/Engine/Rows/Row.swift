@@ -9,6 +9,10 @@ public struct Row: Sendable, Hashable {
     /// Wraps bytes a `RowBuilder` produced.
     init(trusted bytes: [UInt8]) { self.bytes = bytes }
 
+    /// Wraps bytes a specialized writer laid out as `RowLayout` says, on a hot path where a
+    /// `RowBuilder` costs too much (the writer's tests compare its bytes with the builder's).
+    public init(laidOut bytes: [UInt8]) { self.bytes = bytes }
+
     /// Wraps bytes read back from keyed state without checking them yet: the holder must pass
     /// them through `init(validating:layout:)` once before reading a column (state written by
     /// another schema must fail the task, not read out of bounds).

@@ -47,7 +47,7 @@ struct JSONSourceDecoder {
     mutating func decode(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> StreamRecord {
         switch mode {
         case .clicks(let decoder):
-            return try inputRows.row(try decoder.decode(bytes))
+            return try decoder.decodeRow(bytes, into: &inputRows)
         case .checkouts(let decoder):
             return try inputRows.row(try decoder.decode(bytes))
         case .rows:

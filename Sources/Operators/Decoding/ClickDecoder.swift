@@ -28,8 +28,31 @@ public struct ClickDecoder: Sendable {
 
     /// Decodes the record in `bytes`; nothing returned points into them.
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Click {
+        let fields = try self.fields(bytes)
+        return Click(clickID: fields.clickID.withUTF8 { EventID(validUTF8: $0) }, userID: fields.userID,
+                     productID: fields.productID, eventTime: fields.eventTime)
+    }
+
+    /// Decodes the record in `bytes` straight into its row (`AttributionInputRows`): the click
+    /// id's text goes from the record's bytes into the row, never through an `EventID`.
+    func decodeRow(_ bytes: UnsafeRawBufferPointer, into rows: inout AttributionInputRows) throws(RecordDecodingError) -> RowRecord {
+        let fields = try self.fields(bytes)
+        return fields.clickID.withUTF8 { id in
+            rows.row(clickID: id, userID: fields.userID, productID: fields.productID, eventTime: fields.eventTime)
+        }
+    }
+
+    /// What a click record holds, its id still as text (valid while `bytes` is).
+    private struct Fields {
+        var clickID: IdentifierText
+        var userID: Int64
+        var productID: String
+        var eventTime: Int64
+    }
+
+    private func fields(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Fields {
         guard bytes.count <= maxRecordBytes else { throw .oversized(size: bytes.count, maximum: maxRecordBytes) }
-        var clickID: EventID?, userID: Int64?, productID: String?, eventTime: Int64?
+        var clickID: IdentifierText?, userID: Int64?, productID: String?, eventTime: Int64?
         // Checked, not kept: only their presence is tracked (a repeated field is still refused).
         var product: Void?, price: Void?, url: Void?, userAgent: Void?, ipAddress: Void?
 
@@ -37,7 +60,7 @@ public struct ClickDecoder: Sendable {
         var scanner = JSONObjectScanner(bytes)
         while let member = try scanner.next() {
             // Unknown fields fall through all of these and are ignored.
-            if try Reader.read(member, "click_id", into: &clickID, Reader.eventID) { continue }
+            if try Reader.read(member, "click_id", into: &clickID, Reader.identifierText) { continue }
             if try Reader.read(member, "user_id", into: &userID, Reader.integer) { continue }
             if try Reader.read(member, "product_id", into: &productID, Reader.identifier) { continue }
             if try Reader.read(member, "datetime_occured", into: &eventTime, Reader.eventTime) { continue }
@@ -47,7 +70,7 @@ public struct ClickDecoder: Sendable {
             if try Reader.read(member, "user_agent", into: &userAgent, Reader.checkedText) { continue }
             if try Reader.read(member, "ip_address", into: &ipAddress, Reader.checkedText) { continue }
         }
-        return Click(
+        return Fields(
             clickID: try Reader.required(clickID, field: "click_id"),
             userID: try Reader.required(userID, field: "user_id"),
             productID: try Reader.required(productID, field: "product_id"),

@@ -28,11 +28,14 @@ enum RecordFieldReader {
         }
     }
 
-    /// An id kept as an `EventID` (`click_id`): what `identifier` accepts, packed straight from
-    /// the record's bytes when it is a canonical UUID, so no `String` is built for it.
-    static func eventID(_ value: JSONValue, field: FieldName) throws(RecordDecodingError) -> EventID {
-        if case .string(let token) = value, !token.hasEscapes, let packed = EventID.packUUID(token.raw) { return packed }
-        return EventID(try identifier(value, field: field))
+    /// An id (`click_id`) as its text: what `identifier` accepts, as the record's own bytes when
+    /// it is a plain ASCII string (no `String` built), else decoded.
+    static func identifierText(_ value: JSONValue, field: FieldName) throws(RecordDecodingError) -> IdentifierText {
+        if case .string(let token) = value, !token.hasEscapes, JSONStringToken.isASCII(token.raw) {
+            guard !token.raw.isEmpty else { throw .invalidValue(field: "\(field)", detail: "must not be empty") }
+            return .raw(token.raw)
+        }
+        return .text(try identifier(value, field: field))
     }
 
     /// A 64-bit integer, or a string holding one (optional `-`, then decimal digits only).

@@ -34,7 +34,7 @@ import SluiceEngine
 ///   the limit, the inserts in flight are settled and a fresh savepoint replaces the old one,
 ///   so memory stays bounded; after `maxSavepoints` of them the rest of the epoch upserts, so
 ///   an epoch never holds more subtransactions than PostgreSQL caches per backend (64).
-final class TwoPhaseCommitSink<Encoding: SinkEncoding>: SinkWriter {
+final class TwoPhaseCommitSink<Encoding: SinkEncoding>: SinkWriter where Encoding.Record == RowRecord {
     private let connection: PostgresConnection
     private let fence: SinkFence
     private let subtask: Int
@@ -53,7 +53,7 @@ final class TwoPhaseCommitSink<Encoding: SinkEncoding>: SinkWriter {
     /// The open epoch still writes plain inserts; `redoRows` holds every row it sent since
     /// its latest savepoint, of which it has taken `savepoints`.
     private var epochInserts = false
-    private var redoRows: [Encoding.Record] = []
+    private var redoRows = RowRecordBuffer()
     private var savepoints = 0
     /// Checkout event times of the open epoch's rows.
     private var epochEventTimes: [Int64] = []
@@ -159,7 +159,7 @@ final class TwoPhaseCommitSink<Encoding: SinkEncoding>: SinkWriter {
             }
         }
         inTransaction = false
-        redoRows = []
+        redoRows = RowRecordBuffer()
         metrics.committed(eventTimesMillis: epochEventTimes, commitSeconds: (ContinuousClock.now - started) / .seconds(1))
         epochEventTimes = []
         logger.info("sink input ended: committed the last transactions")
@@ -200,8 +200,8 @@ final class TwoPhaseCommitSink<Encoding: SinkEncoding>: SinkWriter {
                         metadata: ["rows": "\(redoRows.count)", "error": "\(error)"])
             upsertOnly = true
             epochInserts = false
-            let rows = encoder.latestPerKey(redoRows)
-            redoRows = []
+            let rows = encoder.latestPerKey(redoRows.rows)
+            redoRows = RowRecordBuffer()
             try connection.simpleQuery("ROLLBACK TO SAVEPOINT \(Self.savepoint)")
             for start in stride(from: 0, to: rows.count, by: Self.redoBatchRows) {
                 try encoder.encode(rows[start..<min(start + Self.redoBatchRows, rows.count)], upsert: true).send(on: connection)
