@@ -145,4 +145,14 @@ import Testing
         #expect(restored.map(\.rows.count).reduce(0, +) == rowsAfter.count)
         #expect(Self.sorted(restored.flatMap(\.late)) == Self.sorted(Array(original.late[lateBefore...])))
     }
+
+    @Test func aCheckpointOfAnOlderKeyFormatIsRefusedNotRestoredWithoutItsState() throws {
+        let fixture = try KeyedStateFixture()
+        // What builds before rows wrote: the watermark alone.
+        let old = RestoredOperatorState(checkpointID: 1, states: [RestoredWatermark.encode(5_000)])
+        #expect(throws: OperatorError.self) {
+            _ = try AttributionRun(backend: fixture.backend("old-format", keyGroups: KeyGroupRange(start: 0, end: 127)),
+                                   params: [:], restored: old)
+        }
+    }
 }

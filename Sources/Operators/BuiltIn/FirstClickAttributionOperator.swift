@@ -72,11 +72,35 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
             throw OperatorError.configuration(context.operatorID, "key-by: \(error)")
         }
         sideOutputs = context.sideOutputs
+        try Self.refuseOlderKeyFormat(context.restored, operatorID: context.operatorID)
         if let lowest = try RestoredWatermark.lowest(context.restored) { watermark = lowest }
     }
 
+    /// How keyed state is keyed, after the watermark in the operator state: 2 = the key
+    /// columns' row bytes (`RowKeyColumns`). Builds before rows wrote no byte here and keyed
+    /// state by other bytes (user id big-endian, product, 0), which this build would never find.
+    static let keyFormat: UInt8 = 2
+
+    /// Refuses a checkpoint whose keyed state an older build wrote: restoring it would silently
+    /// lose every click and pending checkout in it (their keys would never match again).
+    static func refuseOlderKeyFormat(_ restored: RestoredOperatorState, operatorID: String) throws {
+        for state in restored.states {
+            let format: UInt8? = try state.withUnsafeBytes { bytes in
+                var reader = BinaryReader(bytes)
+                _ = try reader.readSigned()
+                return reader.isAtEnd ? nil : try reader.readByte()
+            }
+            guard format == keyFormat else {
+                throw OperatorError.configuration(operatorID, "the checkpoint being restored was written by an older Sluice build, whose "
+                    + "attribution state is keyed differently (key format \(format.map(String.init) ?? "1"), this build reads \(keyFormat)); "
+                    + "it cannot be restored without losing that state: start the job without it (a new submission, not a restart "
+                    + "from this checkpoint)")
+            }
+        }
+    }
+
     public func snapshotState(checkpointID: UInt64) throws -> [UInt8]? {
-        RestoredWatermark.encode(watermark)
+        RestoredWatermark.encode(watermark) + [Self.keyFormat]
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {

@@ -70,7 +70,11 @@ public final class KafkaSourceOperator: SourceOperator, CheckpointedOperator, Co
             "bootstrap.servers": bootstrap,
             "client.id": "sluice-\(context.jobID)-\(context.operatorID)-\(context.subtask)",
             "fetch.wait.max.ms": "20",
-            "queued.max.messages.kbytes": "8192",  // bounds prefetched data per consumer
+            // Bounds prefetched data per consumer: librdkafka's own default. 8 MB held the Kafka
+            // read+parse ceiling at ~96k events/s (p=2) against 450k with 64 MB: once the queue is
+            // over its bound, librdkafka 2.0 waits before it fetches again, long after the task
+            // drained it (bench/limits.md, 2026-12-07). Tune with `properties`.
+            "queued.max.messages.kbytes": "65536",
             // One fetch response may be up to fetch.max.bytes (default 50 MB) of compressed
             // batches per broker, decompressed in memory before the queue bound applies.
             "fetch.max.bytes": "4194304",
