@@ -5,6 +5,7 @@ results="$1"
 value() { awk -F'\t' -v label="$1" '$1 == label { print $2 }' "$results"; }
 ceiling2="$(value "read+parse ceiling, file, p=2")"
 job2="$(value "attribution, file source, p=2")"
+kafka2="$(value "attribution, Kafka source, p=2")"
 input="${SLUICE_BENCH_INPUT:-}"
 clicks="$( [ -n "$input" ] && wc -l < "$input/clicks.jsonl" || echo "?")"
 checkouts="$( [ -n "$input" ] && wc -l < "$input/checkouts.jsonl" || echo "?")"
@@ -73,6 +74,9 @@ $(awk -F'\t' '$1 !~ /^latency/ { printf "| %s | %s | %s |\n", $1, $2, $3 }' "$re
 
 The attribution job at parallelism 2 reaches **$(( job2 * 100 / (ceiling2 > 0 ? ceiling2 : 1) )) %** of the
 read+parse ceiling measured in the same run (target: at least 40 %).
+
+The attribution job from Kafka at parallelism 2 reaches **$(( ${kafka2:-0} * 100 / (job2 > 0 ? job2 : 1) )) %** of the same
+job from the JSONL files in the same run (target: at least 80 %).
 
 The Kafka runs read the same events from the dev broker, which runs on the same two cores. Its
 CPU time during each run (\`/proc/PID/stat\`), to tell what the broker costs from what Sluice does:
