@@ -15,7 +15,7 @@ import Testing
     @Test(arguments: clicks)
     func theHandWrittenClickRowIsTheBuildersRowAndReadsBack(click: Click) throws {
         var rows = AttributionInputRows()
-        let fast = try rows.row(click)
+        let fast = rows.row(click)
         let built = try rows.builtRow(click)
         #expect(fast == built)
         let validated = try Row(validating: fast.row.bytes, layout: AttributionInputRows.clickLayout)

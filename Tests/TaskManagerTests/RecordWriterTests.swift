@@ -41,9 +41,9 @@ import Testing
         let keyColumns = try RowKeyColumns(["user_id", "product_id"], in: AttributionInputRows.clickLayout)
         let writer = RecordWriter(edges: [.init(partitioning: .hash, keyBy: ["user_id", "product_id"], channels: outputs)],
                                   rowKeys: [keyColumns], subtask: 0, maxParallelism: 128, bufferSize: 512)
-        var rows = AttributionInputRows()
+        let rows = AttributionInputRows()
         for index in 0..<3_000 {
-            try writer.emit(try rows.row(Click(clickID: EventID("c\(index)"), userID: Int64(index % 97), productID: "p\(index % 13)", eventTime: Int64(index))))
+            try writer.emit(rows.row(Click(clickID: EventID("c\(index)"), userID: Int64(index % 97), productID: "p\(index % 13)", eventTime: Int64(index))))
         }
         try writer.emitWatermark(5_000)
         try writer.finish()
@@ -71,8 +71,8 @@ import Testing
         let (outputs, sinks) = try await channels(plane, producer: 1, consumers: 1)
         let writer = RecordWriter(edges: [.init(partitioning: .forward, keyBy: [], channels: outputs)],
                                   subtask: 1, maxParallelism: 128, bufferSize: 256)
-        var rows = AttributionInputRows()
-        let sent = try (0..<500).map { try rows.row(Click(clickID: EventID("c\($0)"), userID: 1, productID: "p", eventTime: Int64($0))) }
+        let rows = AttributionInputRows()
+        let sent = (0..<500).map { rows.row(Click(clickID: EventID("c\($0)"), userID: 1, productID: "p", eventTime: Int64($0))) }
         for record in sent { try writer.emit(record) }
         try writer.finish()
         #expect(try records(in: sinks[0]) == sent, "same records, same order")

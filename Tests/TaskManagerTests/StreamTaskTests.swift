@@ -101,10 +101,10 @@ import Testing
         return proto
     }
 
-    private func buffer(_ ids: [String]) throws -> ChannelEvent {
+    private func buffer(_ ids: [String]) -> ChannelEvent {
         var writer = BinaryWriter()
-        var rows = AttributionInputRows()
-        for id in ids { RecordCodec.encode(try rows.row(Click(clickID: EventID(id), userID: 1, productID: "p", eventTime: 0)), into: &writer) }
+        let rows = AttributionInputRows()
+        for id in ids { RecordCodec.encode(rows.row(Click(clickID: EventID(id), userID: 1, productID: "p", eventTime: 0)), into: &writer) }
         return .buffer(ByteBuffer(bytes: writer.bytes), recordCount: ids.count)
     }
 

@@ -23,8 +23,7 @@ public enum AttributionSchemas {
     ], name: "attributed checkout")
 
     /// An attributed checkout with the buyer's name as of the checkout time (NULL for an unknown user).
-    public static let enriched = attributed.appending([Column("user_name", .string, nullable: true)],
-                                                      name: "enriched attributed checkout")
+    public static let enriched = UserEnrichmentKind.output(of: attributed)
 
     /// Refuses `schema` on input `index` unless it equals `expected`: the operators of this job
     /// read their columns by position (into the typed values of the logic), not by name, so a

@@ -8,6 +8,11 @@ public enum UserEnrichmentKind {
     /// The column the operator appends.
     public static let nameColumn = "user_name"
 
+    /// What the operator emits for rows of `input`: the input plus `user_name string?`.
+    public static func output(of input: Schema) -> Schema {
+        input.appending([Column(nameColumn, .string, nullable: true)], name: "\(input.name) with \(nameColumn)")
+    }
+
     public static let postgres = ParameterDeclaration(
         "postgres", .string, .optional, doc: "libpq connection URL; unset: the TaskManager's postgres.url(-file)")
     public static let cacheSize = ParameterDeclaration(
@@ -35,8 +40,6 @@ public enum UserEnrichmentKind {
             guard schema.column(nameColumn) == nil else {
                 throw SchemaRuleError("inputs[0]", "already has a column \(nameColumn); project it away or rename it first")
             }
-            return schema == AttributionSchemas.attributed
-                ? AttributionSchemas.enriched
-                : schema.appending([Column(nameColumn, .string, nullable: true)], name: "\(schema.name) with user_name")
+            return output(of: schema)
         })
 }

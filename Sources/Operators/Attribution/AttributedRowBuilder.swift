@@ -10,17 +10,10 @@ import SluiceEngine
 public struct AttributedRowBuilder {
     public let layout: RowLayout
     private var builder: RowBuilder
-    private let amountPrecision: Int
-    private let amountScale: Int
 
     public init(enriched: Bool = false) {
         layout = RowLayout(enriched ? AttributionSchemas.enriched : AttributionSchemas.attributed)
         builder = RowBuilder(layout)
-        guard case .decimal(let precision, let scale) = AttributionSchemas.attributed.columns[Position.amount].type else {
-            preconditionFailure("the attributed schema's total_amount is a decimal")
-        }
-        amountPrecision = precision
-        amountScale = scale
     }
 
     /// Column positions of `AttributionSchemas.attributed` (its checkout columns first, in
@@ -36,7 +29,7 @@ public struct AttributedRowBuilder {
     public mutating func row(_ attributed: AttributedCheckout) throws -> RowRecord {
         let checkout = attributed.checkout
         do {
-            try AttributionInputRows.setCheckout(checkout, into: &builder, precision: amountPrecision, scale: amountScale)
+            try AttributionInputRows.setCheckout(checkout, into: &builder)
         } catch {
             builder.reset()
             throw OperatorError.configuration("first-click-attribution", "checkout \(checkout.checkoutID): \(error)")

@@ -16,23 +16,23 @@ public struct AttributionInputRows {
         static let clickID = 0, userID = 1, productID = 2, clickTime = 3
     }
 
-    private var clicks = RowBuilder(Self.clickLayout)
-    private var checkouts = RowBuilder(Self.checkoutLayout)
-    private let amountPrecision: Int
-    private let amountScale: Int
-
-    public init() {
+    /// `total_amount`'s precision and scale, from the schema (the one place they are declared).
+    static let amount: (precision: Int, scale: Int) = {
         guard case .decimal(let precision, let scale) = AttributionSchemas.checkout.columns[AttributedRowBuilder.Position.amount].type else {
             preconditionFailure("the checkout schema's total_amount is a decimal")
         }
-        amountPrecision = precision
-        amountScale = scale
-    }
+        return (precision, scale)
+    }()
+
+    private var clicks = RowBuilder(Self.clickLayout)
+    private var checkouts = RowBuilder(Self.checkoutLayout)
+
+    public init() {}
 
     /// The click's row. Written directly in the row format (no `RowBuilder`): clicks are most
     /// of the input, and this is the one row every click costs (a test holds the bytes equal to
     /// the builder's).
-    public mutating func row(_ click: Click) throws(RecordDecodingError) -> RowRecord {
+    public func row(_ click: Click) -> RowRecord {
         click.clickID.withUTF8 { row(clickID: $0, userID: click.userID, productID: click.productID, eventTime: click.eventTime) }
     }
 
@@ -41,21 +41,21 @@ public struct AttributionInputRows {
         let fixed = Self.clickLayout.fixedSize
         var product = productID
         let bytes = product.withUTF8 { product in
-                let size = fixed + id.count + product.count
-                return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-                    let raw = UnsafeMutableRawBufferPointer(buffer)
-                    raw[0] = 0  // no column is NULL
-                    func slot(_ index: Int, _ value: UInt64) {
-                        raw.storeBytes(of: value.littleEndian, toByteOffset: 1 + 8 * index, as: UInt64.self)
-                    }
-                    slot(ClickPosition.clickID, UInt64(fixed) << 32 | UInt64(id.count))
-                    slot(ClickPosition.userID, UInt64(bitPattern: userID))
-                    slot(ClickPosition.productID, UInt64(fixed + id.count) << 32 | UInt64(product.count))
-                    slot(ClickPosition.clickTime, UInt64(bitPattern: eventTime))
-                    UnsafeMutableRawBufferPointer(rebasing: raw[fixed...]).copyMemory(from: id)
-                    UnsafeMutableRawBufferPointer(rebasing: raw[(fixed + id.count)...]).copyMemory(from: UnsafeRawBufferPointer(product))
-                    count = size
+            let size = fixed + id.count + product.count
+            return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                let raw = UnsafeMutableRawBufferPointer(buffer)
+                raw[0] = 0  // no column is NULL
+                func slot(_ index: Int, _ value: UInt64) {
+                    raw.storeBytes(of: value.littleEndian, toByteOffset: 1 + 8 * index, as: UInt64.self)
                 }
+                slot(ClickPosition.clickID, UInt64(fixed) << 32 | UInt64(id.count))
+                slot(ClickPosition.userID, UInt64(bitPattern: userID))
+                slot(ClickPosition.productID, UInt64(fixed + id.count) << 32 | UInt64(product.count))
+                slot(ClickPosition.clickTime, UInt64(bitPattern: eventTime))
+                UnsafeMutableRawBufferPointer(rebasing: raw[fixed...]).copyMemory(from: id)
+                UnsafeMutableRawBufferPointer(rebasing: raw[(fixed + id.count)...]).copyMemory(from: UnsafeRawBufferPointer(product))
+                count = size
+            }
         }
         return RowRecord(row: Row(laidOut: bytes), eventTime: eventTime)
     }
@@ -73,13 +73,14 @@ public struct AttributionInputRows {
     /// PostgreSQL rounds a `numeric(12,2)`, and refused when it does not fit — the record is
     /// then dead-lettered with this reason instead of failing the sink later.
     public mutating func row(_ checkout: Checkout) throws(RecordDecodingError) -> RowRecord {
-        try Self.setCheckout(checkout, into: &checkouts, precision: amountPrecision, scale: amountScale)
+        try Self.setCheckout(checkout, into: &checkouts)
         return RowRecord(row: try Self.finish(&checkouts), eventTime: checkout.eventTime)
     }
 
     /// Sets the checkout columns (the first ten of `checkout`, `attributed` and `enriched`).
-    static func setCheckout(_ checkout: Checkout, into builder: inout RowBuilder, precision: Int, scale: Int) throws(RecordDecodingError) {
+    static func setCheckout(_ checkout: Checkout, into builder: inout RowBuilder) throws(RecordDecodingError) {
         typealias Position = AttributedRowBuilder.Position
+        let (precision, scale) = amount
         guard let amount = Decimal64(rounding: checkout.totalAmount.utf8, precision: precision, scale: scale) else {
             throw .invalidValue(field: "total_amount", detail: "\(checkout.totalAmount) does not fit decimal(\(precision),\(scale))")
         }
@@ -105,23 +106,16 @@ public struct AttributionInputRows {
         }
     }
 }
+
 extension Click {
-    /// The click a row of `AttributionSchemas.click` holds (a row that passed
-    /// `Row(validating:layout:)` for that layout, as every row off the network has). Reads the
-    /// slots at their fixed offsets: this runs once per click.
+    /// The click a row of `AttributionSchemas.click` holds.
     public init(row: Row) {
         typealias Position = AttributionInputRows.ClickPosition
-        self = row.bytes.withUnsafeBytes { raw in
-            func slot(_ index: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 1 + 8 * index, as: UInt64.self)) }
-            func variable(_ index: Int) -> UnsafeRawBufferPointer {
-                let reference = slot(index)
-                let offset = Int(reference >> 32)
-                return UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + Int(reference & 0xFFFF_FFFF))])
-            }
-            return Click(clickID: EventID(validUTF8: variable(Position.clickID)), userID: Int64(bitPattern: slot(Position.userID)),
-                         productID: String(decoding: variable(Position.productID), as: UTF8.self),
-                         eventTime: Int64(bitPattern: slot(Position.clickTime)))
-        }
+        let layout = AttributionInputRows.clickLayout
+        self.init(clickID: row.withVariable(Position.clickID, layout) { EventID(validUTF8: $0) },
+                  userID: row.int64(Position.userID, layout),
+                  productID: row.string(Position.productID, layout),
+                  eventTime: row.int64(Position.clickTime, layout))
     }
 }
 

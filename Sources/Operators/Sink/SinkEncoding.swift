@@ -9,7 +9,7 @@ import SluicePostgres
 protocol SinkEncoding {
     associatedtype Record
 
-    /// `rows` as plain inserts (`upsert: false`, failing with SQLSTATE 23505 when a row's key is
+    /// `rows` (each key at most once: `latestPerKey`) as plain inserts (`upsert: false`, failing with SQLSTATE 23505 when a row's key is
     /// already in the table) or as an upsert replacing existing rows.
     mutating func encode(_ rows: some BidirectionalCollection<Record>, upsert: Bool) throws -> SinkBatch
 

@@ -55,7 +55,7 @@ final class AttributionRun: RecordOutput, SideOutputs {
     func feed(_ steps: some Sequence<Step>) throws {
         for step in steps {
             switch step {
-            case .click(let click): try attribution.processRecord(try inputRows.row(click), input: 0, output: self)
+            case .click(let click): try attribution.processRecord(inputRows.row(click), input: 0, output: self)
             case .checkout(let checkout): try attribution.processRecord(try inputRows.row(checkout), input: 1, output: self)
             case .watermark(let watermark): try attribution.processWatermark(watermark, output: self)
             }

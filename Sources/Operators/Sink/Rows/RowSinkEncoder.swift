@@ -7,8 +7,9 @@ import SluicePostgres
 /// fails with SQLSTATE 23505 when a key is already there, and the writers then redo the rows as
 /// upserts. Otherwise, and for upserts, one text array per column, turned back into rows by
 /// `unnest` and cast to each column's type, as a plain `INSERT` or an upsert (`ON CONFLICT (key)
-/// DO UPDATE` replacing the other columns). Rows of one batch with equal keys keep only the
-/// last (one statement may not touch a row twice: a window that fired again, a correction).
+/// DO UPDATE` replacing the other columns). A batch holds each key once (one statement may not
+/// touch a row twice): the sink operator keeps the last row per key of each batch, and
+/// `latestPerKey` does it for the rows an epoch redoes.
 ///
 /// Owns its arrays and COPY buffer (reused across batches, so a batch allocates nothing per row
 /// once they are large enough); used on the task thread only.
@@ -18,7 +19,7 @@ struct RowSinkEncoder: SinkEncoding {
     let upsert: String
     /// The COPY statement, nil when some column's table type cannot take its binary form.
     let copy: String?
-    private var latest: LatestRowPerKey
+    private let key: RowKeyColumns
     private var arrays: [PostgresTextArray]
     private var copyRows = PostgresCopyBinaryWriter()
     private var decimalText: [UInt8] = []
@@ -29,7 +30,7 @@ struct RowSinkEncoder: SinkEncoding {
     init(table: String, layout: RowLayout, key: [String], columns renames: [String: String],
          tableTypes: [String: String] = [:]) throws(RowFormatError) {
         self.layout = layout
-        latest = LatestRowPerKey(key: try RowKeyColumns(key, in: layout))
+        self.key = try RowKeyColumns(key, in: layout)
         arrays = Array(repeating: PostgresTextArray(), count: layout.columnCount)
         let schemaColumns = layout.schema.columns
         let names = schemaColumns.map { renames[$0.name] ?? $0.name }
@@ -76,10 +77,9 @@ struct RowSinkEncoder: SinkEncoding {
     }
 
     mutating func encode(_ rows: some BidirectionalCollection<RowRecord>, upsert: Bool) throws -> SinkBatch {
-        latest.mark(rows)
         if !upsert, let copy, let data = try copyData(rows) { return .copy(sql: copy, data: data) }
         for index in arrays.indices { arrays[index].removeAll() }
-        for (index, record) in rows.enumerated() where latest.keeps(index) {
+        for record in rows {
             for column in 0..<layout.columnCount { try arrays[column].append(text(record.row, column)) }
         }
         var parameters: [PostgresBinaryValue] = []
@@ -92,7 +92,7 @@ struct RowSinkEncoder: SinkEncoding {
     private mutating func copyData(_ rows: some BidirectionalCollection<RowRecord>) throws -> [UInt8]? {
         copyRows.reset()
         let fields = Int16(layout.columnCount)
-        for (index, record) in rows.enumerated() where latest.keeps(index) {
+        for record in rows {
             copyRows.beginRow(fields: fields)
             let row = record.row
             for column in 0..<layout.columnCount {
@@ -122,8 +122,12 @@ struct RowSinkEncoder: SinkEncoding {
 
     func eventTime(_ record: RowRecord) -> Int64 { record.eventTime }
 
-    /// Every batch keeps only the last row per key when it is encoded, and batches go in order.
-    func latestPerKey(_ rows: [RowRecord]) -> [RowRecord] { rows }
+    func latestPerKey(_ rows: [RowRecord]) -> [RowRecord] {
+        var latest = LatestRowPerKey(key: key)
+        var rows = rows
+        latest.reduce(&rows)
+        return rows
+    }
 
     /// A column's value as the text its cast reads; nil for NULL.
     private func text(_ row: Row, _ column: Int) -> String? {
