@@ -105,8 +105,8 @@ file_spec() {  # $1 = blackhole (read+parse only), attribution-blackhole (no enr
   cat <<SPEC
 name: bench-file
 sources:
-  - {id: clicks, kind: file-source, params: {path: $input/clicks.jsonl, event: click}}
-  - {id: checkouts, kind: file-source, params: {path: $input/checkouts.jsonl, event: checkout}}
+  - {id: clicks, kind: file-source, params: {path: $input/clicks.jsonl, format: click}}
+  - {id: checkouts, kind: file-source, params: {path: $input/checkouts.jsonl, format: checkout}}
 $(if [ "$1" = blackhole ]; then cat <<'PARSE'
 sinks:
   - {id: clicks-sink, kind: blackhole-sink, inputs: [clicks]}
@@ -133,14 +133,14 @@ kafka_spec() {  # $1 = blackhole (read+parse only, the Kafka ceiling), else the 
   if [ "${1:-}" = blackhole ]; then cat <<'SPEC'
 name: bench-kafka-ceiling
 sources:
-  - {id: clicks, kind: kafka-source, params: {topic: clicks, event: click, bounded: true}}
-  - {id: checkouts, kind: kafka-source, params: {topic: checkouts, event: checkout, bounded: true}}
+  - {id: clicks, kind: kafka-source, params: {topic: clicks, format: click, bounded: true}}
+  - {id: checkouts, kind: kafka-source, params: {topic: checkouts, format: checkout, bounded: true}}
 sinks:
   - {id: clicks-sink, kind: blackhole-sink, inputs: [clicks]}
   - {id: checkouts-sink, kind: blackhole-sink, inputs: [checkouts]}
 SPEC
   else
-    sed -e 's/event: click}/event: click, bounded: true}/' -e 's/event: checkout}/event: checkout, bounded: true}/' jobs/checkout-attribution.yaml
+    sed -e 's/format: click}/format: click, bounded: true}/' -e 's/format: checkout}/format: checkout, bounded: true}/' jobs/checkout-attribution.yaml
   fi
 }
 

@@ -9,6 +9,9 @@
 #   SLUICE_CLUSTER_DIR  state folder (default: $PWD/.cluster); data in postgres/data, log in
 #                       logs/postgres.log, connection URL written to postgres.url
 #   SLUICE_PG_PORT      TCP port (default: 54329)
+#   SLUICE_PG_HOST      the address to listen on and put in the URL (default: 127.0.0.1); any
+#                       other address also listens on 127.0.0.1 and trusts its own subnet
+#                       (samenet), for a server on a host of a test network (cluster/netns.sh)
 #   SLUICE_PG_BIN       folder with initdb/pg_ctl (default: the newest /usr/lib/postgresql/*/bin)
 #   SLUICE_PG_START_TIMEOUT  seconds `start` waits for the server to accept connections (default: 60)
 #
@@ -23,6 +26,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 die() { echo "postgres.sh: $*" >&2; exit 1; }
 
 port="${SLUICE_PG_PORT:-54329}"
+host="${SLUICE_PG_HOST:-127.0.0.1}"
+[[ "$host" =~ ^[0-9.]+$ ]] || die "SLUICE_PG_HOST must be an IPv4 address, got '$host'"
 [[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || die "SLUICE_PG_PORT must be a port number, got '$port'"
 cluster_dir="${SLUICE_CLUSTER_DIR:-$PWD/.cluster}"
 mkdir -p "$cluster_dir/logs"
@@ -116,7 +121,7 @@ running_port() {
   sed -n 4p "$data_dir/postmaster.pid" 2>/dev/null || echo "$port"
 }
 
-url_for() { echo "postgresql://sluice@127.0.0.1:$1/sluice"; }
+url_for() { echo "postgresql://sluice@$host:$1/sluice"; }
 
 log_tail() {
   if [ -f "$server_log" ]; then
@@ -133,18 +138,24 @@ init_cluster() {
   as_server_user "$pg_bin/initdb" -D "$data_dir" --username=postgres --auth=trust --encoding=UTF8 --locale=C \
     > "$base/initdb.log" 2>&1 || { cat "$base/initdb.log" >&2; die "initdb failed for $data_dir"; }
   echo "include_if_exists = 'sluice.conf'" | as_server_user tee -a "$data_dir/postgresql.conf" > /dev/null
-  as_server_user tee "$data_dir/pg_hba.conf" > /dev/null <<'HBA'
-# Sluice dev/test server: only this machine, no passwords.
-local   all   all                 trust
-host    all   all   127.0.0.1/32  trust
-HBA
 }
 
 write_settings() {
   as_server_user mkdir -p "$socket_dir"
+  local listen="127.0.0.1" subnet=""
+  if [ "$host" != 127.0.0.1 ]; then
+    listen="$host,127.0.0.1"
+    subnet="host    all   all   samenet       trust"
+  fi
+  as_server_user tee "$data_dir/pg_hba.conf" > /dev/null <<HBA
+# Sluice dev/test server: only this machine (and a test network's own subnet), no passwords.
+local   all   all                 trust
+host    all   all   127.0.0.1/32  trust
+$subnet
+HBA
   as_server_user tee "$data_dir/sluice.conf" > /dev/null <<CONF
 # Written by cluster/postgres.sh on every start.
-listen_addresses = '127.0.0.1'
+listen_addresses = '$listen'
 port = $port
 unix_socket_directories = '$socket_dir'
 max_prepared_transactions = 64
@@ -157,7 +168,7 @@ CONF
 }
 
 psql_admin() {
-  "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$1" -U postgres -d postgres -tA -c "$2"
+  "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$host" -p "$1" -U postgres -d postgres -tA -c "$2"
 }
 
 ensure_role_and_database() {
@@ -181,7 +192,7 @@ write_url() {
 
 wait_ready() {
   local p="$1" deadline=$((SECONDS + start_timeout))
-  until "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$p" -t 1; do
+  until "$pg_bin/pg_isready" -q -h "$host" -p "$p" -t 1; do
     if [ "$SECONDS" -ge "$deadline" ]; then
       log_tail
       die "PostgreSQL on port $p did not accept connections within ${start_timeout}s"
@@ -196,7 +207,7 @@ start() {
     p="$(running_port)"
     wait_ready "$p"
     ensure_role_and_database "$p"
-    echo "PostgreSQL already running on 127.0.0.1:$p (data $data_dir)"
+    echo "PostgreSQL already running on $host:$p (data $data_dir)"
     write_url "$p"
     return 0
   fi
@@ -212,7 +223,7 @@ start() {
   fi
   wait_ready "$port"
   ensure_role_and_database "$port"
-  echo "PostgreSQL started on 127.0.0.1:$port (data $data_dir, log $log_link)"
+  echo "PostgreSQL started on $host:$port (data $data_dir, log $log_link)"
   write_url "$port"
 }
 
@@ -228,7 +239,7 @@ stop() {
 
 status() {
   if is_running; then
-    echo "PostgreSQL running on 127.0.0.1:$(running_port) (data $data_dir)"
+    echo "PostgreSQL running on $host:$(running_port) (data $data_dir)"
   else
     echo "PostgreSQL not running (data $data_dir)"
     exit 3

@@ -9,8 +9,11 @@ public struct SluiceConfig: Sendable {
     public struct JobManager: Sendable {
         /// The address the RPC port listens on.
         public var bind: String
-        /// The address the REST API and web UI listen on; defaults to `bind`.
+        /// The address the REST API and web UI listen on; defaults to `bind`, but to loopback
+        /// when no REST token is set (see `effectiveRESTBind`).
         public var restBind: String
+        /// `restBind` was set on its own (`jobmanager.rest-bind`, `--rest-bind`), not inherited.
+        public var restBindIsExplicit: Bool
         /// Where TaskManagers and tools reach the RPC port (`host:port`).
         public var address: String
         public var rpcPort: Int
@@ -19,6 +22,19 @@ public struct SluiceConfig: Sendable {
         /// The file holding the token mutating REST requests must send (`Authorization: Bearer`);
         /// nil = mutations are open (local development).
         public var restTokenFile: String?
+    }
+
+    /// Where the REST API listens given whether a token guards its mutations: without one,
+    /// submit, cancel and stop are open to whoever reaches the port, so an address inherited from
+    /// `jobmanager.bind` is narrowed to loopback; an explicit `rest-bind` is kept. Returns the
+    /// address and, when it was narrowed, why (for the start-up log).
+    public static func effectiveRESTBind(_ jobManager: JobManager, tokenSet: Bool) -> (address: String, narrowed: String?) {
+        let loopback = ["127.0.0.1", "::1", "localhost"]
+        guard !tokenSet, !jobManager.restBindIsExplicit, !loopback.contains(jobManager.restBind) else {
+            return (jobManager.restBind, nil)
+        }
+        return ("127.0.0.1", "no rest.token-file is set, so the REST API (submit, cancel, stop) listens on 127.0.0.1 only, "
+                + "not \(jobManager.restBind); set rest.token-file, or jobmanager.rest-bind to expose it without a token")
     }
 
     public struct Heartbeat: Sendable {
@@ -91,6 +107,7 @@ public struct SluiceConfig: Sendable {
         jobManager = JobManager(
             bind: jobManagerBind,
             restBind: source.string(.jobManagerRESTBind) ?? jobManagerBind,
+            restBindIsExplicit: source.string(.jobManagerRESTBind) != nil,
             address: source.string(.jobManagerAddress) ?? "127.0.0.1:6123",
             rpcPort: try source.int(.jobManagerRPCPort, in: 0...65535),
             restPort: try source.int(.jobManagerRESTPort, in: 0...65535),

@@ -27,9 +27,12 @@ public struct JobManagerServer {
                             handshakeTimeout: config.rpc.handshakeTimeout, heartbeatInterval: config.heartbeat.interval,
                             heartbeatTimeout: config.heartbeat.timeout),
             membership: membership, metrics: metrics, jobs: jobs, logger: logger)
-        let rest = RESTServer(bind: config.jobManager.restBind, port: config.jobManager.restPort, membership: membership,
+        let token = try config.restToken()
+        let restBind = SluiceConfig.effectiveRESTBind(config.jobManager, tokenSet: token != nil)
+        if let why = restBind.narrowed { logger.notice("REST API on loopback", metadata: ["reason": "\(why)"]) }
+        let rest = RESTServer(bind: restBind.address, port: config.jobManager.restPort, membership: membership,
                               metrics: metrics, jobs: jobs,
-                              settings: .init(refreshInterval: config.jobManager.restRefreshInterval, token: try config.restToken()),
+                              settings: .init(refreshInterval: config.jobManager.restRefreshInterval, token: token),
                               logger: logger)
         let monitor = HeartbeatMonitor(membership: membership, checkInterval: config.heartbeat.interval / 4)
         group = ServiceGroup(configuration: .init(

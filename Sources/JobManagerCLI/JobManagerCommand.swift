@@ -46,7 +46,10 @@ struct Start: AsyncParsableCommand {
             settings.jobManager.bind = bind
             settings.jobManager.restBind = bind
         }
-        if let restBind { settings.jobManager.restBind = restBind }
+        if let restBind {
+            settings.jobManager.restBind = restBind
+            settings.jobManager.restBindIsExplicit = true
+        }
         if let rpcPort { settings.jobManager.rpcPort = rpcPort }
         if let restPort { settings.jobManager.restPort = restPort }
         LoggingSystemSetup.bootstrap(level: settings.logLevel)
@@ -54,7 +57,7 @@ struct Start: AsyncParsableCommand {
         let server = try JobManagerServer(config: settings, logger: logger)
         logger.info("JobManager starting", metadata: [
             "rpc": "\(settings.jobManager.bind):\(settings.jobManager.rpcPort)",
-            "ui": "http://\(settings.jobManager.restBind):\(settings.jobManager.restPort)/",
+            "ui": "http://\(SluiceConfig.effectiveRESTBind(settings.jobManager, tokenSet: settings.jobManager.restTokenFile != nil).address):\(settings.jobManager.restPort)/",
             "cluster": "\(settings.clusterID)"])
         try await server.run()
     }

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import SluiceCore
 import SluiceEngine
-import SluiceOperators
+import SluiceAttribution
 import SluicePostgres
 import SluiceTools
 

@@ -32,6 +32,24 @@ import Testing
         }
     }
 
+    /// Without a REST token, submit/cancel/stop are open to whoever reaches the port: an address
+    /// the REST API only inherited from `jobmanager.bind` is narrowed to loopback (with the reason
+    /// for the start-up log); an explicit `rest-bind`, or a token, keeps it.
+    @Test func withoutATokenTheRESTAPIStaysOnLoopbackUnlessToldOtherwise() throws {
+        var source = ConfigSource()
+        try source.merge(environment: ["SLUICE_JOBMANAGER_BIND": "10.0.0.5"])
+        let inherited = try SluiceConfig(source).jobManager
+        let narrowed = SluiceConfig.effectiveRESTBind(inherited, tokenSet: false)
+        #expect(narrowed.address == "127.0.0.1")
+        #expect(narrowed.narrowed?.contains("rest.token-file") == true && narrowed.narrowed?.contains("10.0.0.5") == true)
+        #expect(SluiceConfig.effectiveRESTBind(inherited, tokenSet: true) == ("10.0.0.5", nil))
+        try source.merge(environment: ["SLUICE_JOBMANAGER_REST_BIND": "0.0.0.0"])
+        let explicit = try SluiceConfig(source).jobManager
+        #expect(SluiceConfig.effectiveRESTBind(explicit, tokenSet: false) == ("0.0.0.0", nil))
+        let local = try SluiceConfig.load(file: nil, environment: [:]).jobManager
+        #expect(SluiceConfig.effectiveRESTBind(local, tokenSet: false) == ("127.0.0.1", nil))
+    }
+
     /// Every listener binds on its own: REST and metrics default to their process's bind address
     /// and can move separately (the UI public, RPC and data ports internal).
     @Test func restAndMetricsBindDefaultToTheProcesssBindAndMoveOnTheirOwn() throws {

@@ -1,5 +1,8 @@
+import SluiceAttribution
 import SluiceCatalog
+import SluiceConnectorKinds
 import SluiceEngine
+import SluiceLibrary
 import Testing
 
 /// The `checkpoints` and `restart` sections of a job spec.
@@ -7,7 +10,7 @@ import Testing
     private let body = """
         name: attribution
         sources:
-          - {id: clicks, kind: kafka-source, params: {topic: clicks, event: click}}
+          - {id: clicks, kind: kafka-source, params: {topic: clicks, format: click}}
         sinks:
           - {id: sink, kind: blackhole-sink, inputs: clicks}
         """

@@ -1,6 +1,9 @@
 import Foundation
+import SluiceAttribution
 import SluiceCatalog
+import SluiceConnectorKinds
 import SluiceEngine
+import SluiceLibrary
 import SluiceTestSupport
 import Testing
 
@@ -9,8 +12,8 @@ import Testing
         name: attribution
         parallelism: 2
         sources:
-          - {id: clicks, kind: kafka-source, params: {topic: clicks, event: click}}
-          - {id: checkouts, kind: kafka-source, params: {topic: checkouts, event: checkout}}
+          - {id: clicks, kind: kafka-source, params: {topic: clicks, format: click}}
+          - {id: checkouts, kind: kafka-source, params: {topic: checkouts, format: checkout}}
         operators:
           - {id: attribution, kind: first-click-attribution, inputs: [clicks, checkouts], key-by: [user_id, product_id]}
           - {id: enrich, kind: user-enrichment, inputs: attribution}
@@ -41,7 +44,7 @@ import Testing
     }
 
     @Test func missingRequiredParameterNamesIt() {
-        #expect(builtInRefusal(valid.replacingOccurrences(of: "{topic: clicks, event: click}", with: "{event: click}"))?.field == "sources[0].params.topic")
+        #expect(builtInRefusal(valid.replacingOccurrences(of: "{topic: clicks, format: click}", with: "{format: click}"))?.field == "sources[0].params.topic")
     }
 
     @Test func inputThatDoesNotExistIsRefused() {

@@ -1,6 +1,9 @@
 import Foundation
+import SluiceAttribution
 import SluiceCatalog
+import SluiceConnectorKinds
 import SluiceEngine
+import SluiceLibrary
 import SluiceTestSupport
 import Testing
 

@@ -1,5 +1,8 @@
+import SluiceAttribution
 import SluiceCatalog
+import SluiceConnectorKinds
 import SluiceEngine
+import SluiceLibrary
 
 /// The error a spec is refused with against the built-in kinds; nil when it is accepted.
 func builtInRefusal(_ yaml: String) -> JobSpecError? {

@@ -1,6 +1,9 @@
 import Foundation
+import SluiceAttribution
 import SluiceCatalog
+import SluiceConnectorKinds
 import SluiceEngine
+import SluiceLibrary
 import SluiceTestSupport
 import Testing
 
@@ -30,6 +33,18 @@ import Testing
         #expect(spec.vertex("attribution")?.keyed == true && spec.vertex("enrich")?.keyed == false)
     }
 
+    @Test func aRenamedParameterIsRefusedWithItsNewName() throws {
+        let error = builtInRefusal(try edited("{topic: clicks, format: click}", "{topic: clicks, event: click}"))
+        #expect(error?.field == "sources[0].params.event")
+        #expect(error?.message.contains("now called 'format'") == true && error?.message.contains("format: click") == true)
+    }
+
+    @Test func aRecordFormatNoJobRegisteredIsRefusedWithTheRegisteredOnes() throws {
+        let error = builtInRefusal(try edited("{topic: clicks, format: click}", "{topic: clicks, format: clicks}"))
+        #expect(error?.field == "sources[0].params.format")
+        #expect(error?.message.contains("click") == true && error?.message.contains("checkout") == true)
+    }
+
     @Test func aDocumentedParameterIsAccepted() throws {
         // Was refused ("it takes emit-mode, window-ms") although the README documented it.
         let spec = try JobSpecParser.parse(yaml: try edited("emit-mode: on-watermark}", "emit-mode: on-watermark, state-cache-mb: 64}"),
@@ -56,21 +71,21 @@ import Testing
     @Test func kafkaPropertiesAreKeyValuePairsAndLeaveTheKindsOwnKeysToTheirParameters() throws {
         #expect(try KafkaProperties.parse(" security.protocol=SASL_SSL ;sasl.mechanisms = PLAIN; ") ==
                 ["security.protocol": "SASL_SSL", "sasl.mechanisms": "PLAIN"])
-        let owned = builtInRefusal(try edited("params: {topic: clicks, event: click}",
-                                              "params: {topic: clicks, event: click, properties: \"group.id=mine\"}"))
+        let owned = builtInRefusal(try edited("params: {topic: clicks, format: click}",
+                                              "params: {topic: clicks, format: click, properties: \"group.id=mine\"}"))
         #expect(owned?.field == "sources[0].params.properties" && owned?.message.contains("params.group-id") == true,
                 "\(String(describing: owned))")
-        let malformed = builtInRefusal(try edited("params: {topic: clicks, event: click}",
-                                                  "params: {topic: clicks, event: click, properties: \"debug\"}"))
+        let malformed = builtInRefusal(try edited("params: {topic: clicks, format: click}",
+                                                  "params: {topic: clicks, format: click, properties: \"debug\"}"))
         #expect(malformed?.message.contains("is not key=value") == true, "\(String(describing: malformed))")
     }
 
     @Test func aKafkaStartPositionIsOneOfTheDocumentedForms() throws {
         #expect(try KafkaStartPosition(parsing: "timestamp:1764547200000") == .timestamp(1_764_547_200_000))
         #expect(try KafkaStartPosition(parsing: "group-offsets") == .groupOffsets)
-        let bad = builtInRefusal(try edited("params: {topic: clicks, event: click}", "params: {topic: clicks, event: click, start: yesterday}"))
+        let bad = builtInRefusal(try edited("params: {topic: clicks, format: click}", "params: {topic: clicks, format: click, start: yesterday}"))
         #expect(bad?.field == "sources[0].params.start" && bad?.message.contains("timestamp:<epoch ms>") == true, "\(String(describing: bad))")
-        let badTime = builtInRefusal(try edited("params: {topic: clicks, event: click}", "params: {topic: clicks, event: click, start: \"timestamp:soon\"}"))
+        let badTime = builtInRefusal(try edited("params: {topic: clicks, format: click}", "params: {topic: clicks, format: click, start: \"timestamp:soon\"}"))
         #expect(badTime?.field == "sources[0].params.start", "\(String(describing: badTime))")
     }
 
@@ -95,7 +110,7 @@ import Testing
     @Test func inputsInTheWrongOrderAreRefused() throws {
         let error = builtInRefusal(try edited("inputs: [clicks, checkouts]", "inputs: [checkouts, clicks]"))
         #expect(error?.field == "operators[0].inputs[0]")
-        #expect(error?.message.contains("needs click rows") == true && error?.message.contains("event: click") == true)
+        #expect(error?.message.contains("needs click rows") == true && error?.message.contains("format: click") == true)
     }
 
     @Test func anUnknownKindSuggestsTheClosestOne() throws {
@@ -129,15 +144,15 @@ import Testing
     }
 
     @Test func aBooleanParameterTakesOnlyTrueOrFalse() throws {
-        let error = builtInRefusal(try edited("{topic: clicks, event: click}", "{topic: clicks, event: click, bounded: maybe}"))
+        let error = builtInRefusal(try edited("{topic: clicks, format: click}", "{topic: clicks, format: click, bounded: maybe}"))
         #expect(error?.field == "sources[0].params.bounded")
         #expect(error?.message.contains("true or false") == true)
     }
 
     @Test func aMissingRequiredParameterIsNamedWithItsMeaning() throws {
-        let error = builtInRefusal(try edited("{topic: clicks, event: click}", "{topic: clicks}"))
+        let error = builtInRefusal(try edited("{topic: clicks, format: click}", "{topic: clicks}"))
         #expect(error?.field == "sources[0].params.schema")
-        #expect(error?.message.contains("event: click/checkout") == true && error?.message.contains("event-time") == true)
+        #expect(error?.message.contains("format: click/checkout") == true && error?.message.contains("event-time") == true)
     }
 
     @Test func aKeyColumnTheInputsLackIsRefusedWithTheClosestName() throws {
@@ -154,7 +169,7 @@ import Testing
     }
 
     @Test func aSourceCannotBeKeyed() throws {
-        let error = builtInRefusal(try edited("    params: {topic: clicks, event: click}\n", "    params: {topic: clicks, event: click}\n    key-by: [user_id]\n"))
+        let error = builtInRefusal(try edited("    params: {topic: clicks, format: click}\n", "    params: {topic: clicks, format: click}\n    key-by: [user_id]\n"))
         #expect(error?.field == "sources[0].key-by")
     }
 
@@ -174,14 +189,14 @@ import Testing
     @Test func aFileSourceCannotBeUnbounded() {
         let error = builtInRefusal("""
             name: f
-            sources: [{id: clicks, kind: file-source, params: {path: /tmp/c.jsonl, event: click, bounded: false}}]
+            sources: [{id: clicks, kind: file-source, params: {path: /tmp/c.jsonl, format: click, bounded: false}}]
             sinks: [{id: out, kind: blackhole-sink, inputs: [clicks]}]
             """)
         #expect(error?.field == "sources[0].params.bounded")
     }
 
     @Test func endOffsetsWithoutABoundedReadAreRefused() throws {
-        let error = builtInRefusal(try edited("{topic: clicks, event: click}", "{topic: clicks, event: click, end-offsets: '0:10'}"))
+        let error = builtInRefusal(try edited("{topic: clicks, format: click}", "{topic: clicks, format: click, end-offsets: '0:10'}"))
         #expect(error?.field == "sources[0].params.end-offsets")
         #expect(error?.message.contains("bounded: true") == true)
     }

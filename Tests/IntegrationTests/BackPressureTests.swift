@@ -30,8 +30,8 @@ extension IntegrationSuite {
                     name: throttled
                     parallelism: 1
                     sources:
-                      - {id: clicks, kind: kafka-source, params: {topic: clicks, event: click}}
-                      - {id: checkouts, kind: kafka-source, params: {topic: checkouts, event: checkout}}
+                      - {id: clicks, kind: kafka-source, params: {topic: clicks, format: click}}
+                      - {id: checkouts, kind: kafka-source, params: {topic: checkouts, format: checkout}}
                     operators:
                       - {id: attribution, kind: first-click-attribution, inputs: [clicks, checkouts], key-by: [user_id, product_id], params: {emit-mode: eager}}
                     sinks:

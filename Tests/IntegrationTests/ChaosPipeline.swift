@@ -64,8 +64,8 @@ final class ChaosPipeline {
             checkpoints: {interval-ms: \(checkpointIntervalMs), timeout-ms: 30000}
             restart: {initial-backoff-ms: 100, max-backoff-ms: 2000}
             sources:
-              - {id: clicks, kind: kafka-source, params: {topic: clicks, event: click, bounded: true, max-records-per-second: \(clicksPerSecond)}}
-              - {id: checkouts, kind: kafka-source, params: {topic: checkouts, event: checkout, bounded: true, max-records-per-second: \(checkoutsPerSecond)}}
+              - {id: clicks, kind: kafka-source, params: {topic: clicks, format: click, bounded: true, max-records-per-second: \(clicksPerSecond)}}
+              - {id: checkouts, kind: kafka-source, params: {topic: checkouts, format: checkout, bounded: true, max-records-per-second: \(checkoutsPerSecond)}}
             operators:
               - {id: attribution, kind: first-click-attribution, inputs: [clicks, checkouts], key-by: [user_id, product_id], params: {window-ms: 3600000, emit-mode: on-watermark}}
               - {id: enrich, kind: user-enrichment, inputs: [attribution]}

@@ -26,8 +26,8 @@ extension IntegrationSuite {
             parallelism: \(parallelism)
             \(checkpointMs.map { "checkpoints: {interval-ms: \($0), timeout-ms: 30000}" } ?? "")
             sources:
-              - {id: clicks, kind: file-source, params: {path: \(directory.path)/clicks.jsonl, event: click}}
-              - {id: checkouts, kind: file-source, params: {path: \(directory.path)/checkouts.jsonl, event: checkout}}
+              - {id: clicks, kind: file-source, params: {path: \(directory.path)/clicks.jsonl, format: click}}
+              - {id: checkouts, kind: file-source, params: {path: \(directory.path)/checkouts.jsonl, format: checkout}}
             operators:
               - {id: attribution, kind: first-click-attribution, inputs: [clicks, checkouts], key-by: [user_id, product_id], params: {emit-mode: \(emitMode)}}
               - {id: enrich, kind: user-enrichment, inputs: [attribution]}
@@ -106,7 +106,7 @@ extension IntegrationSuite {
                 let reply = try await cluster.rest.request("/jobs", method: "POST", body: Data("""
                     name: broken
                     sources:
-                      - {id: clicks, kind: kafka-sauce, params: {topic: clicks, event: click}}
+                      - {id: clicks, kind: kafka-sauce, params: {topic: clicks, format: click}}
                     sinks:
                       - {id: sink, kind: postgres-sink, inputs: [clicks]}
                     """.utf8))
@@ -126,7 +126,7 @@ extension IntegrationSuite {
                 let spec = """
                     name: twice
                     sources:
-                      - {id: clicks, kind: file-source, params: {path: /nonexistent.jsonl, event: click}}
+                      - {id: clicks, kind: file-source, params: {path: /nonexistent.jsonl, format: click}}
                     sinks:
                       - {id: sink, kind: blackhole-sink, inputs: [clicks]}
                     """
@@ -191,7 +191,7 @@ extension IntegrationSuite {
                 // the row-lock wedge of issue 23, not what this checks.
                 let blackhole = """
                     name: slot-check
-                    sources: [{id: clicks, kind: kafka-source, params: {topic: clicks, event: click}}]
+                    sources: [{id: clicks, kind: kafka-source, params: {topic: clicks, format: click}}]
                     sinks: [{id: out, kind: blackhole-sink, inputs: [clicks]}]
                     """
                 let second = try await cluster.rest.submit(blackhole, query: "parallelism=1")

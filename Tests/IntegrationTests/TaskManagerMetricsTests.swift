@@ -12,8 +12,8 @@ extension IntegrationSuite {
             name: metrics-probe
             parallelism: 2
             sources:
-              - {id: clicks, kind: file-source, params: {path: \(directory.path)/clicks.jsonl, event: click}}
-              - {id: checkouts, kind: file-source, params: {path: \(directory.path)/checkouts.jsonl, event: checkout}}
+              - {id: clicks, kind: file-source, params: {path: \(directory.path)/clicks.jsonl, format: click}}
+              - {id: checkouts, kind: file-source, params: {path: \(directory.path)/checkouts.jsonl, format: checkout}}
             operators:
               - {id: attribution, kind: first-click-attribution, inputs: [clicks, checkouts], key-by: [user_id, product_id]}
             sinks:

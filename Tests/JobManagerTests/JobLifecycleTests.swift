@@ -1,6 +1,9 @@
+import SluiceAttribution
 import SluiceCatalog
+import SluiceConnectorKinds
 import SluiceEngine
 @testable import SluiceJobManager
+import SluiceLibrary
 import SluiceProtocol
 import Testing
 

@@ -1,8 +1,11 @@
 import Foundation
 import Logging
+import SluiceAttribution
 import SluiceCatalog
+import SluiceConnectorKinds
 import SluiceEngine
 import SluiceJobManager
+import SluiceLibrary
 import SluiceTestSupport
 import Testing
 
@@ -23,7 +26,7 @@ import Testing
             parallelism: 1
             checkpoints: {interval-ms: 1000}
             sources:
-              - {id: clicks, kind: kafka-source, params: {topic: clicks, event: click}}
+              - {id: clicks, kind: kafka-source, params: {topic: clicks, format: click}}
             sinks:
               - {id: sink, kind: blackhole-sink, inputs: [clicks]}
             """, catalog: BuiltInKinds.catalog)

@@ -1,6 +1,9 @@
+import SluiceAttribution
 import SluiceCatalog
+import SluiceConnectorKinds
 import SluiceEngine
 import SluiceJobManager
+import SluiceLibrary
 import SluiceProtocol
 import Testing
 
@@ -10,8 +13,8 @@ import Testing
             name: j
             parallelism: \(parallelism)
             sources:
-              - {id: clicks, kind: kafka-source, params: {topic: clicks, event: click}}
-              - {id: checkouts, kind: kafka-source, params: {topic: checkouts, event: checkout}}
+              - {id: clicks, kind: kafka-source, params: {topic: clicks, format: click}}
+              - {id: checkouts, kind: kafka-source, params: {topic: checkouts, format: checkout}}
             operators:
               - {id: attribution, kind: first-click-attribution, inputs: [clicks, checkouts], key-by: [user_id, product_id]}
               - {id: enrich, kind: user-enrichment, inputs: [attribution]}

@@ -1,7 +1,10 @@
 import Foundation
-@testable import SluiceJobManager
+import SluiceAttribution
 import SluiceCatalog
+import SluiceConnectorKinds
 import SluiceEngine
+@testable import SluiceJobManager
+import SluiceLibrary
 import SluiceProtocol
 import SluiceTestSupport
 import Synchronization

@@ -1,4 +1,9 @@
+import SluiceAttribution
+import SluiceCatalog
+import SluiceConnectorKinds
+import SluiceConnectors
 import SluiceEngine
+import SluiceLibrary
 import SluiceOperators
 import SluiceTestSupport
 import Testing

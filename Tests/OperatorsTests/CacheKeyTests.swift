@@ -1,4 +1,10 @@
-@testable import SluiceOperators
+@testable import SluiceAttribution
+import SluiceCatalog
+import SluiceConnectorKinds
+@testable import SluiceConnectors
+@testable import SluiceEngine
+@testable import SluiceLibrary
+import SluiceOperators
 import Testing
 
 /// `CacheKey` packs short keys into words: it must still be exactly the bytes it was made from.

@@ -1,4 +1,10 @@
-@testable import SluiceOperators
+@testable import SluiceAttribution
+import SluiceCatalog
+import SluiceConnectorKinds
+@testable import SluiceConnectors
+@testable import SluiceEngine
+@testable import SluiceLibrary
+import SluiceOperators
 import SluiceTestSupport
 import Testing
 

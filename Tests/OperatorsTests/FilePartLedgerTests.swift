@@ -1,4 +1,10 @@
-@testable import SluiceOperators
+@testable import SluiceAttribution
+import SluiceCatalog
+import SluiceConnectorKinds
+@testable import SluiceConnectors
+@testable import SluiceEngine
+@testable import SluiceLibrary
+import SluiceOperators
 import Testing
 
 /// The file sink's ledger of closed, uncommitted part files: what a checkpoint stores and what a

@@ -1,5 +1,11 @@
-import Testing
+import SluiceAttribution
+import SluiceEngine
+import SluiceCatalog
+import SluiceConnectorKinds
+import SluiceConnectors
+import SluiceLibrary
 import SluiceOperators
+import Testing
 
 /// Bucketing the way Prometheus reads it: a value lands in the first bucket whose `le` bound is
 /// ≥ it, cumulative counts end with the total, and deltas between copies are what a scrape adds.

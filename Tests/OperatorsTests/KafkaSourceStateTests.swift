@@ -1,5 +1,11 @@
+@testable import SluiceAttribution
+import SluiceCatalog
+import SluiceConnectorKinds
+@testable import SluiceConnectors
+@testable import SluiceEngine
+@testable import SluiceLibrary
+import SluiceOperators
 import Testing
-@testable import SluiceOperators
 
 /// The checkpointed offsets of Kafka source subtasks, merged on restore (also at another parallelism).
 @Suite struct KafkaSourceStateTests {

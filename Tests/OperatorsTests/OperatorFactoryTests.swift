@@ -1,5 +1,9 @@
+import SluiceAttribution
 import SluiceCatalog
+import SluiceConnectorKinds
+import SluiceConnectors
 import SluiceEngine
+import SluiceLibrary
 import SluiceOperators
 import Testing
 
@@ -8,6 +12,16 @@ import Testing
 @Suite struct OperatorFactoryTests {
     @Test func everyDeclaredKindHasAFactoryAndNoFactoryIsUndeclared() {
         #expect(BuiltInOperators.factories.map(\.declaration.name) == BuiltInKinds.catalog.names())
+    }
+
+    @Test func everyDeclaredRecordFormatHasADecoderAndNoDecoderIsUndeclared() {
+        #expect(BuiltInOperators.formats.map(\.declaration.name) == BuiltInKinds.formats.map(\.name))
+        #expect(BuiltInKinds.catalog.formats.map(\.name) == BuiltInKinds.formats.map(\.name))
+        for format in BuiltInOperators.formats {
+            #expect(throws: RecordDecodingError.self, "\(format.declaration.name) refuses what is not its record") {
+                _ = try [UInt8]("[1]".utf8).withUnsafeBytes { try format.makeDecoder(1024).decode($0) }
+            }
+        }
     }
 
     @Test func factoriesMakeInstancesOfTheirRole() {

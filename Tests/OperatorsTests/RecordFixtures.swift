@@ -1,3 +1,9 @@
+import SluiceAttribution
+import SluiceEngine
+import SluiceCatalog
+import SluiceConnectorKinds
+import SluiceConnectors
+import SluiceLibrary
 import SluiceOperators
 
 /// JSON records built from a field table, so a test states only the field it changes.

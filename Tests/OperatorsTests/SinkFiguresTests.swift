@@ -1,5 +1,11 @@
+@testable import SluiceAttribution
+import SluiceCatalog
+import SluiceConnectorKinds
+@testable import SluiceConnectors
+@testable import SluiceEngine
+@testable import SluiceLibrary
+import SluiceOperators
 import Testing
-@testable import SluiceOperators
 
 /// End-to-end latency of committed rows: commit wall time − checkout event time, bucketed from
 /// 10 ms to an hour; user-cache hit ratio is undefined before the first lookup.

@@ -1,5 +1,11 @@
 import Foundation
-@testable import SluiceOperators
+@testable import SluiceAttribution
+import SluiceCatalog
+import SluiceConnectorKinds
+@testable import SluiceConnectors
+@testable import SluiceEngine
+@testable import SluiceLibrary
+import SluiceOperators
 import SluicePostgres
 import SluiceTestSupport
 import Testing

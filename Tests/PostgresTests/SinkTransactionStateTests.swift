@@ -1,5 +1,10 @@
+@testable import SluiceAttribution
 import SluiceCatalog
-@testable import SluiceOperators
+import SluiceConnectorKinds
+@testable import SluiceConnectors
+@testable import SluiceEngine
+@testable import SluiceLibrary
+import SluiceOperators
 import SluicePostgres
 import Testing
 

@@ -1,5 +1,10 @@
 import Foundation
+import SluiceAttribution
+import SluiceCatalog
+import SluiceConnectorKinds
+import SluiceConnectors
 import SluiceEngine
+import SluiceLibrary
 import SluiceOperators
 import SluiceProtocol
 import SluiceTaskManager

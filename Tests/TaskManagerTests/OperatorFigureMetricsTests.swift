@@ -1,9 +1,15 @@
 import Foundation
+import SluiceAttribution
+import SluiceCatalog
+import SluiceConnectorKinds
+import SluiceConnectors
+import SluiceEngine
+import SluiceLibrary
 import SluiceOperators
+@testable import SluiceTaskManager
 import SluiceTestSupport
 import Synchronization
 import Testing
-@testable import SluiceTaskManager
 
 /// The series a TaskManager derives from its operators' figures: Kafka consumer lag per
 /// partition, the user-cache hit ratio, the sink and end-to-end latency histograms — and label
@@ -33,20 +39,20 @@ import Testing
         return text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Double($0.dropFirst(prefix.count)) }
     }
 
-    private func committed(rows: Int, ageSeconds: Double) -> SinkFigures {
+    private func committed(rows: Int, ageSeconds: Double) -> [HistogramReading] {
         var figures = SinkFigures()
         figures.batchRows.observe(Double(rows))
         figures.commitSeconds.observe(0.004)
         figures.preparedToCommitSeconds.observe(1.2)
         figures.endToEndLatencySeconds.observe(ageSeconds, times: UInt64(rows))
-        return figures
+        return figures.readings
     }
 
     @Test func consumerLagIsAGaugePerTopicAndPartitionOnlyOnceKnown() {
         let operators = FakeOperators()
         let metrics = register(operators)
         #expect(!metrics.render().contains("sluice_kafka_consumer_lag_records{"))
-        operators.figures.withLock { $0.consumerLag = [KafkaPartitionLag(topic: "clicks", partition: 3, records: 42)] }
+        operators.figures.withLock { $0.gauges = [KafkaPartitionLag(topic: "clicks", partition: 3, records: 42).reading] }
         let text = metrics.render()
         #expect(value("sluice_kafka_consumer_lag_records", labels: labels + #",topic="clicks",partition="3""#, in: text) == 42)
         #expect(text.contains("# TYPE sluice_kafka_consumer_lag_records gauge"))
@@ -55,16 +61,16 @@ import Testing
     @Test func cacheHitRatioIsNaNUntilTheFirstLookupThenTheShareOfHits() throws {
         let operators = FakeOperators()
         let metrics = register(operators)
-        operators.figures.withLock { $0.cacheHitRatio = .nan }
+        operators.figures.withLock { $0.gauges = [GaugeReading(UserEnrichmentKind.cacheHitRatio, value: .nan)] }
         #expect(try #require(value("sluice_user_cache_hit_ratio", labels: labels, in: metrics.render())).isNaN)
-        operators.figures.withLock { $0.cacheHitRatio = 0.75 }
+        operators.figures.withLock { $0.gauges = [GaugeReading(UserEnrichmentKind.cacheHitRatio, value: 0.75)] }
         #expect(value("sluice_user_cache_hit_ratio", labels: labels, in: metrics.render()) == 0.75)
     }
 
     @Test func sinkHistogramsRenderCumulativeBucketsSumAndCount() {
         let operators = FakeOperators()
         let metrics = register(operators)
-        operators.figures.withLock { $0.sink = committed(rows: 120, ageSeconds: 17) }
+        operators.figures.withLock { $0.histograms = committed(rows: 120, ageSeconds: 17) }
         let text = metrics.render()
         #expect(text.contains("# TYPE sluice_sink_batch_rows histogram"))
         #expect(value("sluice_sink_batch_rows_count", labels: labels, in: text) == 1)
@@ -81,11 +87,11 @@ import Testing
 
     @Test func aNewAttemptOfTheSinkContinuesItsHistograms() {
         let first = FakeOperators()
-        first.figures.withLock { $0.sink = committed(rows: 10, ageSeconds: 1) }
+        first.figures.withLock { $0.histograms = committed(rows: 10, ageSeconds: 1) }
         let metrics = register(first)
         metrics.forget(name: "sink[0]#0")
         let second = FakeOperators()
-        second.figures.withLock { $0.sink = committed(rows: 5, ageSeconds: 1) }
+        second.figures.withLock { $0.histograms = committed(rows: 5, ageSeconds: 1) }
         let text = register(second, on: metrics, attempt: 1).render()
         #expect(value("sluice_sink_batch_rows_count", labels: labels, in: text) == 2)
         #expect(value("sluice_end_to_end_latency_seconds_count", labels: labels, in: text) == 15)
@@ -93,7 +99,7 @@ import Testing
 
     @Test func labelValuesWithQuotesBackslashesAndLineFeedsAreEscaped() throws {
         let operators = FakeOperators()
-        operators.figures.withLock { $0.sink = committed(rows: 1, ageSeconds: 1) }
+        operators.figures.withLock { $0.histograms = committed(rows: 1, ageSeconds: 1) }
         let job = "we\"ird\\job\nname"
         let text = register(operators, job: job).render()
         let escaped = #"job="we\"ird\\job\nname",vertex="sink""#

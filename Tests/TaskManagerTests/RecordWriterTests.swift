@@ -1,10 +1,14 @@
 import NIOCore
+import SluiceAttribution
 import SluiceCatalog
+import SluiceConnectorKinds
+import SluiceConnectors
 import SluiceEngine
+import SluiceLibrary
 import SluiceOperators
 import SluiceProtocol
-import Testing
 @testable import SluiceTaskManager
+import Testing
 
 /// The record writer routes like the state it feeds: a keyed record must reach the subtask
 /// whose key-group range holds the record's key group, or that subtask would not find its state.

@@ -1,14 +1,18 @@
 import Foundation
 import Logging
 import NIOCore
+import SluiceAttribution
 import SluiceCatalog
+import SluiceConnectorKinds
+import SluiceConnectors
 import SluiceEngine
+import SluiceLibrary
 import SluiceOperators
 import SluiceProtocol
+@testable import SluiceTaskManager
 import SluiceTestSupport
 import Synchronization
 import Testing
-@testable import SluiceTaskManager
 
 /// The mailbox loop of a non-source task, fed through real in-process channels.
 @Suite struct StreamTaskTests {

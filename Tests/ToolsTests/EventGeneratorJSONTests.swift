@@ -1,3 +1,9 @@
+import SluiceAttribution
+import SluiceEngine
+import SluiceCatalog
+import SluiceConnectorKinds
+import SluiceConnectors
+import SluiceLibrary
 import SluiceOperators
 import SluiceTools
 import Testing

@@ -1,4 +1,10 @@
+import SluiceAttribution
+import SluiceEngine
+import SluiceCatalog
+import SluiceConnectorKinds
+import SluiceConnectors
 import SluiceKafka
+import SluiceLibrary
 import SluiceOperators
 import SluicePostgres
 import SluiceTestSupport

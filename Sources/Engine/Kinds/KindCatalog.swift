@@ -5,15 +5,19 @@ import SluiceCore
 /// against it and the TaskManager looks kinds up in it. Names are unique.
 public struct KindCatalog: Sendable {
     public let declarations: [OperatorKindDeclaration]
+    /// The record formats the sources of `declarations` read (for the reference).
+    public let formats: [RecordFormatDeclaration]
     private let byName: [String: Int]
 
-    public init(_ declarations: [OperatorKindDeclaration]) {
+    public init(_ declarations: [OperatorKindDeclaration], formats: [RecordFormatDeclaration] = []) {
+        precondition(Set(formats.map(\.name)).count == formats.count, "record format declared twice")
         var byName: [String: Int] = [:]
         for (index, declaration) in declarations.enumerated() {
             precondition(byName[declaration.name] == nil, "kind \(declaration.name) declared twice")
             byName[declaration.name] = index
         }
         self.declarations = declarations
+        self.formats = formats
         self.byName = byName
     }
 

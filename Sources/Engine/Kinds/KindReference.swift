@@ -1,7 +1,8 @@
 /// The operator reference, rendered from a catalog's declarations: what `sluice kinds`
 /// prints and what the README's "Operator reference" section holds (a test keeps the two equal).
 public enum KindReference {
-    /// Markdown: one section per kind with its inputs, output, keying, parameters and counters.
+    /// Markdown: one section per kind with its inputs, output, keying, parameters, counters
+    /// and other metric families.
     public static func markdown(_ catalog: KindCatalog) -> String {
         var out: [String] = []
         for kind in catalog.declarations {
@@ -16,6 +17,7 @@ public enum KindReference {
                 out.append("- counters (`sluice_operator_events_total{event}`): "
                            + kind.metrics.map { "`\($0.event)` (\($0.doc))" }.joined(separator: ", "))
             }
+            for family in kind.measures { out.append("- \(family.shape.rawValue) `\(family.name)`: \(family.help)") }
             out.append("")
             if kind.parameters.isEmpty {
                 out.append("No parameters.")
@@ -44,6 +46,7 @@ public enum KindReference {
                 out.append("      \(plain(parameter.doc))")
             }
             for metric in kind.metrics { out.append("  counter \(metric.event): \(metric.doc)") }
+            for family in kind.measures { out.append("  \(family.shape.rawValue) \(family.name): \(family.help)") }
             out.append("")
         }
         return out.joined(separator: "\n")

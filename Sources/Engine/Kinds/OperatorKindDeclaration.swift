@@ -103,11 +103,14 @@ public struct OperatorKindDeclaration: Sendable {
     /// How the output schema follows from inputs and parameters, in words (for the reference).
     public var output: String
     public var metrics: [Metric]
+    /// Gauge and histogram families its operator reports (`MeasuredOperator`).
+    public var measures: [MetricFamily]
     public var schemaRule: SchemaRule
     public var preview: PreviewRule?
 
     public init(name: String, role: Role, summary: String, parameters: [ParameterDeclaration] = [], inputs: [Input] = [],
-                keying: Keying = .unkeyed, output: String, metrics: [Metric] = [], schemaRule: @escaping SchemaRule,
+                keying: Keying = .unkeyed, output: String, metrics: [Metric] = [], measures: [MetricFamily] = [],
+                schemaRule: @escaping SchemaRule,
                 preview: PreviewRule? = nil) {
         precondition(Set(parameters.map(\.name)).count == parameters.count, "duplicate parameter in \(name)")
         precondition(role == .source ? inputs.isEmpty : !inputs.isEmpty, "\(name): sources take no input, others at least one")
@@ -119,6 +122,7 @@ public struct OperatorKindDeclaration: Sendable {
         self.keying = keying
         self.output = output
         self.metrics = metrics
+        self.measures = measures
         self.schemaRule = schemaRule
         self.preview = preview
     }

@@ -33,12 +33,16 @@ public struct ParameterDeclaration: Sendable, Equatable {
     public var type: ValueType
     public var requirement: Requirement
     public var doc: String
+    /// Names the parameter had in earlier releases: a spec using one is refused with the new
+    /// name, not with a bare "unknown parameter".
+    public var formerNames: [String]
 
-    public init(_ name: String, _ type: ValueType, _ requirement: Requirement, doc: String) {
+    public init(_ name: String, _ type: ValueType, _ requirement: Requirement, doc: String, formerNames: [String] = []) {
         self.name = name
         self.type = type
         self.requirement = requirement
         self.doc = doc
+        self.formerNames = formerNames
     }
 
     public var defaultValue: String? {

@@ -1,6 +1,5 @@
 import Foundation
 import SluiceCore
-import Yams
 
 /// Parses and validates a YAML job spec into a `JobSpec`, naming the offending field on error.
 ///
@@ -10,12 +9,7 @@ import Yams
 /// take. Pure: no I/O (a sink's table is checked against the database when the job opens).
 public enum JobSpecParser {
     public static func parse(yaml text: String, catalog: KindCatalog, parallelismOverride: Int? = nil) throws -> JobSpec {
-        let document: Any?
-        do {
-            document = try Yams.load(yaml: text)
-        } catch {
-            throw JobSpecError("(document)", "not valid YAML: \(error)")
-        }
+        let document = try SpecDocumentReader.read(text)
         guard let root = document as? [String: Any] else {
             throw JobSpecError("(document)", "must be a mapping with name, sources, operators and sinks")
         }
@@ -134,6 +128,10 @@ public enum JobSpecParser {
             guard let mapping = raw as? [String: Any] else { throw JobSpecError("\(field).params", "must be a mapping") }
             for key in mapping.keys.sorted() {
                 guard let declaration = kind.parameter(key) else {
+                    if let renamed = kind.parameters.first(where: { $0.formerNames.contains(key) }) {
+                        throw JobSpecError("\(field).params.\(key)",
+                                           "'\(key)' is now called '\(renamed.name)': write \(renamed.name): \(mapping[key].map { "\($0)" } ?? "…")")
+                    }
                     let names = kind.parameters.map(\.name)
                     let hint = EditDistance.closest(to: key, among: names).map { " (did you mean '\($0)'?)" } ?? ""
                     let takes = names.isEmpty ? "it takes no parameters" : "it takes \(names.sorted().joined(separator: ", "))"

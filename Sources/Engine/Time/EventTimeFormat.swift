@@ -122,7 +122,7 @@ public enum EventTimeFormat {
         return days * millisPerDay + ((hour * 60 + minute) * 60 + second) * 1_000 + millis
     }
 
-    private static func malformed(_ problem: String, _ bytes: UnsafeRawBufferPointer, at index: Int) -> EventTimeParseError {
+    static func malformed(_ problem: String, _ bytes: UnsafeRawBufferPointer, at index: Int) -> EventTimeParseError {
         let found = index < bytes.count ? " at character \(index + 1)" : " after \(bytes.count) characters"
         return .malformed(detail: "\(problem)\(found), expected 'YYYY-MM-DD HH:MM:SS[.fff]'")
     }

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import Logging
 
 /// Turns every error a route (or the router's not-found responder) throws into a JSON
@@ -16,6 +17,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             default:
                 throw RESTError(error.status, error.body ?? error.status.reasonPhrase)
             }
+        } catch let error as NIOTooManyBytesError {
+            throw RESTError(.contentTooLarge, "the request body is over the limit of \(error.maxBytes.map { "\($0) bytes" } ?? "this route")")
         } catch let error as DecodingError {
             throw RESTError(.badRequest, "Request body is not valid: \(error)")
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import SluiceEngine
 
 /// Routes about jobs: submit (`POST /jobs`, YAML body, `?parallelism=N`, `?fromCheckpoint=PATH`,
@@ -9,11 +10,19 @@ import SluiceEngine
 /// `{"drain": true}` as Flink, or `?drain=true`, drains the job first).
 struct JobRoutes<Context: RequestContext> {
     let jobs: JobRegistry
-    static var maxSpecBytes: Int { 1 << 20 }
+    /// The body limit of a submission: the spec reader's own size limit (larger bodies get 413).
+    static var maxSpecBytes: Int { SpecDocumentLimits.standard.maxBytes }
+    /// How long a submission may take to be checked before the client gets an answer.
+    static var checkDeadline: Duration { .seconds(2) }
 
     func register(on router: Router<Context>) {
         router.post("/jobs") { request, _ -> EditedResponse<SubmitResponse> in
-            let body = try await request.body.collect(upTo: Self.maxSpecBytes)
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: Self.maxSpecBytes)
+            } catch is NIOTooManyBytesError {
+                throw RESTError(.contentTooLarge, "the body is over \(Self.maxSpecBytes) bytes, the limit for a job spec (a spec is a few KB)")
+            }
             let yaml = String(buffer: body)
             let fromCheckpoint = request.uri.queryParameters["fromCheckpoint"].map(String.init)
             guard fromCheckpoint != nil || !yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -28,8 +37,9 @@ struct JobRoutes<Context: RequestContext> {
             }
             let allowDuplicate = try Self.flag("allow-duplicate", in: request)
             do {
-                let job = try jobs.submit(yaml: yaml, parallelism: parallelism, fromCheckpoint: fromCheckpoint,
-                                          allowDuplicate: allowDuplicate)
+                let job = try await SubmissionQueue.run(deadline: Self.checkDeadline) { [jobs, parallelism] in
+                    try jobs.submit(yaml: yaml, parallelism: parallelism, fromCheckpoint: fromCheckpoint, allowDuplicate: allowDuplicate)
+                }
                 return EditedResponse(status: .accepted, response: SubmitResponse(jobid: job.id))
             } catch let error as JobRegistryError {
                 throw RESTError(.conflict, "\(error)")
@@ -37,6 +47,8 @@ struct JobRoutes<Context: RequestContext> {
                 throw RESTError(.badRequest, "invalid job spec: \(error)")
             } catch let error as CheckpointStorageError {
                 throw RESTError(.badRequest, "fromCheckpoint: \(error)")
+            } catch let error as SubmissionQueue.Timeout {
+                throw RESTError(.serviceUnavailable, "\(error)")
             }
         }
         router.get("/jobs") { _, _ in
@@ -67,7 +79,12 @@ struct JobRoutes<Context: RequestContext> {
         }
         router.post("/jobs/:id/stop") { request, context -> StopResponse in
             let job = try job(context)
-            let body = try await request.body.collect(upTo: 4096)
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: 4096)
+            } catch is NIOTooManyBytesError {
+                throw RESTError(.contentTooLarge, "the body is over 4096 bytes, the limit for a stop request ({\"drain\": true})")
+            }
             let drain = try Self.flag("drain", in: request) || Self.drainRequested(body: String(buffer: body))
             do throws(JobMasterError) {
                 let completed = try await job.stop(drain: drain)

@@ -1,3 +1,4 @@
+import SluiceEngine
 /// The running aggregates of one key's window `[start, start + size)`.
 ///
 /// Each aggregate keeps one 64-bit value (an `Int64` sum/min/max/count, a decimal's unscaled

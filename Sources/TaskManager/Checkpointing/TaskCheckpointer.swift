@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import SluiceCore
-import SluiceOperators
+import SluiceEngine
 import SluiceProtocol
 
 /// A subtask's part of a checkpoint: snapshot at the barrier, barrier downstream, upload, ack.

@@ -1,4 +1,4 @@
-import SluiceOperators
+import SluiceEngine
 import Synchronization
 
 /// Histograms the TaskManager renders itself, because they are fed whole batches of

@@ -6,23 +6,8 @@ import Prometheus
 /// Conventions (Prometheus): `sluice_` prefix, base units, counters end in `_total`, units
 /// before it (`_seconds_total`, `_bytes_total`).
 /// (Computed: `MetricNameDescriptor` is not `Sendable`, so it cannot be a stored static.)
-/// The histograms rendered by `HistogramFamilies` are named in `histograms`.
+/// Operators' own gauge and histogram families are declared with their kinds (`MetricFamily`).
 enum MetricName {
-    /// A histogram family `HistogramFamilies` renders: full name and help text.
-    struct Histogram: Sendable {
-        var name: String
-        var help: String
-    }
-
-    static let sinkBatchRows = Histogram(name: "sluice_sink_batch_rows",
-        help: "Rows per committed sink batch: per epoch transaction (exactly-once) or per upsert batch (at-least-once).")
-    static let sinkCommit = Histogram(name: "sluice_sink_commit_seconds",
-        help: "Round trip of the sink's COMMIT PREPARED, final COMMIT, or autocommit upsert (at-least-once).")
-    static let sinkPreparedToCommit = Histogram(name: "sluice_sink_prepared_to_commit_seconds",
-        help: "Time from PREPARE TRANSACTION at a barrier to its COMMIT PREPARED after the checkpoint completed (exactly-once).")
-    static let endToEndLatency = Histogram(name: "sluice_end_to_end_latency_seconds",
-        help: "Commit wall time minus checkout event time, per committed attributed row (includes the watermark delay; replays land in the top buckets).")
-
     static func descriptor(_ name: String, _ unit: String = "", _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "sluice", metricName: name, unitName: unit, helpText: help)
     }
@@ -78,14 +63,6 @@ enum MetricName {
     static var operatorCounter: MetricNameDescriptor {
         descriptor("operator_events", "total",
             "Per-operator event counts (label `event`: attributed, unattributed, late, dead_lettered, …).")
-    }
-    static var consumerLag: MetricNameDescriptor {
-        descriptor("kafka_consumer_lag", "records",
-            "Records between a source subtask's next offset and the partition's end (high watermark, or a bounded read's end offset), from librdkafka's cached watermarks, refreshed about once a second.")
-    }
-    static var cacheHitRatio: MetricNameDescriptor {
-        descriptor("user_cache_hit_ratio", "",
-            "Share of user lookups the enrichment cache answered since the subtask started (NaN before the first lookup).")
     }
     static var residentMemory: MetricNameDescriptor {
         descriptor("process_resident_memory", "bytes", "Resident set size of the TaskManager process.")

@@ -1,15 +1,14 @@
 import SluiceEngine
-import SluiceOperators
 import Synchronization
 
-/// The figures a task's operators keep (attributed checkouts, cache hits, dead letters, Kafka
-/// lag, …), made readable from the scraping thread.
+/// The figures a task's operators keep (declared counters, gauges, histograms, a source's
+/// backlog), made readable from the scraping thread, read through `CountingOperator` and
+/// `MeasuredOperator` only.
 ///
 /// Most are plain properties that belong to the task thread, so the task thread copies them here
 /// in `publish()` — at each flush tick, never per record — and the scraper reads the copy with
-/// `snapshot()`. The sink's histograms are already thread-safe (`SinkMetrics`, written by its
-/// committer) and are read directly at scrape time. Invariant: only operators of known types
-/// contribute; an unknown operator simply has no figures.
+/// `snapshot()`. Histograms are read directly at scrape time through the thread-safe reader an
+/// operator hands out (`MeasuredOperator.histogramReader`).
 final class OperatorCounters: Sendable {
     private let readers: [@Sendable (inout OperatorFigures) -> Void]
     private let live: [@Sendable (inout OperatorFigures) -> Void]
@@ -19,9 +18,8 @@ final class OperatorCounters: Sendable {
     init(operators: [(id: String, instance: AnyObject, metrics: [OperatorKindDeclaration.Metric])]) {
         readers = operators.compactMap { Self.reader(id: $0.id, instance: $0.instance, declared: $0.metrics) }
         live = operators.compactMap { entry in
-            guard let sink = entry.instance as? PostgresSinkOperator else { return nil }
-            let metrics = sink.metrics
-            return { $0.sink = metrics.snapshot() }
+            guard let reader = (entry.instance as? any MeasuredOperator)?.histogramReader else { return nil }
+            return { $0.histograms += reader() }
         }
     }
 
@@ -57,16 +55,13 @@ final class OperatorCounters: Sendable {
                 for event in events { if let value = op.count(of: event) { figures.counters[key(event)] = count(value) } }
             }
         }
-        // Figures beyond counters (gauges of their own families).
-        switch instance {
-        case let op as KafkaSourceOperator:
+        // Gauges and backlog, in the families the kind declares.
+        if let op = instance as? any MeasuredOperator {
             nonisolated(unsafe) let op = op
-            parts.append { figures in figures.consumerLag = op.consumerLag }
-        case let op as UserEnrichmentOperator:
-            nonisolated(unsafe) let op = op
-            parts.append { figures in figures.cacheHitRatio = op.cacheHitRatio }
-        default:
-            break
+            parts.append { figures in
+                figures.gauges += op.gauges()
+                if let backlog = op.backlog { figures.backlog = (figures.backlog ?? 0) &+ backlog }
+            }
         }
         guard !parts.isEmpty else { return nil }
         let all = parts

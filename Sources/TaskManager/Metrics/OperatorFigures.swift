@@ -1,17 +1,17 @@
-import SluiceOperators
+import SluiceEngine
 
 /// Everything a task's operators measure, as one value copied out for the scraper: event
-/// counters, the enrichment cache's hit ratio, Kafka consumer lag and the sink's histograms.
+/// counters (`CountingOperator`), gauges, histograms and a source's backlog
+/// (`MeasuredOperator`), in the families their kinds declare.
 ///
 /// Built by `OperatorCounters` (task-thread figures at each publish, thread-safe ones at
-/// scrape time) and turned into series by `TaskMetrics`. Optional figures are nil when the
-/// chain has no operator that measures them, so no empty series is exported for it.
+/// scrape time) and turned into series by `TaskMetrics`. A family appears only once an
+/// operator reported it, so no empty series is exported.
 struct OperatorFigures: Sendable {
     var counters: [OperatorCounterKey: UInt64] = [:]
-    /// Of the chain's `user-enrichment` operator; NaN before its first lookup.
-    var cacheHitRatio: Double?
-    /// Of the chain's Kafka source, per assigned partition whose lag is known.
-    var consumerLag: [KafkaPartitionLag] = []
-    /// Of the chain's PostgreSQL sink.
-    var sink: SinkFigures?
+    var gauges: [GaugeReading] = []
+    /// Cumulative since the operators opened.
+    var histograms: [HistogramReading] = []
+    /// Records the chain's source still has to read, when it knows.
+    var backlog: Int64?
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Prometheus
-import SluiceOperators
+import SluiceEngine
 import Synchronization
 
 /// The series of one subtask attempt, labelled job, vertex, subtask, taskmanager.
@@ -8,9 +8,9 @@ import Synchronization
 /// Created at deploy by `TaskManagerMetrics.register`. The hot path never touches it: records
 /// and bytes, the watermark and back-pressured time are atomics the task thread already keeps,
 /// read by `refresh()` on the scraping thread. Checkpoint figures arrive once per checkpoint
-/// from the upload queue (`checkpointAcknowledged`). Operator figures (counters, Kafka lag,
-/// cache hit ratio, sink histograms) come from `OperatorCounters`; Kafka lag and cache-ratio
-/// series appear once the operator measured them. Thread-safe: the export state is behind a
+/// from the upload queue (`checkpointAcknowledged`). Operator figures (counters, gauges,
+/// histograms) come from `OperatorCounters`; a gauge's series appears once an operator
+/// reported it. Thread-safe: the export state is behind a
 /// mutex. A later attempt of the same subtask gets the same Prometheus series (the registry
 /// returns existing metrics per label set), so counters keep growing across restarts.
 final class TaskMetrics: Sendable {
@@ -34,16 +34,15 @@ final class TaskMetrics: Sendable {
         var bytesOut: ExportedCounter
         var backPressuredNanos: UInt64 = 0
         var operators: [OperatorCounterKey: ExportedCounter] = [:]
-        var consumerLag: [KafkaTopicPartitionKey: Gauge] = [:]
-        var cacheHitRatio: Gauge?
-        /// The sink figures already added to `histograms`.
-        var sink = SinkFigures()
+        var gauges: [GaugeKey: Gauge] = [:]
+        /// Per family, the counts already added to `histograms`.
+        var histograms: [String: HistogramCounts] = [:]
     }
 
-    /// A partition's lag gauge key.
-    struct KafkaTopicPartitionKey: Hashable {
-        var topic: String
-        var partition: Int32
+    /// A gauge series: its family and the operator's own labels.
+    struct GaugeKey: Hashable {
+        var family: String
+        var labels: [MetricLabel]
     }
 
     static let checkpointBuckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100),
@@ -124,26 +123,27 @@ final class TaskMetrics: Sendable {
 
     /// Gauges and histograms of the operator figures (under the export lock).
     private func export(_ figures: OperatorFigures, into exported: inout Exported) {
-        for lag in figures.consumerLag {
-            let key = KafkaTopicPartitionKey(topic: lag.topic, partition: lag.partition)
-            let gauge = exported.consumerLag[key] ?? registry.makeGauge(
-                descriptor: MetricName.consumerLag, labels: labels + [("topic", lag.topic), ("partition", "\(lag.partition)")])
-            exported.consumerLag[key] = gauge
-            gauge.set(Double(lag.records))
+        for reading in figures.gauges {
+            let key = GaugeKey(family: reading.family.name, labels: reading.labels)
+            let gauge = exported.gauges[key] ?? registry.makeGauge(
+                descriptor: MetricNameDescriptor(metricName: reading.family.name, helpText: reading.family.help),
+                labels: labels + reading.labels.map { ($0.name, $0.value) })
+            exported.gauges[key] = gauge
+            gauge.set(reading.value)
         }
-        if let ratio = figures.cacheHitRatio {
-            let gauge = exported.cacheHitRatio ?? registry.makeGauge(descriptor: MetricName.cacheHitRatio, labels: labels)
-            exported.cacheHitRatio = gauge
-            gauge.set(ratio)
-        }
-        if let sink = figures.sink {
-            let delta = sink.subtracting(exported.sink)
-            for (name, counts) in [(MetricName.sinkBatchRows, delta.batchRows), (MetricName.sinkCommit, delta.commitSeconds),
-                                   (MetricName.sinkPreparedToCommit, delta.preparedToCommitSeconds),
-                                   (MetricName.endToEndLatency, delta.endToEndLatencySeconds)] {
-                histograms.add(counts, to: name.name, help: name.help, labels: labels)
+        var totals: [String: HistogramReading] = [:]
+        for reading in figures.histograms {
+            if var total = totals[reading.family.name] {
+                total.counts.add(reading.counts)
+                totals[reading.family.name] = total
+            } else {
+                totals[reading.family.name] = reading
             }
-            exported.sink = sink
+        }
+        for (name, total) in totals {
+            let delta = exported.histograms[name].map { total.counts.subtracting($0) } ?? total.counts
+            histograms.add(delta, to: name, help: total.family.help, labels: labels)
+            exported.histograms[name] = total.counts
         }
     }
 

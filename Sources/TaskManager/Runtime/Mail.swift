@@ -1,4 +1,4 @@
-import SluiceOperators
+import SluiceEngine
 
 /// One unit of work for a subtask's mailbox thread.
 enum Mail {

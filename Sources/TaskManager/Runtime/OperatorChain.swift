@@ -1,4 +1,4 @@
-import SluiceOperators
+import SluiceEngine
 
 /// The operators of one task, connected by direct calls: what one emits, the next processes
 /// at once on the same thread, without serialization. The last one's output is the task's

@@ -1,7 +1,6 @@
 import Foundation
 import NIOCore
 import SluiceEngine
-import SluiceOperators
 import SluiceProtocol
 
 /// Serializes a task's output records into per-channel buffers and hands full buffers to the

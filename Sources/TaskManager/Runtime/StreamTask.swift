@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import NIOCore
 import SluiceEngine
-import SluiceOperators
 import SluiceProtocol
 import Synchronization
 

@@ -1,5 +1,4 @@
 import SluiceEngine
-import SluiceOperators
 import Foundation
 import SluiceProtocol
 

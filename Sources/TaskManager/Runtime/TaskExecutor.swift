@@ -172,7 +172,7 @@ public final class TaskExecutor: Sendable {
         var operators: [any StreamOperator] = []
         let environment = OperatorEnvironment(kafkaBootstrap: connectors.resolvedKafkaBootstrap(),
                                               postgresURL: connectors.resolvedPostgresURL())
-        let sideOutputs = PostgresSideOutputs(url: environment.postgresURL, logger: logger)
+        let sideOutputs = BuiltInOperators.sideOutputs(environment, logger: logger)
         var stateBackend: RocksDBStateBackend?
         var keyedOperatorID: String?
         var reusable: [String: String] = [:]
@@ -377,8 +377,8 @@ public final class TaskExecutor: Sendable {
         for (key, value) in figures.counters {
             status.operatorCounters["\(key.operatorID)/\(key.event)"] = value
         }
-        if !figures.consumerLag.isEmpty {
-            status.pendingRecords = figures.consumerLag.reduce(0) { $0 &+ UInt64(clamping: $1.records) }
+        if let backlog = figures.backlog {
+            status.pendingRecords = UInt64(clamping: backlog)
             status.pendingRecordsKnown = true
         }
         return status

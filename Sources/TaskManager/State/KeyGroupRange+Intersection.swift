@@ -1,5 +1,4 @@
 import SluiceEngine
-import SluiceOperators
 
 extension KeyGroupRange {
     /// The key groups in both ranges; nil when they share none.

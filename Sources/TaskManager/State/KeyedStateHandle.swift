@@ -1,5 +1,4 @@
 import SluiceEngine
-import SluiceOperators
 import SluiceProtocol
 
 /// A `keyed-rocksdb` state handle read back from checkpoint metadata and validated: which

@@ -1,6 +1,5 @@
 import Logging
 import SluiceEngine
-import SluiceOperators
 import SluiceProtocol
 import SluiceRocksDB
 

@@ -1,6 +1,5 @@
 import Logging
 import SluiceEngine
-import SluiceOperators
 import SluiceProtocol
 
 /// A RocksDB checkpoint taken on the task thread and not yet in checkpoint storage.

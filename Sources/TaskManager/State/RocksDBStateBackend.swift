@@ -1,6 +1,5 @@
 import HeapModule
 import SluiceEngine
-import SluiceOperators
 import SluiceRocksDB
 
 /// Keyed state and timers of one subtask in its own RocksDB instance, behind a write-back cache.

@@ -1,4 +1,5 @@
-import SluiceOperators
+import SluiceAttribution
+import SluiceEngine
 
 /// A whole record of the `clicks` topic as a producer writes it: every field of the original
 /// producer's schema, including the ones the engine checks but does not keep (see `Click`).

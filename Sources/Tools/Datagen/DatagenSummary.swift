@@ -1,5 +1,5 @@
 import SluiceEngine
-import SluiceOperators
+import SluiceAttribution
 
 /// What a datagen run produced and delivered.
 public struct DatagenSummary: Sendable {

@@ -1,5 +1,5 @@
 import SluiceEngine
-import SluiceOperators
+import SluiceAttribution
 
 extension EventGenerator {
     /// `datetime_occured` values no decoder may accept.

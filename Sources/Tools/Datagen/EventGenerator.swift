@@ -1,4 +1,4 @@
-import SluiceOperators
+import SluiceAttribution
 import SluiceEngine
 
 /// The pure, deterministic source of `sluice datagen`'s records: no I/O, no wall clock.

@@ -1,5 +1,5 @@
 import SluiceEngine
-import SluiceOperators
+import SluiceAttribution
 
 /// The wire format of the `clicks` and `checkouts` topics (DESIGN.md §7), written by hand:
 /// field names as the original producer spelled them (`datetime_occured`), `user_id` an

@@ -1,4 +1,5 @@
-import SluiceOperators
+import SluiceAttribution
+import SluiceEngine
 
 /// One record the generator produced: which topic it goes to, its message key (the user id, so
 /// a user's events stay in one partition), and what it holds. The JSON bytes themselves are

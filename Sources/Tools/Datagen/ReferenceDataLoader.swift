@@ -1,5 +1,5 @@
 import SluiceEngine
-import SluiceOperators
+import SluiceAttribution
 import SluicePostgres
 
 /// Writes the datagen's users and products into PostgreSQL, before any event is produced.

@@ -1,5 +1,5 @@
 import SluiceEngine
-import SluiceOperators
+import SluiceAttribution
 
 extension VerificationReport {
     /// The report as the lines `sluice verify` prints.

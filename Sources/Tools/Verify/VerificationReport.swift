@@ -1,4 +1,5 @@
-import SluiceOperators
+import SluiceAttribution
+import SluiceEngine
 
 /// The outcome of one `sluice verify` run: what was read, what SQL expects, how the sink and
 /// the dead letters compare, and examples of each difference.

@@ -1,9 +1,13 @@
 import Logging
+import SluiceAttribution
 import SluiceCatalog
+import SluiceConnectorKinds
+import SluiceConnectors
 import SluiceEngine
+import SluiceLibrary
 import SluiceOperators
-import Testing
 import SluiceTaskManager
+import Testing
 
 /// One `FirstClickAttributionOperator` over a real `RocksDBStateBackend`, fed a scripted input,
 /// recording what it emits (rows and late events). Test helper; one thread.
@@ -83,8 +87,10 @@ final class AttributionRun: RecordOutput, SideOutputs {
 
     func deadLetter(topic: String, partition: Int32, offset: Int64, payload: some Collection<UInt8>, reason: String) throws {}
 
-    func lateEvent(kind: String, id: String, userID: Int64, productID: String, eventTime: Int64, watermark: Int64, reason: String) throws {
-        late.append(Late(kind: kind, id: id, eventTime: eventTime))
+    func sideRow(_ values: [String?], into table: SideTable) throws {
+        #expect(table.name == "commerce.late_events" && values.count == table.columns.count)
+        let kind = values[0] ?? "", id = values[1] ?? ""
+        late.append(Late(kind: kind, id: id, eventTime: (try? EventTimeFormat.parse(values[4] ?? "")) ?? .min))
     }
 
     func lateRow(json: String, operatorID: String, eventTime: Int64, watermark: Int64, reason: String) throws {

@@ -1,6 +1,11 @@
 import Foundation
 import Logging
+import SluiceAttribution
+import SluiceCatalog
+import SluiceConnectorKinds
+import SluiceConnectors
 import SluiceEngine
+import SluiceLibrary
 import SluiceOperators
 import SluiceProtocol
 import SluiceRocksDB

@@ -11,7 +11,7 @@
     'sources:',
     '  - id: clicks',
     '    kind: kafka-source',
-    '    params: {topic: clicks, event: click}',
+    '    params: {topic: clicks, format: click}',
     'sinks:',
     '  - id: sink',
     '    kind: blackhole-sink',

@@ -1,9 +1,0 @@
-/// The text of a JSON number exactly as it appeared in the record (RFC 8259 grammar already
-/// checked by the scanner). Valid only while the record's buffer is.
-struct JSONNumberToken {
-    let raw: UnsafeRawBufferPointer
-    /// No fraction and no exponent: the text is a plain (possibly negative) decimal integer.
-    let isInteger: Bool
-
-    var text: String { String(decoding: raw, as: UTF8.self) }
-}
