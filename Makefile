@@ -11,8 +11,10 @@ PROTOC_GEN_SWIFT = .build-protoc/release/protoc-gen-swift
 CPEER         = .build-cpeer/sluice-status-peer
 DEB_PACKAGES  = librdkafka-dev librocksdb-dev libpq-dev libssl-dev postgresql protobuf-compiler \
                 protobuf-c-compiler libprotobuf-c-dev pkg-config curl
-# What only the tests need: the web UI check drives Debian's headless Chromium from python3.
-DEB_TEST_PACKAGES = chromium python3-websocket prometheus
+# What only the tests need: the web UI check drives Debian's headless Chromium from python3; the
+# multi-host tests build network namespaces (iproute2) and relay the dev broker's loopback-only
+# listener across them (socat).
+DEB_TEST_PACKAGES = chromium python3-websocket prometheus iproute2 socat
 
 export SLUICE_CLUSTER_DIR := $(CLUSTER_DIR)
 

@@ -13,6 +13,10 @@
 #   heal NAME HOST            bring the host's link back
 #   block NAME HOST PEER      drop what HOST sends to PEER only (a route to nowhere in HOST)
 #   unblock NAME HOST PEER    undo `block`
+#   relay NAME HOST PORT      make a server that listens on HOST's 127.0.0.1:PORT only reachable
+#                             from every host as 127.0.0.1:PORT, over the bridge (socat relays in
+#                             HOST and in each other host); for librdkafka's mock cluster (the dev
+#                             broker), which binds and advertises loopback addresses only
 #   pids NAME                 print the pids of every process in the cluster's namespaces
 #   down NAME                 SIGKILL those processes, delete the namespaces and links
 #   sweep                     `down` every cluster whose owner process is gone (a crashed run),
@@ -25,6 +29,9 @@
 # Names: NAME and HOST are short lowercase words (namespace sl-NAME-HOST must fit 32 bytes,
 # the bridge port p-HOST 15). Needs root and iproute2.
 set -euo pipefail
+
+# shellcheck source=cluster/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 die() { echo "netns.sh: $*" >&2; exit 1; }
 subnet="10.77.0"
@@ -123,6 +130,33 @@ cmd_sweep() {
   done
 }
 
+# Starts `socat` in host $2 of cluster $1 with the remaining arguments, detached (it dies with
+# the namespace's processes at `down`), and waits until it listens on $3 (address:port).
+start_relay() {
+  local name="$1" host="$2" listen="$3" deadline
+  shift 3
+  # Without the descriptors this script inherited: a parent watching one of them to learn that
+  # the script exited (Foundation.Process does) would otherwise wait for the relay too.
+  (close_inherited_fds; exec ip netns exec "$(ns "$name" "$host")" setsid socat "$@" < /dev/null > /dev/null 2>&1) &
+  deadline=$((SECONDS + 10))
+  until ip netns exec "$(ns "$name" "$host")" bash -c "exec 3<>/dev/tcp/${listen%:*}/${listen##*:}" 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || die "relay in $host did not listen on $listen within 10 s"
+    sleep 0.1
+  done
+}
+
+cmd_relay() {
+  local name="$1" server="$2" port="$3" address other
+  [[ "$port" =~ ^[0-9]+$ ]] || die "PORT must be a number, got '$port'"
+  command -v socat > /dev/null || die "relay needs socat (apt-get install socat)"
+  address="$(address_of "$name" "$server")"
+  start_relay "$name" "$server" "$address:$port" "TCP-LISTEN:$port,bind=$address,reuseaddr,fork" "TCP:127.0.0.1:$port"
+  for other in $(hosts_of "$name"); do
+    [ "$other" != "$server" ] || continue
+    start_relay "$name" "$other" "127.0.0.1:$port" "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" "TCP:$address:$port"
+  done
+}
+
 cmd_pids() {
   local name="$1" host
   for host in $(hosts_of "$name") br; do ip netns pids "sl-$name-$host" 2>/dev/null || true; done
@@ -143,6 +177,7 @@ case "$command" in
   heal) [ $# -eq 3 ] || die "usage: heal NAME HOST"; address_of "$2" "$3" > /dev/null; ip -n "$(bridge_ns "$2")" link set "p-$3" up ;;
   block) [ $# -eq 4 ] || die "usage: block NAME HOST PEER"; ip -n "$(ns "$2" "$3")" route add blackhole "$(address_of "$2" "$4")/32" ;;
   unblock) [ $# -eq 4 ] || die "usage: unblock NAME HOST PEER"; ip -n "$(ns "$2" "$3")" route del blackhole "$(address_of "$2" "$4")/32" ;;
+  relay) [ $# -eq 4 ] || die "usage: relay NAME HOST PORT"; cmd_relay "$2" "$3" "$4" ;;
   pids) [ $# -eq 2 ] || die "usage: pids NAME"; cmd_pids "$2" ;;
   down) [ $# -eq 2 ] || die "usage: down NAME"; cmd_down "$2" ;;
   sweep) cmd_sweep ;;

@@ -14,6 +14,8 @@ public enum ToolEnvironmentVariable {
         "SLUICE_PG_PORT": "cluster/postgres.sh: PostgreSQL's port",
         "SLUICE_PG_BIN": "cluster/postgres.sh: PostgreSQL's binaries",
         "SLUICE_PG_START_TIMEOUT": "cluster/postgres.sh: start-up wait",
+        "SLUICE_PG_HOST": "cluster/postgres.sh: the address to listen on (a test network's host)",
+        "SLUICE_NETNS_OWNER": "cluster/netns.sh: the process owning a namespace cluster",
         "SLUICE_KAFKA_TOPICS": "cluster/devbroker.sh: topics and partitions",
         "SLUICE_KAFKA_BROKERS": "cluster/devbroker.sh: mock brokers",
         "SLUICE_DEVBROKER_CHECK_INTERVAL": "devbroker: start-offset check interval",

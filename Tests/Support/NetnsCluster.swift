@@ -83,6 +83,18 @@ public final class NetnsCluster: @unchecked Sendable {  // driven by the one tes
 
     deinit { destroy() }
 
+    /// The pids of every process in the cluster's namespaces.
+    public func pids() throws -> [Int32] {
+        try ShellCommand.run("/bin/bash", [Self.script, "pids", name]).split(separator: "\n").compactMap { Int32($0) }
+    }
+
+    /// Whether process `pid` exists and is not a zombie (exited, not yet reaped).
+    public static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[close...].dropFirst(2).hasPrefix("Z")
+    }
+
     /// Every namespace any netns cluster has now (for leak checks).
     public static func namespaces() throws -> [String] {
         try ShellCommand.run("/bin/bash", [script, "list"]).split(separator: "\n").map(String.init)
