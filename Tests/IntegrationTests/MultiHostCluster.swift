@@ -34,10 +34,8 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
         work = try TemporaryDirectory(prefix: "sluice-multihost")
         do {
             try token.write(to: work.url.appendingPathComponent("rest-token"), atomically: true, encoding: .utf8)
-            let pgDirectory = work.url.appendingPathComponent("pg").path
             try Self.check(net.execute(on: "pg", "/bin/bash", [RepositoryLayout.clusterScript("postgres.sh").path, "start"],
-                                       environment: ["SLUICE_CLUSTER_DIR": pgDirectory, "SLUICE_PG_HOST": net.address("pg"),
-                                                     "SLUICE_PG_PORT": "5432"]), "postgres.sh start")
+                                       environment: Self.postgresEnvironment(work: work, net: net)), "postgres.sh start")
             postgresURL = "postgresql://sluice@\(net.address("pg")):5432/sluice"
             let kafkaDirectory = work.url.appendingPathComponent("kafka")
             try Self.check(net.execute(on: "kafka", "/bin/bash", [RepositoryLayout.clusterScript("devbroker.sh").path, "start"],
@@ -55,6 +53,21 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
             work.remove()
             throw error
         }
+    }
+
+    /// How `cluster/postgres.sh` finds this cluster's server (on the `pg` host, port 5432).
+    private static func postgresEnvironment(work: TemporaryDirectory, net: NetnsCluster) -> [String: String] {
+        ["SLUICE_CLUSTER_DIR": work.url.appendingPathComponent("pg").path, "SLUICE_PG_HOST": net.address("pg"), "SLUICE_PG_PORT": "5432"]
+    }
+
+    /// Stops PostgreSQL (fast shutdown: sessions are cut, prepared transactions survive) and
+    /// starts it again on the same host, port and data.
+    func restartPostgres(down: Duration) async throws {
+        try Self.check(net.execute(on: "pg", "/bin/bash", [RepositoryLayout.clusterScript("postgres.sh").path, "stop"],
+                                   environment: Self.postgresEnvironment(work: work, net: net)), "postgres.sh stop")
+        try await Task.sleep(for: down)  // the outage's length, whatever the job does meanwhile
+        try Self.check(net.execute(on: "pg", "/bin/bash", [RepositoryLayout.clusterScript("postgres.sh").path, "start"],
+                                   environment: Self.postgresEnvironment(work: work, net: net)), "postgres.sh start")
     }
 
     private static func check(_ result: (status: Int32, output: String), _ what: String) throws {

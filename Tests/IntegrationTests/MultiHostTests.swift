@@ -53,5 +53,82 @@ extension IntegrationSuite {
                 pids.allSatisfy { !NetnsCluster.isAlive($0) } && processes.allSatisfy { !$0.isRunning }
             }
         }
+    
+        /// A TaskManager that runs tasks loses PostgreSQL only (its packets to the `pg` host go
+        /// nowhere) for eight seconds: its sink fails the epoch, the job restarts until the link
+        /// is back, then completes, and `sluice verify` finds nothing lost or doubled.
+        @Test func aTaskManagerCutOffFromPostgreSQLOnlyRecoversOnceTheLinkReturns() async throws {
+            try await Self.withRunningJob("pgcut") { cluster, job in
+                let host = try Self.busyTaskManager(cluster)
+                try cluster.net.block(host, from: "pg")
+                let blockedAt = ContinuousClock.now
+                try await waitUntil("the job restarts while \(host) cannot reach PostgreSQL", timeout: .seconds(30), interval: .milliseconds(250)) {
+                    try cluster.jobProgress(job).numRestarts > 0
+                }
+                try await Task.sleep(until: blockedAt + .seconds(8))  // the outage lasts 8 s, whatever the job does meanwhile
+                try cluster.net.unblock(host, from: "pg")
+            }
+        }
+
+        /// The JobManager is SIGKILLed mid-run and started again on its host: the TaskManagers
+        /// reconnect, the job resumes from its latest checkpoint and completes exactly once.
+        @Test func theJobManagerKilledMidRunResumesWithNothingLostOrDoubled() async throws {
+            try await Self.withRunningJob("jmkill") { cluster, _ in
+                try await cluster.jobManager?.kill()
+                try await cluster.startJobManager()
+                try await cluster.waitForTaskManagers(3)
+            }
+        }
+
+        /// PostgreSQL is shut down on its host for three seconds and started again mid-run:
+        /// sinks and lookups fail, the job restarts from its checkpoint and completes exactly once.
+        @Test func postgreSQLRestartedMidRunLosesAndDuplicatesNothing() async throws {
+            try await Self.withRunningJob("pgrestart") { cluster, _ in
+                try await cluster.restartPostgres(down: .seconds(3))
+            }
+        }
+
+        /// Generates input, starts the cluster and a bounded attribution slowed to ~20 s,
+        /// waits for its first checkpoint, runs `fault`, then requires the job to finish and
+        /// `sluice verify` to pass; the namespaces are gone afterwards.
+        static func withRunningJob(_ name: String, fault: (MultiHostCluster, String) async throws -> Void) async throws {
+            let namespacesBefore = try NetnsCluster.namespaces()
+            let cluster = try MultiHostCluster(topics: ["clicks:4", "checkouts:4"])
+            defer { cluster.stop() }
+            let generated = try cluster.sluice(["datagen", "--kafka", cluster.kafkaBootstrap, "--postgres", cluster.postgresURL,
+                                                "--apply-schema", "--schema", RepositoryLayout.clusterScript("schema.sql").path,
+                                                "--seed", "11", "--events", "20000", "--rate", "0", "--malformed-share", "0.01",
+                                                "--disorder-ms", "5000", "--start-time", "2026-11-20 00:00:00"])
+            try #require(generated.status == 0, "datagen: \(generated.output)")
+            try await cluster.startJobManager()
+            for host in ["tm1", "tm2", "tm3"] { try cluster.startTaskManager(on: host) }
+            try await cluster.waitForTaskManagers(3)
+            let spec = try LiveAttributionServices.attributionSpec(replacing: [
+                "format: click}": "format: click, bounded: true, max-records-per-second: 450}",
+                "format: checkout}": "format: checkout, bounded: true, max-records-per-second: 50}",
+                "interval-ms: 2000": "interval-ms: 1000", "max-backoff-ms: 10000": "max-backoff-ms: 2000"])
+            let job = try cluster.submit(spec)
+            try await waitUntil("a first checkpoint of \(name)", timeout: .seconds(60), interval: .milliseconds(250)) {
+                let checkpoints = try cluster.restJSON("/jobs/\(job)/checkpoints")
+                return ((checkpoints["counts"] as? [String: Any])?["completed"] as? Int ?? 0) > 0
+            }
+            do {
+                try await fault(cluster, job)
+                let finished = try await cluster.waitForJob(job, state: "FINISHED", timeout: .seconds(240))
+                let verified = try cluster.sluice(["verify", "--kafka", cluster.kafkaBootstrap, "--postgres", cluster.postgresURL])
+                #expect(verified.status == 0, "sluice verify after \(name) (\(finished)):\n\(verified.output)\n\(cluster.logs())")
+            } catch {
+                Issue.record("\(error)\n\(cluster.logs())")
+            }
+            cluster.stop()
+            #expect(try NetnsCluster.namespaces() == namespacesBefore, "namespaces left behind")
+        }
+
+        /// A TaskManager host running tasks of the job (it has a slot in use).
+        static func busyTaskManager(_ cluster: MultiHostCluster) throws -> String {
+            let busy = try cluster.registeredTaskManagers().first { ($0["freeSlots"] as? Int ?? 0) < ($0["slotsNumber"] as? Int ?? 0) }
+            let address = try #require(busy?["host"] as? String, "no TaskManager runs tasks")
+            return try #require(["tm1", "tm2", "tm3"].first { cluster.net.address($0) == address })
+        }
     }
 }
