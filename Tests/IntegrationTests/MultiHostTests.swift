@@ -18,11 +18,7 @@ extension IntegrationSuite {
             var processes: [ManagedProcess] = []
             do {
                 #expect(Set(try NetnsCluster.namespaces()).isSuperset(of: names))
-                let generated = try cluster.sluice(["datagen", "--kafka", cluster.kafkaBootstrap, "--postgres", cluster.postgresURL,
-                                                    "--apply-schema", "--schema", RepositoryLayout.clusterScript("schema.sql").path,
-                                                    "--seed", "7", "--events", "20000", "--rate", "0", "--malformed-share", "0.01",
-                                                    "--disorder-ms", "5000", "--start-time", "2026-11-20 00:00:00"])
-                try #require(generated.status == 0, "datagen: \(generated.output)")
+                try Self.generateInput(cluster, seed: 7)
                 try await cluster.startJobManager()
                 for host in ["tm1", "tm2", "tm3"] { try cluster.startTaskManager(on: host) }
                 try await cluster.waitForTaskManagers(3)
@@ -95,11 +91,7 @@ extension IntegrationSuite {
             let namespacesBefore = try NetnsCluster.namespaces()
             let cluster = try MultiHostCluster(topics: ["clicks:4", "checkouts:4"])
             defer { cluster.stop() }
-            let generated = try cluster.sluice(["datagen", "--kafka", cluster.kafkaBootstrap, "--postgres", cluster.postgresURL,
-                                                "--apply-schema", "--schema", RepositoryLayout.clusterScript("schema.sql").path,
-                                                "--seed", "11", "--events", "20000", "--rate", "0", "--malformed-share", "0.01",
-                                                "--disorder-ms", "5000", "--start-time", "2026-11-20 00:00:00"])
-            try #require(generated.status == 0, "datagen: \(generated.output)")
+            try generateInput(cluster, seed: 11)
             try await cluster.startJobManager()
             for host in ["tm1", "tm2", "tm3"] { try cluster.startTaskManager(on: host) }
             try await cluster.waitForTaskManagers(3)
@@ -122,6 +114,15 @@ extension IntegrationSuite {
             }
             cluster.stop()
             #expect(try NetnsCluster.namespaces() == namespacesBefore, "namespaces left behind")
+        }
+
+        /// 20,000 events (1 % malformed, 5 s of disorder) into the cluster's topics, and its users.
+        static func generateInput(_ cluster: MultiHostCluster, seed: Int) throws {
+            let generated = try cluster.sluice(["datagen", "--kafka", cluster.kafkaBootstrap, "--postgres", cluster.postgresURL,
+                                                "--apply-schema", "--schema", RepositoryLayout.clusterScript("schema.sql").path,
+                                                "--seed", "\(seed)", "--events", "20000", "--rate", "0", "--malformed-share", "0.01",
+                                                "--disorder-ms", "5000", "--start-time", "2026-11-20 00:00:00"])
+            try #require(generated.status == 0, "datagen: \(generated.output)")
         }
 
         /// A TaskManager host running tasks of the job (it has a slot in use).
