@@ -1,4 +1,7 @@
 import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 
 /// One connection to a PostgreSQL server: owns the `PGconn` (closed with `PQfinish` in
@@ -34,10 +37,27 @@ public final class PostgresConnection {
         PQfinish(connection)
     }
 
-    /// Connects with a libpq URL or key/value string, e.g. `postgresql://sluice@127.0.0.1:54329/sluice`.
-    /// Blocks until connected or failed.
+    /// What every connection sets unless its URL says otherwise. Without them a connection whose
+    /// server became unreachable (a network partition, not a closed socket) blocks its caller
+    /// until the kernel gives up on the TCP connection, about 15 minutes: a sink would hold its
+    /// task, and the job, that long. With them a query waits at most `tcp_user_timeout` for the
+    /// server to acknowledge what was sent, an idle connection is found dead by keepalives in
+    /// about 25 s, and a connection attempt gives up after 10 s; the caller then gets an error.
+    public static let defaultParameters: KeyValuePairs<String, String> = [
+        "connect_timeout": "10", "keepalives": "1", "keepalives_idle": "10", "keepalives_interval": "5",
+        "keepalives_count": "3", "tcp_user_timeout": "20000",
+    ]
+
+    /// Connects with a libpq URL or key/value string, e.g. `postgresql://sluice@127.0.0.1:54329/sluice`,
+    /// with `defaultParameters` for what the URL leaves unset. Blocks until connected or failed.
     public static func connect(url: String, logger: Logger = Logger(label: "sluice.postgres")) throws -> PostgresConnection {
-        guard let connection = PQconnectdb(url) else {
+        // The URL is expanded after the defaults, so its own settings win.
+        let keys = defaultParameters.map(\.key) + ["dbname"]
+        let values = defaultParameters.map(\.value) + [url]
+        let made: OpaquePointer? = withCStrings(keys) { keyPointers in
+            withCStrings(values) { valuePointers in PQconnectdbParams(keyPointers, valuePointers, 1) }
+        }
+        guard let connection = made else {
             throw PostgresError.connectionFailed(target: PostgresError.redacted(url), message: "PQconnectdb returned NULL (out of memory)")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
@@ -48,6 +68,26 @@ public final class PostgresConnection {
         let notices = NoticeLogger(logger: logger)
         PQsetNoticeProcessor(connection, postgresNoticeProcessor, Unmanaged.passUnretained(notices).toOpaque())
         return PostgresConnection(connection: connection, notices: notices, logger: logger)
+    }
+
+    /// Runs `body` with a NULL-terminated array of C strings of `strings`.
+    private static func withCStrings<Result>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> Result) -> Result {
+        let copies = strings.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } } + [nil]
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
+    /// The value libpq uses for connection option `keyword` (from `PQconninfo`), nil if unset.
+    public func option(_ keyword: String) -> String? {
+        guard let options = PQconninfo(connection) else { return nil }
+        defer { PQconninfoFree(options) }
+        var index = 0
+        while let key = options[index].keyword {
+            if String(cString: key) == keyword { return options[index].val.map { String(cString: $0) } }
+            index += 1
+        }
+        return nil
     }
 
     // MARK: State

@@ -110,19 +110,38 @@ public struct JobManagerConnector: Service {
                 "jobmanager": "\(settings.jobManager)", "jobmanager-id": "\(jobManagerID)",
                 "slots": "\(identity.slots)", "data-port": "\(identity.dataPort)",
                 "metrics-port": "\(identity.metricsPort)"])
-            try await exchangeHeartbeats(inbound: &iterator, outbound: outbound, interval: interval, timeout: timeout)
+            let channel = connection.channel
+            try await exchangeHeartbeats(inbound: &iterator, outbound: outbound, interval: interval, timeout: timeout,
+                                         close: { channel.close(promise: nil) })
         }
     }
 
-    /// Sends heartbeats every `interval` and reads the JobManager's messages until the session ends.
+    /// Sends heartbeats every `interval` and reads the JobManager's messages until the session ends:
+    /// the JobManager says goodbye, the connection closes, or no reply came for `timeout`.
+    ///
+    /// The silence is watched on its own: over a partitioned link the reader waits for ever (no
+    /// byte and no FIN arrive) and writes can block once the socket's buffer is full, so a check
+    /// inside either would never run. On timeout the watchdog closes the connection (`close`),
+    /// which ends the reader and fails the pending writes; the session then ends with
+    /// `heartbeatTimeout` and the TaskManager cancels its tasks (they are zombies by now: the
+    /// JobManager has declared this TaskManager lost and redeploys them elsewhere).
     private func exchangeHeartbeats(inbound: inout EnvelopeIterator, outbound: EnvelopeWriter,
-                                    interval: Duration, timeout: Duration) async throws {
+                                    interval: Duration, timeout: Duration, close: @escaping @Sendable () -> Void) async throws {
         let lastReply = LastReply()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 while true {
+                    try await Task.sleep(for: min(interval, timeout / 4))
                     let silence = lastReply.age
-                    if silence > timeout { throw ConnectorError.heartbeatTimeout(silence) }
+                    if silence > timeout {
+                        lastReply.expire(after: silence)
+                        close()
+                        return
+                    }
+                }
+            }
+            group.addTask {
+                while true {
                     try await outbound.write(.with(.heartbeat(heartbeat())))
                     try await Task.sleep(for: interval)
                 }
@@ -138,37 +157,48 @@ public struct JobManagerConnector: Service {
                 }
             }
             defer { group.cancelAll() }
-            while let envelope = try await inbound.next() {
-                switch envelope.body {
-                case .heartbeatAck?:
-                    lastReply.touch()
-                case .disconnect(let disconnect)?:
-                    throw ConnectorError.disconnected(disconnect.reason)
-                case .deployTask(let deployment)?:
-                    // Deploying connects data channels and may wait for producers: never block the reader.
-                    // Not a child of this session: a deployed task outlives a JobManager reconnect.
-                    Task { [executor] in await executor.deploy(deployment) }
-                case .cancelTask(let cancellation)?:
-                    executor.cancel(cancellation)
-                case .triggerCheckpoint(let trigger)?:
-                    executor.triggerCheckpoint(trigger)
-                case .notifyCheckpointComplete(let notice)?:
-                    executor.checkpointCompleted(notice)
-                case .sinkPreviewRequest(let request)?:
-                    // libpq blocks: answer off the connection's reader; the reply goes out with the reports.
-                    let defaultURL = executor.postgresURL
-                    DispatchQueue.global().async { [reports, logger] in
-                        reports.send(.with(.sinkPreviewReply(SinkPreviewQuery.answer(request, defaultURL: defaultURL, logger: logger))))
-                    }
-                case .notifyCheckpointAborted(let notice)?:
-                    // Tasks keep no per-checkpoint resources beyond alignment, which the next barrier supersedes.
-                    logger.debug("checkpoint aborted", metadata: ["job": "\(notice.jobID)", "attempt": "\(notice.attempt)",
-                                                                  "checkpoint": "\(notice.checkpointID)", "reason": "\(notice.reason)"])
-                default:
-                    throw ConnectorError.unexpectedMessage(envelope.bodyName)
-                }
+            do {
+                try await readMessages(from: &inbound, lastReply: lastReply)
+            } catch {
+                if let silence = lastReply.expiredAfter { throw ConnectorError.heartbeatTimeout(silence) }
+                throw error
             }
+            if let silence = lastReply.expiredAfter { throw ConnectorError.heartbeatTimeout(silence) }
             throw HandshakeError.connectionClosed
+        }
+    }
+
+    /// Handles the JobManager's messages until the connection ends (returns) or one is refused (throws).
+    private func readMessages(from inbound: inout EnvelopeIterator, lastReply: LastReply) async throws {
+        while let envelope = try await inbound.next() {
+            switch envelope.body {
+            case .heartbeatAck?:
+                lastReply.touch()
+            case .disconnect(let disconnect)?:
+                throw ConnectorError.disconnected(disconnect.reason)
+            case .deployTask(let deployment)?:
+                // Deploying connects data channels and may wait for producers: never block the reader.
+                // Not a child of this session: a deployed task outlives a JobManager reconnect.
+                Task { [executor] in await executor.deploy(deployment) }
+            case .cancelTask(let cancellation)?:
+                executor.cancel(cancellation)
+            case .triggerCheckpoint(let trigger)?:
+                executor.triggerCheckpoint(trigger)
+            case .notifyCheckpointComplete(let notice)?:
+                executor.checkpointCompleted(notice)
+            case .sinkPreviewRequest(let request)?:
+                // libpq blocks: answer off the connection's reader; the reply goes out with the reports.
+                let defaultURL = executor.postgresURL
+                DispatchQueue.global().async { [reports, logger] in
+                    reports.send(.with(.sinkPreviewReply(SinkPreviewQuery.answer(request, defaultURL: defaultURL, logger: logger))))
+                }
+            case .notifyCheckpointAborted(let notice)?:
+                // Tasks keep no per-checkpoint resources beyond alignment, which the next barrier supersedes.
+                logger.debug("checkpoint aborted", metadata: ["job": "\(notice.jobID)", "attempt": "\(notice.attempt)",
+                                                              "checkpoint": "\(notice.checkpointID)", "reason": "\(notice.reason)"])
+            default:
+                throw ConnectorError.unexpectedMessage(envelope.bodyName)
+            }
         }
     }
 
@@ -201,9 +231,14 @@ public struct JobManagerConnector: Service {
     }
 }
 
-/// When the JobManager last answered; written by the reader, read by the heartbeat sender.
+/// When the JobManager last answered (written by the reader, read by the watchdog), and whether the
+/// watchdog gave up on it.
 private final class LastReply: Sendable {
     private let instant = Mutex(ContinuousClock.now)
+    private let expired = Mutex<Duration?>(nil)
     func touch() { instant.withLock { $0 = .now } }
     var age: Duration { ContinuousClock.now - instant.withLock { $0 } }
+    /// The watchdog found `silence` past the timeout (and closed the connection).
+    func expire(after silence: Duration) { expired.withLock { $0 = silence } }
+    var expiredAfter: Duration? { expired.withLock { $0 } }
 }

@@ -51,14 +51,16 @@ extension IntegrationSuite {
         }
     
         /// A TaskManager that runs tasks loses PostgreSQL only (its packets to the `pg` host go
-        /// nowhere) for eight seconds: its sink fails the epoch, the job restarts until the link
-        /// is back, then completes, and `sluice verify` finds nothing lost or doubled.
+        /// nowhere): a query in flight gets no answer, so the connection's TCP timeout (20 s)
+        /// fails the sink's epoch; the job restarts until the link is back (at least 8 s), then
+        /// completes, and `sluice verify` finds nothing lost or doubled. (Without the timeout
+        /// the sink waited on its silent connection for the kernel's ~15 minutes.)
         @Test func aTaskManagerCutOffFromPostgreSQLOnlyRecoversOnceTheLinkReturns() async throws {
             try await Self.withRunningJob("pgcut") { cluster, job in
                 let host = try Self.busyTaskManager(cluster)
                 try cluster.net.block(host, from: "pg")
                 let blockedAt = ContinuousClock.now
-                try await waitUntil("the job restarts while \(host) cannot reach PostgreSQL", timeout: .seconds(30), interval: .milliseconds(250)) {
+                try await waitUntil("the job restarts while \(host) cannot reach PostgreSQL", timeout: .seconds(60), interval: .milliseconds(250)) {
                     try cluster.jobProgress(job).numRestarts > 0
                 }
                 try await Task.sleep(until: blockedAt + .seconds(8))  // the outage lasts 8 s, whatever the job does meanwhile
@@ -73,6 +75,33 @@ extension IntegrationSuite {
                 try await cluster.jobManager?.kill()
                 try await cluster.startJobManager()
                 try await cluster.waitForTaskManagers(3)
+            }
+        }
+
+        /// A TaskManager running tasks is cut off from every other host (its link goes down at the
+        /// bridge, so its packets vanish, as in a partition) for longer than the heartbeat
+        /// timeout. The JobManager declares it lost and restarts the job on the spare host; the
+        /// cut-off TaskManager notices the silence on its side and cancels its tasks, so none of
+        /// them can commit a row for the old attempt (the new attempt's sinks also raised their
+        /// fences); once the link is back it registers again. The output is exact.
+        @Test func aTaskManagerCutOffFromEveryHostIsReplacedAndRegistersAgainOnceHealed() async throws {
+            try await Self.withRunningJob("zombie") { cluster, job in
+                let host = try Self.busyTaskManager(cluster)
+                let zombie = try #require(cluster.taskManagers[host])
+                try cluster.net.cut(host)
+                try await waitUntil("the JobManager declares \(host) lost and restarts the job", timeout: .seconds(30),
+                                    interval: .milliseconds(250)) {
+                    try cluster.jobProgress(job).numRestarts > 0 && cluster.registeredTaskManagers().count == 2
+                }
+                try await waitUntil("\(host) cancels its tasks on its own", timeout: .seconds(30), interval: .milliseconds(250)) {
+                    zombie.output().contains("cancelling all tasks") && zombie.output().contains("lost the connection to the JobManager")
+                }
+                #expect(zombie.isRunning, "a partition does not kill the TaskManager")
+                try cluster.net.heal(host)
+                try await cluster.waitForTaskManagers(3, timeout: .seconds(60))
+                #expect(cluster.jobManager?.output().contains("sink recovered and fenced older attempts") == true ||
+                        cluster.taskManagers.values.contains { $0.output().contains("sink recovered and fenced older attempts") },
+                        "the new attempt's sinks raise their fences")
             }
         }
 

@@ -27,6 +27,18 @@ struct PostgresConnectionTests {
         #expect(result.value(row: 0, column: "name") == "Zoë – Zürich ✓ 🚀")
     }
 
+    @Test("a connection has timeouts and keepalives, so an unreachable server fails a query instead of blocking it; the URL's own settings win")
+    func connectionsTimeOutOnAnUnreachableServer() throws {
+        let connection = try PostgresServerTrait.connect()
+        #expect(connection.option("tcp_user_timeout") == "20000")
+        #expect(connection.option("keepalives_idle") == "10")
+        #expect(connection.option("connect_timeout") == "10")
+        let url = try #require(PostgresServerTrait.current).url
+        let own = try PostgresConnection.connect(url: url + (url.contains("?") ? "&" : "?") + "tcp_user_timeout=5000")
+        #expect(own.option("tcp_user_timeout") == "5000")
+        #expect(try own.execute("SELECT 1").value(row: 0, column: 0) == "1")
+    }
+
     @Test("a query on a missing table fails with SQLSTATE 42P01 and names the statement")
     func undefinedTableHasSQLState() throws {
         let connection = try PostgresServerTrait.connect()
