@@ -60,12 +60,13 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
         ["SLUICE_CLUSTER_DIR": work.url.appendingPathComponent("pg").path, "SLUICE_PG_HOST": net.address("pg"), "SLUICE_PG_PORT": "5432"]
     }
 
-    /// Stops PostgreSQL (fast shutdown: sessions are cut, prepared transactions survive) and
-    /// starts it again on the same host, port and data.
-    func restartPostgres(down: Duration) async throws {
+    /// Stops PostgreSQL (fast shutdown: sessions are cut, prepared transactions survive), keeps it
+    /// down until `noticed` holds (the job has felt the outage), and starts it again on the same
+    /// host, port and data.
+    func restartPostgres(downUntil what: String, _ noticed: () async throws -> Bool) async throws {
         try Self.check(net.execute(on: "pg", "/bin/bash", [RepositoryLayout.clusterScript("postgres.sh").path, "stop"],
                                    environment: Self.postgresEnvironment(work: work, net: net)), "postgres.sh stop")
-        try await Task.sleep(for: down)  // the outage's length, whatever the job does meanwhile
+        try await waitUntil(what, timeout: .seconds(60), interval: .milliseconds(250), noticed)
         try Self.check(net.execute(on: "pg", "/bin/bash", [RepositoryLayout.clusterScript("postgres.sh").path, "start"],
                                    environment: Self.postgresEnvironment(work: work, net: net)), "postgres.sh start")
     }

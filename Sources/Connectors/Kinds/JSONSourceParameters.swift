@@ -16,6 +16,9 @@ public struct JSONSourceParameters: Sendable {
         "fields", .string, .optional,
         doc: "with schema: JSON field names that differ from the column names, e.g. `at=datetime_occured, id=order_id`")
 
+    /// The name of `format` (declared only when some format is registered).
+    public static let formatName = "format"
+
     public let formats: [RecordFormatDeclaration]
     /// `format`, present only when some format is registered.
     public let format: ParameterDeclaration?
@@ -23,7 +26,7 @@ public struct JSONSourceParameters: Sendable {
     public init(formats: [RecordFormatDeclaration]) {
         self.formats = formats
         format = formats.isEmpty ? nil : ParameterDeclaration(
-            "format", .choice(formats.map(\.name)), .optional,
+            Self.formatName, .choice(formats.map(\.name)), .optional,
             doc: "records of a format a job registered, read by that job's own rules (see output); or use schema instead",
             formerNames: ["event"])
     }
@@ -37,7 +40,7 @@ public struct JSONSourceParameters: Sendable {
         let params = input.params
         let either = format == nil ? "set schema (the columns to read) and event-time"
             : "set schema (the columns to read) and event-time, or format: \(formats.map(\.name).joined(separator: "/"))"
-        switch (params["format"], params[Self.schema.name]) {
+        switch (params[Self.formatName], params[Self.schema.name]) {
         case (nil, nil):
             throw SchemaRuleError("params.schema", either)
         case (_?, _?):

@@ -19,7 +19,7 @@ struct JSONSourceDecoder {
     /// The decoder the parameters ask for, among the registered `formats`; for rows, of the
     /// output schema submission derived (field renames from `fields`).
     init(_ context: OperatorContext, maxRecordBytes: Int, formats: [RecordFormat]) throws {
-        if let name = context.params["format"] {
+        if let name = context.params[JSONSourceParameters.formatName] {
             guard let registered = formats.first(where: { $0.declaration.name == name }) else {
                 let known = formats.map(\.declaration.name).joined(separator: ", ")
                 throw OperatorError.configuration(context.operatorID, "no record format '\(name)' in this TaskManager; it has: \(known)")
