@@ -76,6 +76,48 @@ import Testing
         #expect(copied.isNull(0) && copied.int64(1, narrow) == 7)
     }
 
+    /// `copyColumns` (one pass, for operators that widen rows) must give what copying column by
+    /// column gives: the same bytes when the extra columns come after, the same values when one
+    /// was set before (the copied variable part then lands after it).
+    @Test func copyingAllColumnsAtOnceEqualsCopyingThemOneByOne() throws {
+        var random = SplitMix64(seed: 20_261_208)
+        let narrow = RowLayout(Schema(name: "narrow", columns: [
+            Column("a", .int64, nullable: true), Column("b", .string, nullable: true), Column("c", .bool),
+            Column("d", .bytes, nullable: true),
+        ]))
+        let wide = RowLayout(Schema(name: "wide", columns: narrow.schema.columns + [Column("e", .string), Column("f", .int64, nullable: true)]))
+        #expect(wide.begins(with: narrow) && !narrow.begins(with: wide))
+        #expect(!RowLayout(Schema(name: "other", columns: [Column("a", .string)])).begins(with: narrow))
+        var source = RowBuilder(narrow), oneByOne = RowBuilder(wide), atOnce = RowBuilder(wide), extraFirst = RowBuilder(wide)
+        for _ in 0..<300 {
+            let nulls = random.next()
+            let text = String(repeating: "x", count: Int(random.next() % 12))
+            let blob = (0..<Int(random.next() % 9)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            if nulls & 1 == 0 { source.setInt64(0, Int64(bitPattern: random.next())) }
+            if nulls & 2 == 0 { source.setString(1, text) }
+            source.setBool(2, nulls & 4 == 0)
+            if nulls & 8 == 0 { source.setVariable(3, blob) }
+            let row = try source.finish()
+            for column in 0..<narrow.columnCount { oneByOne.copy(column, from: row, column: column, layout: narrow) }
+            atOnce.copyColumns(of: row, layout: narrow)
+            extraFirst.setString(4, "extra")
+            extraFirst.copyColumns(of: row, layout: narrow)
+            oneByOne.setString(4, "extra")
+            atOnce.setString(4, "extra")
+            let expected = try oneByOne.finish(), copied = try atOnce.finish()
+            let shifted = try Row(validating: try extraFirst.finish().bytes, layout: wide)
+            #expect(copied == expected)
+            for column in 0..<wide.columnCount {
+                #expect(shifted.isNull(column) == expected.isNull(column))
+                if wide.slots[column] == .variable, !expected.isNull(column) {
+                    #expect(shifted.withVariable(column, wide) { Array($0) } == expected.withVariable(column, wide) { Array($0) })
+                } else {
+                    #expect(shifted.int64(column, wide) == expected.int64(column, wide))
+                }
+            }
+        }
+    }
+
     @Test func bytesThatAreNotARowAreRefused() throws {
         var builder = RowBuilder(Self.layout)
         for index in [0, 1, 2, 4, 5] { builder.setZero(index, layout: Self.layout) }

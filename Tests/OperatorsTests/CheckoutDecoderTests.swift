@@ -18,7 +18,7 @@ import Testing
     @Test func optionalFieldsDefaultToEmptyTextAndZeroAmount() throws {
         let checkout = try decodeCheckout(#"{"checkout_id":"o","user_id":"9","product_id":3,"datetime_occured":"2024-05-01T10:05:00"}"#)
         #expect(checkout == Checkout(checkoutID: "o", userID: 9, productID: "3", eventTime: time("10:05:00")))
-        #expect(checkout.totalAmount == "0")
+        #expect(checkout.totalAmount == "0.00")
     }
 
     @Test(arguments: ["checkout_id", "user_id", "product_id", "datetime_occured"])

@@ -66,9 +66,16 @@ import Testing
         #expect(clickFailure(RecordFixtures.click(setting: "price", to: "\"\(text)\"")) == nil)
     }
 
-    @Test(arguments: ["19.90", "0", "-0.5", "1e2", "1.5E-3", "123456789012345678901234567890.123456789"])
-    func checkoutAmountKeepsItsExactNumberText(text: String) throws {
-        #expect(try decodeCheckout(RecordFixtures.checkout(setting: "total_amount", to: text)).totalAmount == text)
+    @Test(arguments: [("19.90", "19.90"), ("0", "0.00"), ("-0.5", "-0.50"), ("1e2", "100.00"), ("1.5E-3", "0.00"), ("7.005", "7.01")])
+    func checkoutAmountBecomesADecimalAtTheColumnsScale(text: String, amount: String) throws {
+        #expect(try decodeCheckout(RecordFixtures.checkout(setting: "total_amount", to: text)).totalAmount == amount)
+    }
+
+    @Test func checkoutAmountThatDoesNotFitTheColumnIsRefused() {
+        let error = #expect(throws: RecordDecodingError.self) {
+            _ = try decodeCheckout(RecordFixtures.checkout(setting: "total_amount", to: "123456789012345678901234567890.123456789"))
+        }
+        #expect(error?.description.contains("does not fit decimal(12,2)") == true)
     }
 
     @Test(arguments: [

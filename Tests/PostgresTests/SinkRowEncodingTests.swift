@@ -17,10 +17,10 @@ struct SinkRowEncodingTests {
     private static let awkward = [#"quote " and backslash \ and \" both"#, "comma, {braces} and (parens)", "NULL", "",
                                   " leading and trailing spaces ", "newline\nand\ttab", "ünïcödé ✓ 🚀", #"\N"#, "{}", #"{"a","b"}"#]
 
-    private static func row(_ index: Int, clickID: String?, userName: String?) -> AttributedCheckout {
+    private static func row(_ index: Int, clickID: String?, userName: String?, checkoutID: String? = nil) -> AttributedCheckout {
         let text = awkward[index % awkward.count]
         return AttributedCheckout(
-            checkout: Checkout(checkoutID: "o\(index) \(text)", userID: Int64(-index), productID: text, paymentMethod: text,
+            checkout: Checkout(checkoutID: checkoutID ?? "o\(index) \(text)", userID: Int64(-index), productID: text, paymentMethod: text,
                                totalAmount: "\(index).25", shippingAddress: text, billingAddress: text, userAgent: text,
                                ipAddress: text, eventTime: 1_700_000_000_000 + Int64(index) * 1_001),
             clickID: clickID.map { EventID($0) }, clickTime: clickID.map { _ in 1_699_999_990_000 - Int64(index) }, userName: userName)
@@ -79,8 +79,7 @@ struct SinkRowEncodingTests {
     func upsertReplacesExistingCheckout(checkpointing: Bool) throws {
         let fixture = try SinkFixture(table: "encoding_upsert_\(Self.mode(checkpointing))")
         let first = Self.row(1, clickID: "first click", userName: "ada")
-        var second = Self.row(2, clickID: nil, userName: nil)
-        second.checkout.checkoutID = first.checkout.checkoutID
+        let second = Self.row(2, clickID: nil, userName: nil, checkoutID: first.checkout.checkoutID)
         try write([first, second], to: fixture, checkpointing: checkpointing, batchSize: 1)  // one statement each
 
         #expect(try Self.storedRows(fixture) == Self.expectedRows([second]))

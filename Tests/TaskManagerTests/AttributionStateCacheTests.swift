@@ -142,7 +142,7 @@ import Testing
                 for run in restored { try run.feed([step]) }
                 continue
             }
-            keyColumns.write(try rows.row(Checkout(checkoutID: "k", userID: user, productID: product, eventTime: 0)).row, into: &key)
+            keyColumns.write(rows.row(Checkout(checkoutID: "k", userID: user, productID: product, eventTime: 0)).row, into: &key)
             try restored[assigner.subtask(forKeyGroup: assigner.keyGroup(forKey: key), parallelism: 2)].feed([step])
         }
         for run in restored { try run.finish() }

@@ -64,6 +64,9 @@ public final class UserEnrichmentOperator: StreamOperator, CountingOperator {
               input.eventTimeColumn != nil else {
             throw OperatorError.configuration(context.operatorID, "needs rows with \(UserEnrichmentKind.userColumn) and an event time (submission checks this)")
         }
+        guard output.begins(with: input) else {
+            throw OperatorError.configuration(context.operatorID, "its output must start with the input's columns (the kind derives it so: a bug if not)")
+        }
         userColumn = user
         nameColumn = name
         builder = RowBuilder(output)
@@ -115,7 +118,7 @@ public final class UserEnrichmentOperator: StreamOperator, CountingOperator {
         for record in pending {
             let versions = cache[record.row.int64(userColumn, input)]?.versions ?? []
             let time = record.eventTime
-            for column in 0..<input.columnCount { builder.copy(column, from: record.row, column: column, layout: input) }
+            builder.copyColumns(of: record.row, layout: input)
             if let name = versions.first(where: { $0.validFrom <= time && ($0.validTo.map { time < $0 } ?? true) })?.username {
                 builder.setString(nameColumn, name)
             } else {

@@ -11,8 +11,10 @@
 /// contiguous byte string — the same bytes on the keyed exchange, in state and at the sink.
 /// Integers are little-endian. A NULL column has its bit set and a zero slot.
 ///
-/// A value computed once per schema (per edge), never per record.
-public struct RowLayout: Sendable, Hashable {
+/// A value computed once per schema (per edge), never per record. A class (immutable, so
+/// `Sendable`) because every column read takes a layout: copying one is a single retain, where
+/// a struct of a schema and arrays cost four retains and releases per copy on the record path.
+public final class RowLayout: Sendable, Hashable {
     public enum Slot: Sendable, Hashable {
         case int64, float64, bool, variable
     }
@@ -48,6 +50,14 @@ public struct RowLayout: Sendable, Hashable {
         case .bool: .bool
         case .string, .bytes: .variable
         }
+    }
+
+    /// True when `other`'s columns are this layout's first columns, of the same types (and
+    /// nullable here where they are there), so a row of `other` can be copied into a row of this
+    /// one slot for slot (`RowBuilder.copyColumns`).
+    public func begins(with other: RowLayout) -> Bool {
+        let prefix = other.schema.columns
+        return prefix.count <= schema.columns.count && zip(prefix, schema.columns).allSatisfy { $0.type == $1.type && (!$0.nullable || $1.nullable) }
     }
 
     public static func == (lhs: RowLayout, rhs: RowLayout) -> Bool { lhs.schema == rhs.schema }

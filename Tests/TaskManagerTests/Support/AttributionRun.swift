@@ -60,7 +60,7 @@ final class AttributionRun: RecordOutput, SideOutputs {
         for step in steps {
             switch step {
             case .click(let click): try attribution.processRecord(inputRows.row(click), input: 0, output: self)
-            case .checkout(let checkout): try attribution.processRecord(try inputRows.row(checkout), input: 1, output: self)
+            case .checkout(let checkout): try attribution.processRecord(inputRows.row(checkout), input: 1, output: self)
             case .watermark(let watermark): try attribution.processWatermark(watermark, output: self)
             }
         }

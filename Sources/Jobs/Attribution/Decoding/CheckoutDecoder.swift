@@ -6,10 +6,12 @@ import SluiceEngine
 /// required; `payment_method`, `shipping_address`, `billing_address`, `user_agent`, `ip_address`
 /// default to "" and `total_amount` to "0". Types as for `ClickDecoder`: `user_id` an integer or a
 /// string of digits; ids a non-empty string or an integer; `total_amount` a number or a numeric
-/// string, kept as its exact text; `datetime_occured` a UTC timestamp as `EventTimeFormat` reads
-/// it. Unknown fields are ignored; a repeated known field is refused.
+/// string, rounded to the row's `decimal(12,2)` and refused when it does not fit;
+/// `datetime_occured` a UTC timestamp as `EventTimeFormat` reads it. Unknown fields are ignored;
+/// a repeated known field is refused.
 ///
-/// A value type with no state besides its limit: share it freely across threads.
+/// A value type with no state besides its limit: share it freely across threads. The row is
+/// built with the caller's `RowBuilder` (a source reuses one per subtask).
 public struct CheckoutDecoder: Sendable {
     public static let defaultMaxRecordBytes = 64 * 1024
 
@@ -20,13 +22,14 @@ public struct CheckoutDecoder: Sendable {
     }
 
     public func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(RecordDecodingError) -> Checkout {
-        try RecordFieldReader.withRawBytes(bytes, maxRecordBytes: maxRecordBytes) { raw throws(RecordDecodingError) in
-            try decode(raw)
+        var builder = RowBuilder(AttributionInputRows.checkoutLayout)
+        return try RecordFieldReader.withRawBytes(bytes, maxRecordBytes: maxRecordBytes) { raw throws(RecordDecodingError) in
+            try decode(raw, builder: &builder)
         }
     }
 
     /// Decodes the record in `bytes`; nothing returned points into them.
-    public func decode(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Checkout {
+    public func decode(_ bytes: UnsafeRawBufferPointer, builder: inout RowBuilder) throws(RecordDecodingError) -> Checkout {
         guard bytes.count <= maxRecordBytes else { throw .oversized(size: bytes.count, maximum: maxRecordBytes) }
         var checkoutID: String?, userID: Int64?, productID: String?, paymentMethod: String?, totalAmount: String?
         var shippingAddress: String?, billingAddress: String?, userAgent: String?, ipAddress: String?, eventTime: Int64?
@@ -46,13 +49,13 @@ public struct CheckoutDecoder: Sendable {
             if try Reader.read(member, "user_agent", into: &userAgent, Reader.text) { continue }
             if try Reader.read(member, "ip_address", into: &ipAddress, Reader.text) { continue }
         }
-        return Checkout(
+        return try Checkout(
             checkoutID: try Reader.required(checkoutID, field: "checkout_id"),
             userID: try Reader.required(userID, field: "user_id"),
             productID: try Reader.required(productID, field: "product_id"),
             paymentMethod: paymentMethod ?? "", totalAmount: totalAmount ?? "0",
             shippingAddress: shippingAddress ?? "", billingAddress: billingAddress ?? "",
             userAgent: userAgent ?? "", ipAddress: ipAddress ?? "",
-            eventTime: try Reader.required(eventTime, field: "datetime_occured"))
+            eventTime: try Reader.required(eventTime, field: "datetime_occured"), builder: &builder)
     }
 }

@@ -5,13 +5,14 @@ import SluiceEngine
 /// subtask, on its thread: it reuses one row builder.
 final class CheckoutRowDecoder: RecordDecoder {
     private let decoder: CheckoutDecoder
-    private var rows = AttributionInputRows()
+    private var builder = RowBuilder(AttributionInputRows.checkoutLayout)
 
     init(maxRecordBytes: Int) {
         decoder = CheckoutDecoder(maxRecordBytes: maxRecordBytes)
     }
 
     func decode(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> RowRecord {
-        try rows.row(try decoder.decode(bytes))
+        let checkout = try decoder.decode(bytes, builder: &builder)
+        return RowRecord(row: checkout.row, eventTime: checkout.eventTime)
     }
 }

@@ -16,8 +16,8 @@ extension AttributedCheckout {
         writer.write(optional: userName)
     }
 
-    static func decode(from reader: inout BinaryReader) throws(BinaryReader.Failure) -> AttributedCheckout {
-        let checkout = try Checkout.decode(from: &reader)
+    static func decode(from reader: inout BinaryReader, builder: inout RowBuilder) throws(BinaryReader.Failure) -> AttributedCheckout {
+        let checkout = try Checkout.decode(from: &reader, builder: &builder)
         let clickID = try reader.readOptionalEventID()
         let clickTime: Int64?
         switch try reader.readByte() {

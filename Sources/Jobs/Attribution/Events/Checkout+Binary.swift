@@ -15,10 +15,17 @@ extension Checkout {
         writer.write(signed: eventTime)
     }
 
-    static func decode(from reader: inout BinaryReader) throws(BinaryReader.Failure) -> Checkout {
-        Checkout(checkoutID: try reader.readString(), userID: try reader.readSigned(), productID: try reader.readString(),
-                 paymentMethod: try reader.readString(), totalAmount: try reader.readString(),
-                 shippingAddress: try reader.readString(), billingAddress: try reader.readString(),
-                 userAgent: try reader.readString(), ipAddress: try reader.readString(), eventTime: try reader.readSigned())
+    static func decode(from reader: inout BinaryReader, builder: inout RowBuilder) throws(BinaryReader.Failure) -> Checkout {
+        let checkoutID = try reader.readString(), userID = try reader.readSigned(), productID = try reader.readString()
+        let paymentMethod = try reader.readString(), totalAmount = try reader.readString()
+        let shippingAddress = try reader.readString(), billingAddress = try reader.readString()
+        let userAgent = try reader.readString(), ipAddress = try reader.readString(), eventTime = try reader.readSigned()
+        do {
+            return try Checkout(checkoutID: checkoutID, userID: userID, productID: productID, paymentMethod: paymentMethod,
+                                totalAmount: totalAmount, shippingAddress: shippingAddress, billingAddress: billingAddress,
+                                userAgent: userAgent, ipAddress: ipAddress, eventTime: eventTime, builder: &builder)
+        } catch {
+            throw .malformed("checkout \(checkoutID): \(error)")
+        }
     }
 }

@@ -24,16 +24,11 @@ public struct AttributedRowBuilder {
         public static let userName = 12
     }
 
-    /// The row of `attributed`. Throws when its amount does not fit the column (the sources
-    /// refuse such checkouts, so only state written before that check can hold one).
+    /// The row of `attributed`: the checkout's row with the click's columns (and the name)
+    /// appended, its bytes copied at once (`RowBuilder.copyColumns`).
     public mutating func row(_ attributed: AttributedCheckout) throws -> RowRecord {
         let checkout = attributed.checkout
-        do {
-            try AttributionInputRows.setCheckout(checkout, into: &builder)
-        } catch {
-            builder.reset()
-            throw OperatorError.configuration("first-click-attribution", "checkout \(checkout.checkoutID): \(error)")
-        }
+        builder.copyColumns(of: checkout.row, layout: AttributionInputRows.checkoutLayout)
         if let clickID = attributed.clickID, let clickTime = attributed.clickTime {
             clickID.withUTF8 { builder.setVariable(Position.clickID, $0) }
             builder.setInt64(Position.clickTime, clickTime)

@@ -3,10 +3,10 @@ import SluiceEngine
 
 /// The attribution job's inputs as rows: a decoded `Click` or `Checkout` becomes a row of
 /// `AttributionSchemas.click` or `.checkout` at the source, and the attribution operator reads
-/// the typed value back from the row (`Click(row:)`, `Checkout(row:)`). Between them the
+/// the typed value back from the row (`Click(row:)`; a `Checkout` is its row). Between them the
 /// records are plain rows: the keyed exchange, `sluice kinds` and every row operator see columns.
 ///
-/// Owns two reused `RowBuilder`s, so a row allocates only its own bytes. Used on one thread.
+/// Owns a reused `RowBuilder` (for `builtRow`), so a row allocates only its own bytes. Used on one thread.
 public struct AttributionInputRows {
     public static let clickLayout = RowLayout(AttributionSchemas.click)
     public static let checkoutLayout = RowLayout(AttributionSchemas.checkout)
@@ -25,7 +25,6 @@ public struct AttributionInputRows {
     }()
 
     private var clicks = RowBuilder(Self.clickLayout)
-    private var checkouts = RowBuilder(Self.checkoutLayout)
 
     public init() {}
 
@@ -69,35 +68,13 @@ public struct AttributionInputRows {
         return RowRecord(row: try Self.finish(&clicks), eventTime: click.eventTime)
     }
 
-    /// The checkout's row; its amount (the JSON's exact text) rounded to the column's scale as
-    /// PostgreSQL rounds a `numeric(12,2)`, and refused when it does not fit — the record is
-    /// then dead-lettered with this reason instead of failing the sink later.
-    public mutating func row(_ checkout: Checkout) throws(RecordDecodingError) -> RowRecord {
-        try Self.setCheckout(checkout, into: &checkouts)
-        return RowRecord(row: try Self.finish(&checkouts), eventTime: checkout.eventTime)
+    /// The checkout's row: the checkout is its row (`Checkout`).
+    public func row(_ checkout: Checkout) -> RowRecord {
+        RowRecord(row: checkout.row, eventTime: checkout.eventTime)
     }
 
-    /// Sets the checkout columns (the first ten of `checkout`, `attributed` and `enriched`).
-    static func setCheckout(_ checkout: Checkout, into builder: inout RowBuilder) throws(RecordDecodingError) {
-        typealias Position = AttributedRowBuilder.Position
-        let (precision, scale) = amount
-        guard let amount = Decimal64(rounding: checkout.totalAmount.utf8, precision: precision, scale: scale) else {
-            throw .invalidValue(field: "total_amount", detail: "\(checkout.totalAmount) does not fit decimal(\(precision),\(scale))")
-        }
-        builder.setString(Position.checkoutID, checkout.checkoutID)
-        builder.setInt64(Position.userID, checkout.userID)
-        builder.setString(Position.productID, checkout.productID)
-        builder.setString(Position.paymentMethod, checkout.paymentMethod)
-        builder.setDecimal(Position.amount, amount)
-        builder.setString(Position.shippingAddress, checkout.shippingAddress)
-        builder.setString(Position.billingAddress, checkout.billingAddress)
-        builder.setString(Position.userAgent, checkout.userAgent)
-        builder.setString(Position.ipAddress, checkout.ipAddress)
-        builder.setInt64(Position.checkoutTime, checkout.eventTime)
-    }
-
-    /// Every column is set here, so this fails only if the schema gained one (a bug: the
-    /// record is dead-lettered with it rather than the task crashing).
+    /// Every column is set by the callers, so this fails only if the schema gained one (a bug:
+    /// the record is dead-lettered with it rather than the task crashing).
     static func finish(_ builder: inout RowBuilder) throws(RecordDecodingError) -> Row {
         do {
             return try builder.finish()
@@ -116,19 +93,5 @@ extension Click {
                   userID: row.int64(Position.userID, layout),
                   productID: row.string(Position.productID, layout),
                   eventTime: row.int64(Position.clickTime, layout))
-    }
-}
-
-extension Checkout {
-    /// The checkout a row of `AttributionSchemas.checkout` (or of `attributed`, whose first
-    /// columns are the checkout's) holds; the amount as decimal text at the column's scale.
-    public init(row: Row, layout: RowLayout = AttributionInputRows.checkoutLayout) {
-        typealias Position = AttributedRowBuilder.Position
-        self.init(checkoutID: row.string(Position.checkoutID, layout), userID: row.int64(Position.userID, layout),
-                  productID: row.string(Position.productID, layout), paymentMethod: row.string(Position.paymentMethod, layout),
-                  totalAmount: row.decimal(Position.amount, layout).description,
-                  shippingAddress: row.string(Position.shippingAddress, layout), billingAddress: row.string(Position.billingAddress, layout),
-                  userAgent: row.string(Position.userAgent, layout), ipAddress: row.string(Position.ipAddress, layout),
-                  eventTime: row.int64(Position.checkoutTime, layout))
     }
 }

@@ -105,7 +105,7 @@ public struct AttributionKeyState: Sendable, Hashable {
 
     static func pendingOrder(_ lhs: AttributedCheckout, _ rhs: AttributedCheckout) -> Bool {
         if lhs.checkout.eventTime != rhs.checkout.eventTime { return lhs.checkout.eventTime < rhs.checkout.eventTime }
-        return lhs.checkout.checkoutID.utf8.lexicographicallyPrecedes(rhs.checkout.checkoutID.utf8)
+        return lhs.checkout.withCheckoutID { left in rhs.checkout.withCheckoutID { left.lexicographicallyPrecedes($0) } }
     }
 
     private static func canonical(_ clicks: [StoredClick]) -> [StoredClick] {

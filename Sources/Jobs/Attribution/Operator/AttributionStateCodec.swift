@@ -68,8 +68,9 @@ public enum AttributionStateCodec {
             let pendingCount = try count(&reader, minimumEntryBytes: 13, what: "checkout")
             var pending: [AttributedCheckout] = []
             pending.reserveCapacity(pendingCount)
+            var builder = RowBuilder(AttributionInputRows.checkoutLayout)
             for _ in 0..<pendingCount {
-                let row = try AttributedCheckout.decode(from: &reader)
+                let row = try AttributedCheckout.decode(from: &reader, builder: &builder)
                 guard (row.clickID == nil) == (row.clickTime == nil) else {
                     throw AttributionStateCodecError.corrupt("checkout \(row.checkout.checkoutID) has a click id without a time or vice versa")
                 }

@@ -24,9 +24,11 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
     private var assigner = KeyGroupAssigner()
     private var sideOutputs: (any SideOutputs)?
     private var keyBytes: [UInt8] = []
-    /// The key columns on each input (clicks, checkouts), in the spec's `key-by` order: the
-    /// same bytes the keyed exchange hashed, so state lives in the key group that routed here.
-    private var keys: [RowKeyColumns] = []
+    /// The key columns on each input, in the spec's `key-by` order: the same bytes the keyed
+    /// exchange hashed, so state lives in the key group that routed here. (Two properties, not
+    /// an array: this runs for every record.)
+    private var clickKey: RowKeyColumns?
+    private var checkoutKey: RowKeyColumns?
     private var rows = AttributedRowBuilder()
     private var watermark: Int64 = .min
     public private(set) var attributed = 0
@@ -66,8 +68,8 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
         assigner = KeyGroupAssigner(maxParallelism: context.maxParallelism)
         let keyBy = context.keyBy.isEmpty ? Self.keyFields : context.keyBy
         do {
-            keys = [try RowKeyColumns(keyBy, in: AttributionInputRows.clickLayout),
-                    try RowKeyColumns(keyBy, in: AttributionInputRows.checkoutLayout)]
+            clickKey = try RowKeyColumns(keyBy, in: AttributionInputRows.clickLayout)
+            checkoutKey = try RowKeyColumns(keyBy, in: AttributionInputRows.checkoutLayout)
         } catch {
             throw OperatorError.configuration(context.operatorID, "key-by: \(error)")
         }
@@ -104,10 +106,10 @@ public final class FirstClickAttributionOperator: StreamOperator, CheckpointedOp
     }
 
     public func processRecord(_ record: StreamRecord, input: Int, output: any RecordOutput) throws {
-        guard let cache, input < keys.count else {
+        guard let cache, let key = input == 0 ? clickKey : input == 1 ? checkoutKey : nil else {
             throw OperatorError.configuration("first-click-attribution", "a record on input \(input) (it has two: clicks, checkouts)")
         }
-        keys[input].write(record.row, into: &keyBytes)
+        key.write(record.row, into: &keyBytes)
         let group = assigner.keyGroup(forKey: keyBytes)
         let result: AttributionOutput
         if input == 0 {
