@@ -46,6 +46,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // System libraries, found through pkg-config (Debian's -dev packages; `make setup` installs them).
@@ -137,9 +141,23 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             path: "Sources/Operators",
             swiftSettings: strictSwift),
+        // Mutual TLS for the RPC and data connections (swift-nio-ssl), and the CA that
+        // `sluice certs init` writes (swift-certificates).
+        .target(
+            name: "SluiceTLS", dependencies: [
+                "SluiceCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/TLS",
+            swiftSettings: strictSwift),
         .target(
             name: "SluiceTaskManager", dependencies: [
-                "SluiceCore", "SluiceProtocol", "SluiceEngine", "SluiceCatalog", "SluiceOperators", "SluiceRocksDB", "SluicePostgres", "CMalloc",
+                "SluiceCore", "SluiceTLS", "SluiceProtocol", "SluiceEngine", "SluiceCatalog", "SluiceOperators", "SluiceRocksDB", "SluicePostgres", "CMalloc",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -154,7 +172,7 @@ let package = Package(
             swiftSettings: strictSwift),
         .target(
             name: "SluiceJobManager", dependencies: [
-                "SluiceCore", "SluiceProtocol", "SluiceEngine", "SluiceCatalog",
+                "SluiceCore", "SluiceTLS", "SluiceProtocol", "SluiceEngine", "SluiceCatalog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -185,7 +203,7 @@ let package = Package(
         .executableTarget(
             name: "SluiceCLI",
             dependencies: [
-                "SluiceCore", "SluiceKafka", "SluicePostgres", "SluiceTools", "SluiceEngine", "SluiceCatalog", "SluiceAttribution",
+                "SluiceCore", "SluiceKafka", "SluicePostgres", "SluiceTools", "SluiceEngine", "SluiceCatalog", "SluiceAttribution", "SluiceTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift),
@@ -207,7 +225,7 @@ let package = Package(
             swiftSettings: strictSwift),
 
         .target(
-            name: "SluiceTestSupport", dependencies: ["SluiceCore"],
+            name: "SluiceTestSupport", dependencies: ["SluiceCore", .product(name: "Logging", package: "swift-log")],
             path: "Tests/Support",
             swiftSettings: strictSwift),
         .testTarget(name: "ProtocolTests", dependencies: ["SluiceProtocol", "SluiceCore"], swiftSettings: strictSwift),
@@ -223,6 +241,11 @@ let package = Package(
                                                             "SluiceCatalog", "SluiceTestSupport",
                                                             .product(name: "Hummingbird", package: "hummingbird")] + operatorLayers,
                     swiftSettings: strictSwift),
+        .testTarget(name: "TLSTests", dependencies: ["SluiceTLS", "SluiceCore", "SluiceTestSupport",
+                                                     .product(name: "NIOCore", package: "swift-nio"),
+                                                     .product(name: "NIOPosix", package: "swift-nio"),
+                                                     .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strictSwift),
         .testTarget(name: "KafkaTests", dependencies: ["SluiceKafka", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "RocksDBTests", dependencies: ["SluiceRocksDB", "SluiceTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "ToolsTests", dependencies: ["SluiceTools", "SluiceTestSupport"] + operatorLayers, swiftSettings: strictSwift),
@@ -230,7 +253,7 @@ let package = Package(
                     swiftSettings: strictSwift),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SluiceTestSupport", "SluiceProtocol", "SluiceCore", "SluicePostgres", "SluiceKafka",
+            dependencies: ["SluiceTestSupport", "SluiceProtocol", "SluiceCore", "SluicePostgres", "SluiceKafka", "SluiceTLS",
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strictSwift),

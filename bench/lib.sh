@@ -15,6 +15,9 @@ export SLUICE_JOBMANAGER_RPC_PORT="${SLUICE_JOBMANAGER_RPC_PORT:-16300}"
 export SLUICE_JOBMANAGER_REST_PORT="${SLUICE_JOBMANAGER_REST_PORT:-18300}"
 export SLUICE_PG_PORT="${SLUICE_PG_PORT:-54330}"
 export SLUICE_KAFKA_TOPICS="clicks:32,checkouts:16"
+# Plaintext unless asked (SLUICE_BENCH_TLS=1), so the figures stay comparable with builds before
+# TLS (cluster.sh reads SLUICE_TLS and does not pass it on to the processes).
+export SLUICE_TLS="${SLUICE_BENCH_TLS:-0}"
 rest="http://127.0.0.1:$SLUICE_JOBMANAGER_REST_PORT"
 input="$SLUICE_CLUSTER_DIR/input"
 results="$SLUICE_CLUSTER_DIR/results.tsv"

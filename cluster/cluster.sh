@@ -14,6 +14,9 @@
 #   SLUICE_REST_TOKEN_FILE the REST token submit/cancel/stop need (default: generated once into
 #                          $SLUICE_CLUSTER_DIR/rest-token; the sluice CLI reads the same variable)
 #   SLUICE_EVENT_RATE      events/s the background generator streams for `pipeline` (default: 500)
+#   SLUICE_TLS             1 (default): mutual TLS between the processes, with a CA and
+#                          certificates `sluice certs init` writes once into $SLUICE_CLUSTER_DIR/certs;
+#                          0: plaintext. Ignored when SLUICE_TLS_CA_FILE is set (your own files).
 #
 # `pipeline` = `up`, then the attribution schema, users, a continuous stream of generated
 # clicks/checkouts and the submitted job (what `make run` does).
@@ -27,6 +30,9 @@ export SLUICE_CLUSTER_DIR="${SLUICE_CLUSTER_DIR:-$repo_root/.cluster}"
 cluster_dir="$SLUICE_CLUSTER_DIR"
 config="${SLUICE_CONFIG:-$here/sluice.yaml}"
 taskmanagers="${SLUICE_TASKMANAGERS:-2}"
+# Read here and not passed on (a build before TLS would refuse an unknown SLUICE_* variable).
+tls_wanted="${SLUICE_TLS:-1}"
+unset SLUICE_TLS
 rpc_port="${SLUICE_JOBMANAGER_RPC_PORT:-6123}"
 rest_port="${SLUICE_JOBMANAGER_REST_PORT:-8081}"
 export SLUICE_JOBMANAGER_RPC_PORT="$rpc_port" SLUICE_JOBMANAGER_REST_PORT="$rest_port"
@@ -73,6 +79,17 @@ start_process() {
   (close_inherited_fds; exec setsid "$@" >>"$logs/$name.log" 2>&1 < /dev/null) &
   echo $! > "$pids/$name.pid"
   echo "  $name started (pid $!, log $logs/$name.log)"
+}
+
+# Runs the command with NAME's certificate and key in the TLS variables when `up` made the
+# cluster's certificates (`certs` set), as it is otherwise.
+with_certificate() {
+  local name="$1"; shift
+  if [ -n "${certs:-}" ]; then
+    SLUICE_TLS_CERT_FILE="$certs/$name.pem" SLUICE_TLS_KEY_FILE="$certs/$name-key.pem" "$@"
+  else
+    "$@"
+  fi
 }
 
 stop_process() {
@@ -123,16 +140,23 @@ up() {
     fi
     export SLUICE_REST_TOKEN_FILE="$cluster_dir/rest-token"
   fi
-  echo "Starting the local Sluice cluster in $cluster_dir"
+  if [ "$tls_wanted" = 1 ] && [ -z "${SLUICE_TLS_CA_FILE:-}" ]; then
+    if [ ! -s "$cluster_dir/certs/ca.pem" ]; then
+      "$SLUICE_BIN_DIR/sluice" certs init "$cluster_dir/certs" >/dev/null || die "sluice certs init $cluster_dir/certs failed"
+    fi
+    export SLUICE_TLS_CA_FILE="$cluster_dir/certs/ca.pem"
+    certs="$cluster_dir/certs"
+  fi
+  echo "Starting the local Sluice cluster in $cluster_dir${certs:+ (mutual TLS, certificates in $certs)}"
   bash "$here/postgres.sh" start
   bash "$here/devbroker.sh" start
-  start_process jobmanager "$SLUICE_BIN_DIR/jobmanager" start --config "$config"
+  with_certificate jobmanager start_process jobmanager "$SLUICE_BIN_DIR/jobmanager" start --config "$config"
   if ! wait_for "JobManager REST" 60 jobmanager_answers; then
     tail -n 20 "$logs/jobmanager.log" >&2 || true
     die "the JobManager did not answer on http://127.0.0.1:$rest_port within 60 s (log above: $logs/jobmanager.log)"
   fi
   for i in $(seq 1 "$taskmanagers"); do
-    start_process "taskmanager-$i" "$SLUICE_BIN_DIR/taskmanager" join --config "$config"
+    with_certificate taskmanager start_process "taskmanager-$i" "$SLUICE_BIN_DIR/taskmanager" join --config "$config"
   done
   if ! wait_for "TaskManagers" 60 all_taskmanagers_registered; then
     tail -n 20 "$logs"/taskmanager-*.log >&2 || true

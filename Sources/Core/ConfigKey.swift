@@ -30,6 +30,9 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case postgresURLFile = "postgres.url-file"
     case restRefreshInterval = "rest.refresh-interval-ms"
     case restTokenFile = "rest.token-file"
+    case tlsCAFile = "tls.ca-file"
+    case tlsCertFile = "tls.cert-file"
+    case tlsKeyFile = "tls.key-file"
     case checkpointsDirectory = "checkpoints.dir"
     case highAvailabilityDirectory = "high-availability.dir"
     case logLevel = "log.level"
@@ -39,7 +42,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         switch self {
         case .clusterID: "sluice"
         case .clusterSecret, .clusterSecretFile, .taskManagerHost, .kafkaBootstrap, .kafkaBootstrapFile,
-             .postgresURL, .postgresURLFile, .restTokenFile,
+             .postgresURL, .postgresURLFile, .restTokenFile, .tlsCAFile, .tlsCertFile, .tlsKeyFile,
              .jobManagerRESTBind, .taskManagerMetricsBind: nil  // default: the process's bind
         case .taskManagerWorkDirectory: "/tmp/sluice-taskmanager"
         case .checkpointsDirectory: "/tmp/sluice-checkpoints"

@@ -98,6 +98,8 @@ public struct SluiceConfig: Sendable {
     public var taskManager: TaskManager
     public var connectors: Connectors
     public var durability: Durability
+    /// Mutual TLS for the RPC and data connections: nil unless `tls.*` names all three files.
+    public var tls: TLSFiles?
     public var logLevel: Logger.Level
 
     public init(_ source: ConfigSource) throws {
@@ -136,6 +138,7 @@ public struct SluiceConfig: Sendable {
         durability = Durability(
             checkpointsDirectory: Self.absolute(source.path(.checkpointsDirectory) ?? "/tmp/sluice-checkpoints"),
             highAvailabilityDirectory: Self.absolute(source.path(.highAvailabilityDirectory) ?? "/tmp/sluice-ha"))
+        tls = try TLSFiles(source)
         let level = source.string(.logLevel) ?? "info"
         guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
             throw ConfigError.invalidValue(key: ConfigKey.logLevel.rawValue, value: level,

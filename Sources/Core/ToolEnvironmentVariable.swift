@@ -11,6 +11,7 @@ public enum ToolEnvironmentVariable {
         "SLUICE_CONFIG": "cluster/cluster.sh: the YAML config",
         "SLUICE_TASKMANAGERS": "cluster/cluster.sh: how many TaskManagers",
         "SLUICE_EVENT_RATE": "cluster/cluster.sh: the background generator's events/s",
+        "SLUICE_TLS": "cluster/cluster.sh: 1 (default) runs the local cluster with mutual TLS, 0 plaintext",
         "SLUICE_PG_PORT": "cluster/postgres.sh: PostgreSQL's port",
         "SLUICE_PG_BIN": "cluster/postgres.sh: PostgreSQL's binaries",
         "SLUICE_PG_START_TIMEOUT": "cluster/postgres.sh: start-up wait",

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SluiceCore
+import SluiceTLS
 
 /// A JobManager process: wires membership, the heartbeat monitor, the RPC server and the REST
 /// server into one service group that shuts down gracefully on SIGTERM/SIGINT.
@@ -25,7 +26,8 @@ public struct JobManagerServer {
             settings: .init(bind: config.jobManager.bind, port: config.jobManager.rpcPort, clusterID: config.clusterID,
                             secret: secret, serverID: serverID, maxFrameBytes: config.rpc.maxFrameBytes,
                             handshakeTimeout: config.rpc.handshakeTimeout, heartbeatInterval: config.heartbeat.interval,
-                            heartbeatTimeout: config.heartbeat.timeout),
+                            heartbeatTimeout: config.heartbeat.timeout,
+                            tls: try config.tls.map { files throws(TLSError) in try ClusterTLS(files) }),
             membership: membership, metrics: metrics, jobs: jobs, logger: logger)
         let token = try config.restToken()
         let restBind = SluiceConfig.effectiveRESTBind(config.jobManager, tokenSet: token != nil)

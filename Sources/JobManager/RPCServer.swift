@@ -4,6 +4,7 @@ import NIOPosix
 import ServiceLifecycle
 import SluiceCore
 import SluiceProtocol
+import SluiceTLS
 
 /// The JobManager's control-plane listener.
 ///
@@ -23,6 +24,8 @@ public final class RPCServer: Service {
         public var handshakeTimeout: Duration
         public var heartbeatInterval: Duration
         public var heartbeatTimeout: Duration
+        /// Mutual TLS for every RPC connection; nil for plaintext.
+        public var tls: ClusterTLS?
     }
 
     private let settings: Settings
@@ -41,20 +44,25 @@ public final class RPCServer: Service {
 
     public func run() async throws {
         let maxFrameBytes = settings.maxFrameBytes
+        let tls = settings.tls, logger = self.logger
         let server: NIOAsyncChannel<EnvelopeChannel, Never>
         do {
             server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .bind(host: settings.bind, port: settings.port) { channel in
-                    EnvelopeChannel.framed(channel, maxFrameBytes: maxFrameBytes)
+                .bind(host: settings.bind, port: settings.port) { (channel: any Channel) -> EventLoopFuture<EnvelopeChannel> in
+                    if let tls {
+                        do { try tls.addServerHandlers(to: channel, logger: logger) } catch { return channel.eventLoop.makeFailedFuture(error) }
+                    }
+                    return EnvelopeChannel.framed(channel, maxFrameBytes: maxFrameBytes)
                 }
         } catch {
             throw BindError(service: "RPC", address: "\(settings.bind):\(settings.port)",
                             setting: "--rpc-port or jobmanager.rpc-port", underlying: error)
         }
-        logger.info("RPC server listening", metadata: ["address": "\(settings.bind):\(server.channel.localAddress?.port ?? settings.port)"])
+        logger.info("RPC server listening", metadata: ["address": "\(settings.bind):\(server.channel.localAddress?.port ?? settings.port)",
+                                                       "tls": "\(tls == nil ? "off" : "mutual, TLS 1.3")"])
         do {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingDiscardingTaskGroup { group in

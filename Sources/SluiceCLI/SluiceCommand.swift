@@ -7,7 +7,7 @@ struct SluiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "Sluice client: submit and control jobs over the JobManager's REST API, generate and verify data.",
-        subcommands: [Submit.self, List.self, Status.self, Stop.self, Cancel.self, Overview.self, Kinds.self, Datagen.self, Verify.self])
+        subcommands: [Submit.self, List.self, Status.self, Stop.self, Cancel.self, Overview.self, Kinds.self, Datagen.self, Verify.self, Certs.self])
 }
 
 /// Where the JobManager's REST API is, shared by the job commands.

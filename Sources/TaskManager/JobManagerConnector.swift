@@ -5,6 +5,7 @@ import NIOPosix
 import ServiceLifecycle
 import SluiceCore
 import SluiceProtocol
+import SluiceTLS
 import Synchronization
 
 /// Keeps this TaskManager registered with the JobManager.
@@ -22,6 +23,8 @@ public struct JobManagerConnector: Service {
         public var heartbeatInterval: Duration
         public var reconnectInitial: Duration
         public var reconnectMaximum: Duration
+        /// Mutual TLS for the connection to the JobManager; nil for plaintext.
+        public var tls: ClusterTLS?
     }
 
     private let settings: Settings
@@ -82,11 +85,15 @@ public struct JobManagerConnector: Service {
     /// One connection's life. Throws why it ended; returns when the JobManager said goodbye.
     private func session(onRegistered: () -> Void) async throws {
         let maxFrameBytes = settings.maxFrameBytes
+        let tls = settings.tls, logger = self.logger
         let connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(2))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connect(host: settings.jobManager.host, port: settings.jobManager.port) { channel in
-                EnvelopeChannel.framed(channel, maxFrameBytes: maxFrameBytes)
+            .connect(host: settings.jobManager.host, port: settings.jobManager.port) { (channel: any Channel) -> EventLoopFuture<EnvelopeChannel> in
+                if let tls {
+                    do { try tls.addClientHandlers(to: channel, logger: logger) } catch { return channel.eventLoop.makeFailedFuture(error) }
+                }
+                return EnvelopeChannel.framed(channel, maxFrameBytes: maxFrameBytes)
             }
         try await connection.executeThenClose { inbound, outbound in
             var iterator = inbound.makeAsyncIterator()

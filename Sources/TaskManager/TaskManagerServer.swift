@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SluiceCore
+import SluiceTLS
 
 /// A TaskManager process: binds the data port and the metrics port, then keeps itself
 /// registered with the JobManager; all run in one service group that stops gracefully on
@@ -17,10 +18,11 @@ public struct TaskManagerServer {
         let provisionalID = id ?? "tm-\(suffix)"
         var logger = logger
         let host = config.taskManager.host ?? config.taskManager.bind
+        let tls = try config.tls.map { files throws(TLSError) in try ClusterTLS(files) }
         let dataServer = try await DataPlane(
             bind: config.taskManager.bind, port: config.taskManager.dataPort, advertisedHost: host,
             clusterID: config.clusterID, secret: secret, taskManagerID: provisionalID,
-            maxFrameBytes: config.rpc.maxFrameBytes, handshakeTimeout: config.rpc.handshakeTimeout, logger: logger)
+            maxFrameBytes: config.rpc.maxFrameBytes, handshakeTimeout: config.rpc.handshakeTimeout, tls: tls, logger: logger)
         let taskManagerID = id ?? "\(host):\(dataServer.port)-\(suffix)"
         let metrics = TaskManagerMetrics(taskManagerID: taskManagerID)
         let metricsServer: MetricsHTTPServer
@@ -45,7 +47,7 @@ public struct TaskManagerServer {
             settings: .init(jobManager: jobManager, clusterID: config.clusterID, secret: secret,
                             maxFrameBytes: config.rpc.maxFrameBytes, handshakeTimeout: config.rpc.handshakeTimeout,
                             heartbeatInterval: config.heartbeat.interval, reconnectInitial: config.taskManager.reconnectInitial,
-                            reconnectMaximum: config.taskManager.reconnectMaximum),
+                            reconnectMaximum: config.taskManager.reconnectMaximum, tls: tls),
             identity: identity, executor: executor, reports: reports, logger: logger)
         group = ServiceGroup(configuration: .init(
             services: [.init(service: dataServer), .init(service: metricsServer), .init(service: connector)],

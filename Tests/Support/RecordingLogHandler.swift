@@ -2,16 +2,18 @@ import Logging
 import Synchronization
 
 /// Collects log lines, so a test can check what an operator would see.
-final class LogRecorder: Sendable {
-    struct Line: Sendable {
-        var level: Logger.Level
-        var message: String
-        var metadata: Logger.Metadata
+public final class LogRecorder: Sendable {
+    public struct Line: Sendable {
+        public var level: Logger.Level
+        public var message: String
+        public var metadata: Logger.Metadata
     }
 
     private let lines = Mutex<[Line]>([])
 
-    func makeLogger(label: String) -> Logger {
+    public init() {}
+
+    public func makeLogger(label: String) -> Logger {
         Logger(label: label) { _ in RecordingLogHandler(recorder: self) }
     }
 
@@ -20,7 +22,7 @@ final class LogRecorder: Sendable {
     }
 
     /// True if some line at `level` mentions `text` in its message or metadata values.
-    func contains(_ level: Logger.Level, _ text: String) -> Bool {
+    public func contains(_ level: Logger.Level, _ text: String) -> Bool {
         lines.withLock { lines in
             lines.contains { line in
                 line.level == level

@@ -54,6 +54,7 @@ extension DataPlane {
                                         peerName: settings.taskManagerID)
         let openTimeout = min(settings.handshakeTimeout, budget)
         let maxFrameBytes = settings.maxFrameBytes
+        let tls = settings.tls
         var handlerLogger = logger
         handlerLogger[metadataKey: "producer-address"] = "\(host):\(port)"
         for (name, value) in key.logMetadata { handlerLogger[metadataKey: name] = value }
@@ -65,6 +66,7 @@ extension DataPlane {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        try tls?.addClientHandlers(to: channel, logger: connectionLogger)
                         let pipeline = channel.pipeline.syncOperations
                         try pipeline.addHandler(ByteToMessageHandler(DataFrameDecoder(maxFrameBytes: maxFrameBytes)))
                         try pipeline.addHandler(MessageToByteHandler(DataFrameEncoder()))

@@ -4,6 +4,7 @@ import NIOPosix
 import ServiceLifecycle
 import SluiceCore
 import SluiceProtocol
+import SluiceTLS
 
 /// The TaskManager-to-TaskManager data plane: one per TaskManager process.
 ///
@@ -40,13 +41,15 @@ public final class DataPlane: Service, Sendable {
         var taskManagerID: String
         var maxFrameBytes: Int
         var handshakeTimeout: Duration
+        /// Mutual TLS for every data connection, both ways; nil for plaintext.
+        var tls: ClusterTLS?
     }
 
     /// Binds the data port on `bind:port` (0 picks a free port). Throws `BindError` if it cannot.
     public init(bind: String, port: Int, advertisedHost: String, clusterID: String, secret: String,
-                taskManagerID: String, maxFrameBytes: Int, handshakeTimeout: Duration, logger: Logger) async throws {
+                taskManagerID: String, maxFrameBytes: Int, handshakeTimeout: Duration, tls: ClusterTLS? = nil, logger: Logger) async throws {
         let settings = Settings(clusterID: clusterID, secret: secret, taskManagerID: taskManagerID,
-                                maxFrameBytes: maxFrameBytes, handshakeTimeout: handshakeTimeout)
+                                maxFrameBytes: maxFrameBytes, handshakeTimeout: handshakeTimeout, tls: tls)
         let registry = ChannelRegistry(maxFrameBytes: maxFrameBytes, logger: logger)
         let connections = ConnectionSet()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -58,6 +61,7 @@ public final class DataPlane: Service, Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     let handshake = ServerHandshake(clusterID: settings.clusterID, secret: settings.secret,
                                                     serverID: settings.taskManagerID, acceptedRoles: [.dataChannel])
+                    try settings.tls?.addServerHandlers(to: channel, logger: logger)
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(ByteToMessageHandler(DataFrameDecoder(maxFrameBytes: settings.maxFrameBytes)))
                     try pipeline.addHandler(MessageToByteHandler(DataFrameEncoder()))

@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import SluiceCore
+import X509
+
+/// Mutual TLS for one process's RPC and data connections, built once from its `TLSFiles`.
+///
+/// Both directions use TLS 1.3 only and require the peer's certificate to chain to the cluster
+/// CA (`tls.ca-file`); an expired or not-yet-valid certificate fails verification. Host names are
+/// not checked: inside a cluster the identity that matters is "holds a certificate of this
+/// cluster's CA", as with the cluster secret (whose HMAC handshake still runs inside the TLS
+/// session, so a leaked certificate alone does not let a process join, nor the secret alone).
+///
+/// Immutable after `init` (the NIOSSL contexts are thread-safe), so shared across event loops.
+public final class ClusterTLS: Sendable {
+    public let files: TLSFiles
+    private let server: NIOSSLContext
+    private let client: NIOSSLContext
+
+    /// Reads and checks the files: each readable PEM, this process's certificate valid now and
+    /// matching its key. Throws `TLSError` naming the file and the fix.
+    public init(_ files: TLSFiles, now: Date = Date()) throws(TLSError) {
+        self.files = files
+        let chain = try Self.certificates(files.certificateFile, key: "tls.cert-file")
+        let roots = try Self.certificates(files.caFile, key: "tls.ca-file")
+        let privateKey: NIOSSLPrivateKey
+        do {
+            privateKey = try NIOSSLPrivateKey(file: files.privateKeyFile, format: .pem)
+        } catch {
+            throw .unreadable(key: "tls.key-file", path: files.privateKeyFile, reason: "not a PEM private key (\(error))")
+        }
+        try Self.checkValidity(of: files.certificateFile, now: now)
+        func configuration(_ base: TLSConfiguration) -> TLSConfiguration {
+            var configuration = base
+            configuration.minimumTLSVersion = .tlsv13
+            configuration.certificateVerification = .noHostnameVerification
+            configuration.trustRoots = .certificates(roots)
+            configuration.certificateChain = chain.map { .certificate($0) }
+            configuration.privateKey = .privateKey(privateKey)
+            return configuration
+        }
+        do {
+            server = try NIOSSLContext(configuration: configuration(
+                .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))))
+            client = try NIOSSLContext(configuration: configuration(.makeClientConfiguration()))
+        } catch {
+            // BoringSSL checks that the key belongs to the certificate when a context is made;
+            // the key itself was read above, so failing to load it here is that check failing.
+            if case NIOSSLError.failedToLoadPrivateKey = error {
+                throw .keyDoesNotMatch(certificate: files.certificateFile, key: files.privateKeyFile)
+            }
+            throw .unusable(reason: "\(error)")
+        }
+    }
+
+    /// The handlers that make `channel` (an accepted connection) a TLS server end, added first
+    /// in its pipeline: the TLS handler and a logger of refused handshakes.
+    public func addServerHandlers(to channel: any Channel, logger: Logger) throws {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(NIOSSLServerHandler(context: server))
+        try pipeline.addHandler(TLSFailureLogger(logger: logger, side: "accepted"))
+    }
+
+    /// The handlers that make `channel` (an outgoing connection) a TLS client end.
+    public func addClientHandlers(to channel: any Channel, logger: Logger) throws {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(try NIOSSLClientHandler(context: client, serverHostname: nil))
+        try pipeline.addHandler(TLSFailureLogger(logger: logger, side: "outgoing"))
+    }
+
+    private static func certificates(_ path: String, key: String) throws(TLSError) -> [NIOSSLCertificate] {
+        let certificates: [NIOSSLCertificate]
+        do {
+            certificates = try NIOSSLCertificate.fromPEMFile(path)
+        } catch {
+            throw .unreadable(key: key, path: path, reason: "not a readable PEM certificate file (\(error))")
+        }
+        guard !certificates.isEmpty else { throw .unreadable(key: key, path: path, reason: "it holds no certificate") }
+        return certificates
+    }
+
+    /// Refuses to start with an own certificate that peers would refuse anyway, saying so at
+    /// start rather than as handshake failures on every connection.
+    private static func checkValidity(of path: String, now: Date) throws(TLSError) {
+        let certificate: Certificate
+        do {
+            certificate = try Certificate(pemEncoded: String(contentsOfFile: path, encoding: .utf8))
+        } catch {
+            throw .unreadable(key: "tls.cert-file", path: path, reason: "not a PEM certificate (\(error))")
+        }
+        if certificate.notValidAfter < now {
+            throw .expired(key: "tls.cert-file", path: path, notValidAfter: "\(certificate.notValidAfter)")
+        }
+        if certificate.notValidBefore > now {
+            throw .notYetValid(key: "tls.cert-file", path: path, notValidBefore: "\(certificate.notValidBefore)")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Logging
+import NIOCore
+import NIOSSL
+
+/// Logs why a TLS handshake failed (a plaintext peer, a certificate of another CA, an expired
+/// one) with the peer's address, then passes the error on so the connection closes as before.
+/// Sits right after the TLS handler; one per connection, on its event loop.
+final class TLSFailureLogger: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let logger: Logger
+    private let side: String
+
+    init(logger: Logger, side: String) {
+        self.logger = logger
+        self.side = side
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A peer that closes before any handshake (the JobManager's data-port probe) is no refusal.
+        if case NIOSSLError.uncleanShutdown = error {
+            context.fireErrorCaught(error)
+            return
+        }
+        // Closed mid-handshake without an alert: a probe of the port (the JobManager's
+        // reachability check does that), or a peer that went away. Not worth a warning.
+        if "\(error)".contains("EOF during handshake") {
+            logger.debug("TLS connection closed during the handshake", metadata: ["peer": "\(context.remoteAddress?.description ?? "unknown")"])
+            context.fireErrorCaught(error)
+            return
+        }
+        if error is NIOSSLError || error is BoringSSLError {
+            logger.warning("TLS handshake refused: \(error)", metadata: [
+                "peer": "\(context.remoteAddress?.description ?? "unknown")", "connection": "\(side)",
+                "hint": "both ends need TLS on and a certificate of this cluster's CA (tls.ca-file), valid now",
+            ])
+        }
+        context.fireErrorCaught(error)
+    }
+}
