@@ -77,6 +77,13 @@ read+parse ceiling measured in the same run (target: at least 40 %).
 
 The attribution job from Kafka at parallelism 2 reaches **$(( ${kafka2:-0} * 100 / (job2 > 0 ? job2 : 1) )) %** of the same
 job from the JSONL files in the same run (target: at least 80 %).
+$(tls_mean() { awk -F'\t' -v mode="$1" 'index($1, "TLS " mode " (round") { s += $2; n++ } END { if (n) printf "%d", s / n }' "$results"; }
+tls_off="$(tls_mean off)"; tls_on="$(tls_mean on)"
+if [ -n "$tls_off" ] && [ -n "$tls_on" ]; then
+  echo "With mutual TLS 1.3 between the JobManager and the TaskManagers and on every data connection, the"
+  echo "attribution job at parallelism 2 runs at **$(( tls_on * 100 / (tls_off > 0 ? tls_off : 1) )) %** of its plaintext speed ($tls_on against"
+  echo "$tls_off events/s, means of two rounds each, alternating, same run)."
+fi)
 
 The Kafka runs read the same events from the dev broker, which runs on the same two cores. Its
 CPU time during each run (\`/proc/PID/stat\`), to tell what the broker costs from what Sluice does:

@@ -50,6 +50,15 @@ bash bench/flink/run.sh --input "$input" --parallelism 2 --events "$events" --re
   || { echo "== The Flink peer failed (above); BENCHMARKS.md will say so" >&2; : > "$flink"; }
 # The same job without enrichment and PostgreSQL: what the attribution itself costs.
 run_job "attribution into a blackhole sink (no enrichment, no PostgreSQL), file, p=2" 2 "$(file_spec attribution-blackhole)"
+echo "== The cost of mutual TLS between the processes: the same job, TLS off and on, alternating"
+for round in 1 2; do
+  for tls in off on; do
+    SLUICE_TLS="$([ "$tls" = on ] && echo 1 || echo 0)" bash cluster/cluster.sh restart >/dev/null
+    psql -q "$pg" -c "TRUNCATE commerce.attributed_checkouts" >/dev/null
+    run_job "attribution, file source, p=2, TLS $tls (round $round)" 2 "$(file_spec attribution)"
+  done
+done
+SLUICE_TLS=0 bash cluster/cluster.sh restart >/dev/null
 echo "== Producing the same events into the dev broker"
 "$sluice" datagen --postgres "$pg" --kafka "$kafka" --skip-users --events "$events" --rate 0 \
   --malformed-share 0 --seed 7 --start-time "2026-11-20 00:00:00" >/dev/null

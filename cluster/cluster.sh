@@ -2,7 +2,7 @@
 # Starts and stops a local Sluice cluster: PostgreSQL, the dev Kafka broker, one JobManager and
 # N TaskManagers, all in the background with logs under $SLUICE_CLUSTER_DIR/logs.
 #
-# Usage: cluster/cluster.sh up|down|status
+# Usage: cluster/cluster.sh up|pipeline|down|restart|status|datagen-stop
 #
 # Environment:
 #   SLUICE_CLUSTER_DIR     state folder (default: <repo>/.cluster)
@@ -175,6 +175,18 @@ Sluice is up: 1 JobManager, $taskmanagers TaskManagers, PostgreSQL, dev Kafka br
 MSG
 }
 
+# Stops the JobManager and the TaskManagers and starts them again (PostgreSQL, the broker and
+# their data stay): how a benchmark switches SLUICE_TLS within one run.
+restart() {
+  if [ -d "$pids" ]; then
+    for file in "$pids"/taskmanager-*.pid; do
+      if [ -e "$file" ]; then stop_process "$(basename "$file" .pid)"; fi
+    done
+    stop_process jobmanager
+  fi
+  up
+}
+
 down() {
   echo "Stopping the local Sluice cluster in $cluster_dir"
   bash "$here/monitor.sh" stop
@@ -272,7 +284,8 @@ case "${1:-}" in
   up) up ;;
   pipeline) pipeline ;;
   down) down ;;
+  restart) restart ;;
   status) status ;;
   datagen-stop) datagen_stop ;;
-  *) echo "usage: cluster/cluster.sh up|pipeline|down|status|datagen-stop" >&2; exit 2 ;;
+  *) echo "usage: cluster/cluster.sh up|pipeline|down|restart|status|datagen-stop" >&2; exit 2 ;;
 esac
