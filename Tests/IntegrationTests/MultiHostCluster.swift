@@ -10,7 +10,8 @@ import Testing
 ///
 /// The dev broker (librdkafka's mock cluster) binds and advertises 127.0.0.1 only; `netns.sh
 /// relay` makes its port reachable from every host as 127.0.0.1:PORT over the bridge, so a host
-/// cut off from the others loses Kafka as it would a real broker. One test owns it; `stop()`
+/// cut off from the others loses Kafka as it would a real broker. The Sluice processes talk over
+/// mutual TLS (`sluice certs init`, certificates naming every host). One test owns it; `stop()`
 /// kills everything and deletes the namespaces.
 final class MultiHostCluster: @unchecked Sendable {  // driven by the one test that made it
     static let hosts = ["jm", "tm1", "tm2", "tm3", "pg", "kafka"]
@@ -26,6 +27,8 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
     private var started = 0
 
     var restURL: String { "http://\(net.address("jm")):8081" }
+    /// What `sluice certs init` wrote: the cluster CA and the processes' certificates.
+    var certificates: URL { work.url.appendingPathComponent("certs") }
     var logDirectory: URL { work.url.appendingPathComponent("logs") }
 
     /// The hosts, PostgreSQL with the schema, and the dev broker with `topics`.
@@ -42,6 +45,11 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
                                        environment: ["SLUICE_CLUSTER_DIR": kafkaDirectory.path,
                                                      "SLUICE_BIN_DIR": RepositoryLayout.binDirectory.path,
                                                      "SLUICE_KAFKA_TOPICS": topics.joined(separator: ",")]), "devbroker.sh start")
+            // Mutual TLS between the Sluice processes, with certificates that name every host.
+            let network = net
+            _ = try ShellCommand.run(try RepositoryLayout.executable("sluice").path,
+                                     ["certs", "init", work.url.appendingPathComponent("certs").path]
+                                        + Self.hosts.flatMap { ["--host", network.address($0)] })
             kafkaBootstrap = try String(contentsOf: kafkaDirectory.appendingPathComponent("kafka.bootstrap"), encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             for address in kafkaBootstrap.split(separator: ",") {
@@ -82,7 +90,13 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
          "SLUICE_CHECKPOINTS_DIR": work.url.appendingPathComponent("checkpoints").path,
          "SLUICE_HIGH_AVAILABILITY_DIR": work.url.appendingPathComponent("ha").path,
          "SLUICE_POSTGRES_URL": postgresURL, "SLUICE_KAFKA_BOOTSTRAP": kafkaBootstrap,
-         "SLUICE_HEARTBEAT_TIMEOUT_MS": "4000"]
+         "SLUICE_HEARTBEAT_TIMEOUT_MS": "4000", "SLUICE_TLS_CA_FILE": certificates.appendingPathComponent("ca.pem").path]
+    }
+
+    /// The TLS variables giving a process the certificate `name` (`jobmanager`, `taskmanager`).
+    private func certificate(_ name: String) -> [String: String] {
+        ["SLUICE_TLS_CERT_FILE": certificates.appendingPathComponent("\(name).pem").path,
+         "SLUICE_TLS_KEY_FILE": certificates.appendingPathComponent("\(name)-key.pem").path]
     }
 
     /// Starts (or restarts) the JobManager on `jm`, REST guarded by the token, and waits for it.
@@ -93,7 +107,7 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
                                    environment: clusterEnvironment.merging([
                                        "SLUICE_JOBMANAGER_BIND": net.address("jm"),
                                        "SLUICE_REST_TOKEN_FILE": work.url.appendingPathComponent("rest-token").path,
-                                   ]) { _, new in new }, logDirectory: logDirectory)
+                                   ]) { _, new in new }.merging(certificate("jobmanager")) { _, new in new }, logDirectory: logDirectory)
         try await waitUntil("JobManager REST on \(restURL)", timeout: .seconds(20), interval: .milliseconds(200)) {
             guard jobManager?.isRunning == true else {
                 throw TestSupportError.commandFailed(command: "jobmanager", status: jobManager?.exitStatus ?? -1, output: jobManager?.output() ?? "")
@@ -111,7 +125,7 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
                                     environment: clusterEnvironment.merging([
                                         "SLUICE_TASKMANAGER_BIND": net.address(host), "SLUICE_TASKMANAGER_HOST": net.address(host),
                                         "SLUICE_TASKMANAGER_WORK_DIR": work.url.appendingPathComponent("work-\(host)").path,
-                                    ]) { _, new in new }, logDirectory: logDirectory)
+                                    ]) { _, new in new }.merging(certificate("taskmanager")) { _, new in new }, logDirectory: logDirectory)
         taskManagers[host] = process
         return process
     }

@@ -4,7 +4,8 @@ import Testing
 
 extension IntegrationSuite {
     /// Sluice across hosts: the JobManager, three TaskManagers, PostgreSQL and Kafka each in a
-    /// network namespace of their own (`MultiHostCluster`), talking only over a private bridge.
+    /// network namespace of their own (`MultiHostCluster`), talking only over a private bridge,
+    /// the Sluice processes over mutual TLS.
     /// Serialized: each test checks that the machine's namespaces are the same before and after.
     @Suite(.serialized) struct MultiHostTests {
         /// The bounded attribution job (exactly once, parallelism 2) over three TaskManagers on
@@ -26,6 +27,7 @@ extension IntegrationSuite {
                 #expect(Set(registered.compactMap { $0["host"] as? String }) ==
                         Set(["tm1", "tm2", "tm3"].map { cluster.net.address($0) }), "\(registered)")
                 #expect(registered.allSatisfy { $0["dataPortReachable"] as? Bool == true }, "\(registered)")
+                #expect(cluster.jobManager?.output().contains("tls=mutual, TLS 1.3") == true, "the hosts talk over mutual TLS")
 
                 let spec = try LiveAttributionServices.attributionSpec(replacing: [
                     "format: click}": "format: click, bounded: true}", "format: checkout}": "format: checkout, bounded: true}",
