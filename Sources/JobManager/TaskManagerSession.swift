@@ -97,8 +97,8 @@ struct TaskManagerSession {
         membership.register(info, session: session,
                             connection: ChannelTaskManagerConnection(channel: channel, writer: outbound, logger: logger))
         // Off the session: the check may take its whole timeout, and must not delay the ack.
-        Task { [membership, session, logger] in
-            guard let problem = await DataPortProbe.problem(host: info.host, port: info.dataPort) else { return }
+        Task { [membership, session, logger, tls = settings.tls] in
+            guard let problem = await DataPortProbe.problem(host: info.host, port: info.dataPort, tls: tls) else { return }
             membership.dataPortUnreachable(id: info.id, session: session, problem: problem)
             logger.warning("the TaskManager's data port is not reachable from the JobManager; other TaskManagers probably cannot reach it either, so jobs placed there will fail to connect", metadata: [
                 "address": "\(info.host):\(info.dataPort)", "error": "\(problem)",

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import SluiceCore
 import X509
@@ -32,19 +33,15 @@ public final class ClusterTLS: Sendable {
             throw .unreadable(key: "tls.key-file", path: files.privateKeyFile, reason: "not a PEM private key (\(error))")
         }
         try Self.checkValidity(of: files.certificateFile, now: now)
-        func configuration(_ base: TLSConfiguration) -> TLSConfiguration {
-            var configuration = base
-            configuration.minimumTLSVersion = .tlsv13
-            configuration.certificateVerification = .noHostnameVerification
-            configuration.trustRoots = .certificates(roots)
-            configuration.certificateChain = chain.map { .certificate($0) }
-            configuration.privateKey = .privateKey(privateKey)
-            return configuration
-        }
+        // Both ends present the same certificate and check the peer's the same way.
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
+                                                                     privateKey: .privateKey(privateKey))
+        configuration.minimumTLSVersion = .tlsv13
+        configuration.certificateVerification = .noHostnameVerification
+        configuration.trustRoots = .certificates(roots)
         do {
-            server = try NIOSSLContext(configuration: configuration(
-                .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))))
-            client = try NIOSSLContext(configuration: configuration(.makeClientConfiguration()))
+            server = try NIOSSLContext(configuration: configuration)
+            client = try NIOSSLContext(configuration: configuration)
         } catch {
             // BoringSSL checks that the key belongs to the certificate when a context is made;
             // the key itself was read above, so failing to load it here is that check failing.
@@ -68,6 +65,30 @@ public final class ClusterTLS: Sendable {
         let pipeline = channel.pipeline.syncOperations
         try pipeline.addHandler(try NIOSSLClientHandler(context: client, serverHostname: nil))
         try pipeline.addHandler(TLSFailureLogger(logger: logger, side: "outgoing"))
+    }
+
+    /// Connects to `host:port` and completes a TLS handshake within `timeout`, then closes:
+    /// the JobManager's check of an advertised data port when TLS is on (a bare TCP connect
+    /// would look like a refused handshake to the TaskManager, and prove less).
+    public func handshake(host: String, port: Int, timeout: Duration) async throws {
+        let done = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Void.self)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.milliseconds(Int64(timeout / .milliseconds(1))))
+            .channelInitializer { [client] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: client, serverHostname: nil))
+                    try channel.pipeline.syncOperations.addHandler(HandshakeWatcher(done: done))
+                }
+            }
+            .connect(host: host, port: port).get()
+        let deadline = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(timeout / .milliseconds(1)))) {
+            done.fail(TLSError.unusable(reason: "no TLS handshake with \(host):\(port) within \(timeout)"))
+        }
+        defer {
+            deadline.cancel()
+            channel.close(promise: nil)
+        }
+        try await done.futureResult.get()
     }
 
     private static func certificates(_ path: String, key: String) throws(TLSError) -> [NIOSSLCertificate] {

@@ -22,13 +22,6 @@ final class TLSFailureLogger: ChannelInboundHandler, RemovableChannelHandler {
             context.fireErrorCaught(error)
             return
         }
-        // Closed mid-handshake without an alert: a probe of the port (the JobManager's
-        // reachability check does that), or a peer that went away. Not worth a warning.
-        if "\(error)".contains("EOF during handshake") {
-            logger.debug("TLS connection closed during the handshake", metadata: ["peer": "\(context.remoteAddress?.description ?? "unknown")"])
-            context.fireErrorCaught(error)
-            return
-        }
         if error is NIOSSLError || error is BoringSSLError {
             logger.warning("TLS handshake refused: \(error)", metadata: [
                 "peer": "\(context.remoteAddress?.description ?? "unknown")", "connection": "\(side)",

@@ -45,6 +45,9 @@ extension IntegrationSuite {
 
                 let jobManager = try #require(cluster.jobManager)
                 #expect(jobManager.output().contains("mutual, TLS 1.3"))
+                // The JobManager's check of each data port is a TLS handshake too: nothing refused.
+                #expect(!cluster.logs().contains("TLS handshake refused"), "\(cluster.logs())")
+                #expect(!jobManager.output().contains("data port is not reachable"))
                 let plaintext = try cluster.startTaskManager(environment: ["SLUICE_TLS_CA_FILE": "", "SLUICE_TLS_CERT_FILE": "", "SLUICE_TLS_KEY_FILE": ""])
                 try await waitUntil("the JobManager to refuse the plaintext TaskManager", timeout: .seconds(30)) {
                     jobManager.output().contains("TLS handshake refused")
