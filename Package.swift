@@ -181,6 +181,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/JobManager",
@@ -207,6 +208,9 @@ let package = Package(
             dependencies: [
                 "SluiceCore", "SluiceKafka", "SluicePostgres", "SluiceTools", "SluiceEngine", "SluiceCatalog", "SluiceAttribution", "SluiceTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSwift),
         .executableTarget(

@@ -16,7 +16,11 @@
 #   SLUICE_EVENT_RATE      events/s the background generator streams for `pipeline` (default: 500)
 #   SLUICE_TLS             1 (default): mutual TLS between the processes, with a CA and
 #                          certificates `sluice certs init` writes once into $SLUICE_CLUSTER_DIR/certs;
-#                          0: plaintext. Ignored when SLUICE_TLS_CA_FILE is set (your own files).
+#                          0: plaintext. Ignored when SLUICE_TLS_CA_FILE is set (your own files,
+#                          then SLUICE_TLS_CERT_FILE and SLUICE_TLS_KEY_FILE too).
+#   SLUICE_REST_TLS        off (default) | server: the REST API and web UI over HTTPS with the
+#                          JobManager's certificate | mutual: clients also need a certificate of the
+#                          cluster CA (the client certificate in $SLUICE_CLUSTER_DIR/certs). Needs TLS.
 #
 # `pipeline` = `up`, then the attribution schema, users, a continuous stream of generated
 # clicks/checkouts and the submitted job (what `make run` does).
@@ -33,6 +37,10 @@ taskmanagers="${SLUICE_TASKMANAGERS:-2}"
 # Read here and not passed on (a build before TLS would refuse an unknown SLUICE_* variable).
 tls_wanted="${SLUICE_TLS:-1}"
 unset SLUICE_TLS
+# Given to the JobManager only: the CLI and datagen calls below would otherwise read it as their
+# own config and want TLS files of their own.
+rest_tls="${SLUICE_REST_TLS:-off}"
+unset SLUICE_REST_TLS
 rpc_port="${SLUICE_JOBMANAGER_RPC_PORT:-6123}"
 rest_port="${SLUICE_JOBMANAGER_REST_PORT:-8081}"
 export SLUICE_JOBMANAGER_RPC_PORT="$rpc_port" SLUICE_JOBMANAGER_REST_PORT="$rest_port"
@@ -81,15 +89,42 @@ start_process() {
   echo "  $name started (pid $!, log $logs/$name.log)"
 }
 
-# Runs the command with NAME's certificate and key in the TLS variables when `up` made the
-# cluster's certificates (`certs` set), as it is otherwise.
+# Runs the command with the cluster CA and NAME's certificate and key in the TLS variables when
+# `up` made the cluster's certificates (`certs` set), as it is otherwise. Only the processes
+# get them: every tls.* key or none, and the CLI and datagen need none.
 with_certificate() {
   local name="$1"; shift
   if [ -n "${certs:-}" ]; then
-    SLUICE_TLS_CERT_FILE="$certs/$name.pem" SLUICE_TLS_KEY_FILE="$certs/$name-key.pem" "$@"
+    SLUICE_TLS_CA_FILE="$certs/ca.pem" SLUICE_TLS_CERT_FILE="$certs/$name.pem" SLUICE_TLS_KEY_FILE="$certs/$name-key.pem" "$@"
   else
     "$@"
   fi
+}
+
+# The REST address, https:// when SLUICE_REST_TLS is on.
+rest_url() {
+  if [ "$rest_tls" = off ]; then echo "http://127.0.0.1:$rest_port"; else echo "https://127.0.0.1:$rest_port"; fi
+}
+
+# The CA (and for SLUICE_REST_TLS=mutual the client certificate) a REST client needs, as
+# options of curl and of the sluice CLI (the same names).
+rest_client_options() {
+  [ "$rest_tls" = off ] && return 0
+  echo "--cacert ${SLUICE_TLS_CA_FILE:-$cluster_dir/certs/ca.pem}"
+  if [ "$rest_tls" = mutual ]; then
+    if [ -n "${certs:-}" ]; then
+      echo "--cert $certs/client.pem --key $certs/client-key.pem"
+    else
+      echo "--cert ${SLUICE_TLS_CERT_FILE:-} --key ${SLUICE_TLS_KEY_FILE:-}"
+    fi
+  fi
+}
+
+# `sluice` job commands against this cluster's REST API.
+sluice_rest() {
+  local command="$1"; shift
+  # shellcheck disable=SC2046
+  "$SLUICE_BIN_DIR/sluice" "$command" "$@" --rest "$(rest_url)" $(rest_client_options)
 }
 
 stop_process() {
@@ -109,7 +144,8 @@ stop_process() {
 }
 
 taskmanager_count() {
-  curl -fsS "http://127.0.0.1:$rest_port/overview" 2>/dev/null | grep -o '"taskmanagers":[0-9]*' | cut -d: -f2
+  # shellcheck disable=SC2046
+  curl -fsS $(rest_client_options) "$(rest_url)/overview" 2>/dev/null | grep -o '"taskmanagers":[0-9]*' | cut -d: -f2
 }
 
 # Polls CONDITION (a command) every 0.2 s until it holds or SECONDS pass.
@@ -144,16 +180,18 @@ up() {
     if [ ! -s "$cluster_dir/certs/ca.pem" ]; then
       "$SLUICE_BIN_DIR/sluice" certs init "$cluster_dir/certs" >/dev/null || die "sluice certs init $cluster_dir/certs failed"
     fi
-    export SLUICE_TLS_CA_FILE="$cluster_dir/certs/ca.pem"
     certs="$cluster_dir/certs"
+  fi
+  if [ "$rest_tls" != off ] && [ -z "${certs:-}" ] && [ -z "${SLUICE_TLS_CA_FILE:-}" ]; then
+    die "SLUICE_REST_TLS=$rest_tls serves HTTPS with the JobManager's certificate: leave TLS on (SLUICE_TLS=1) or give your own files (SLUICE_TLS_CA_FILE, ...)"
   fi
   echo "Starting the local Sluice cluster in $cluster_dir${certs:+ (mutual TLS, certificates in $certs)}"
   bash "$here/postgres.sh" start
   bash "$here/devbroker.sh" start
-  with_certificate jobmanager start_process jobmanager "$SLUICE_BIN_DIR/jobmanager" start --config "$config"
+  SLUICE_REST_TLS="$rest_tls" with_certificate jobmanager start_process jobmanager "$SLUICE_BIN_DIR/jobmanager" start --config "$config"
   if ! wait_for "JobManager REST" 60 jobmanager_answers; then
     tail -n 20 "$logs/jobmanager.log" >&2 || true
-    die "the JobManager did not answer on http://127.0.0.1:$rest_port within 60 s (log above: $logs/jobmanager.log)"
+    die "the JobManager did not answer on $(rest_url) within 60 s (log above: $logs/jobmanager.log)"
   fi
   for i in $(seq 1 "$taskmanagers"); do
     with_certificate taskmanager start_process "taskmanager-$i" "$SLUICE_BIN_DIR/taskmanager" join --config "$config"
@@ -165,9 +203,9 @@ up() {
   cat <<MSG
 
 Sluice is up: 1 JobManager, $taskmanagers TaskManagers, PostgreSQL, dev Kafka broker (in-memory).
-  Web UI / REST:  http://127.0.0.1:$rest_port/   (e.g. curl http://127.0.0.1:$rest_port/overview)
+  Web UI / REST:  $(rest_url)/   (e.g. curl $(rest_client_options | tr '\n' ' ')$(rest_url)/overview)
   REST token:     ${SLUICE_REST_TOKEN_FILE:-none}   (submit/cancel/stop send it as 'Authorization: Bearer …')
-  Metrics:        http://127.0.0.1:$rest_port/metrics
+  Metrics:        $(rest_url)/metrics
   PostgreSQL:     psql "$(cat "$cluster_dir/postgres.url")"
   Kafka:          bootstrap $(cat "$cluster_dir/kafka.bootstrap")
   Logs:           $logs/
@@ -204,11 +242,9 @@ down() {
   rm -rf "$cluster_dir/ha" "$cluster_dir/checkpoints"
 }
 
-rest_url() { echo "http://127.0.0.1:$rest_port"; }
-
 # The id of a job named NAME that is not finished, failed or cancelled, if any.
 active_job() {
-  "$SLUICE_BIN_DIR/sluice" list --rest "$(rest_url)" 2>/dev/null \
+  sluice_rest list 2>/dev/null \
     | awk -v name="$1" '$3 == name && ($2 == "RUNNING" || $2 == "CREATED" || $2 == "RESTARTING") { print $1; exit }'
 }
 
@@ -243,6 +279,9 @@ End the input and check the attribution exactly (README, "Verify a live pipeline
   make datagen-stop; sluice status $job   # until the sources show 'not yet read 0'
   sluice stop --drain $job && sluice verify
 MSG
+  if [ "$rest_tls" != off ]; then
+    echo "The REST API is HTTPS (SLUICE_REST_TLS=$rest_tls): give sluice --rest $(rest_url) $(rest_client_options | tr '\n' ' ')"
+  fi
 }
 
 # Submits jobs/$1.yaml (further arguments go to sluice submit) unless a job of that name is
@@ -254,7 +293,7 @@ submit_once() {
   if [ -n "$job" ]; then
     echo "  job $name already running ($job)" >&2
   else
-    job="$("$SLUICE_BIN_DIR/sluice" submit "$repo_root/jobs/$name.yaml" "$@" --rest "$(rest_url)")"
+    job="$(sluice_rest submit "$repo_root/jobs/$name.yaml" "$@")"
     echo "  job $name submitted ($job)" >&2
   fi
   echo "$job"

@@ -30,6 +30,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case postgresURLFile = "postgres.url-file"
     case restRefreshInterval = "rest.refresh-interval-ms"
     case restTokenFile = "rest.token-file"
+    case restTLS = "rest.tls"
     case tlsCAFile = "tls.ca-file"
     case tlsCertFile = "tls.cert-file"
     case tlsKeyFile = "tls.key-file"
@@ -60,6 +61,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .reconnectInitial: "100"
         case .reconnectMaximum: "2000"
         case .restRefreshInterval: "3000"
+        case .restTLS: "off"
         case .logLevel: "info"
         }
     }

@@ -22,6 +22,8 @@ public struct SluiceConfig: Sendable {
         /// The file holding the token mutating REST requests must send (`Authorization: Bearer`);
         /// nil = mutations are open (local development).
         public var restTokenFile: String?
+        /// HTTPS on the REST port (`rest.tls`), with the `tls.*` files; `.off` = plain HTTP.
+        public var restTLS: RESTTLSMode = .off
     }
 
     /// Where the REST API listens given whether a token guards its mutations: without one,
@@ -139,6 +141,7 @@ public struct SluiceConfig: Sendable {
             checkpointsDirectory: Self.absolute(source.path(.checkpointsDirectory) ?? "/tmp/sluice-checkpoints"),
             highAvailabilityDirectory: Self.absolute(source.path(.highAvailabilityDirectory) ?? "/tmp/sluice-ha"))
         tls = try TLSFiles(source)
+        jobManager.restTLS = try RESTTLSMode(source, tls: tls)
         let level = source.string(.logLevel) ?? "info"
         guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
             throw ConfigError.invalidValue(key: ConfigKey.logLevel.rawValue, value: level,

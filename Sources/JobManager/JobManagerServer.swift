@@ -22,12 +22,13 @@ public struct JobManagerServer {
                                                checkpointsDirectory: config.durability.checkpointsDirectory),
                                logger: logger)
         jobs.recover()
+        let tls = try config.tls.map { files throws(TLSError) in try ClusterTLS(files, restMode: config.jobManager.restTLS) }
         let rpc = RPCServer(
             settings: .init(bind: config.jobManager.bind, port: config.jobManager.rpcPort, clusterID: config.clusterID,
                             secret: secret, serverID: serverID, maxFrameBytes: config.rpc.maxFrameBytes,
                             handshakeTimeout: config.rpc.handshakeTimeout, heartbeatInterval: config.heartbeat.interval,
                             heartbeatTimeout: config.heartbeat.timeout,
-                            tls: try config.tls.map { files throws(TLSError) in try ClusterTLS(files) }),
+                            tls: tls),
             membership: membership, metrics: metrics, jobs: jobs, logger: logger)
         let token = try config.restToken()
         let restBind = SluiceConfig.effectiveRESTBind(config.jobManager, tokenSet: token != nil)
@@ -35,7 +36,7 @@ public struct JobManagerServer {
         let rest = RESTServer(bind: restBind.address, port: config.jobManager.restPort, membership: membership,
                               metrics: metrics, jobs: jobs,
                               settings: .init(refreshInterval: config.jobManager.restRefreshInterval, token: token),
-                              logger: logger)
+                              tls: tls, logger: logger)
         let monitor = HeartbeatMonitor(membership: membership, checkInterval: config.heartbeat.interval / 4)
         group = ServiceGroup(configuration: .init(
             services: [.init(service: rpc), .init(service: rest), .init(service: monitor)],

@@ -12,17 +12,19 @@ struct SluiceCommand: AsyncParsableCommand {
 
 /// Where the JobManager's REST API is, shared by the job commands.
 struct RESTOptions: ParsableArguments {
-    @Option(name: .long, help: "The JobManager's REST address (default http://127.0.0.1:8081, or SLUICE_REST_URL).")
+    @Option(name: .long, help: "The JobManager's REST address (default 127.0.0.1:8081, or SLUICE_REST_URL; https:// when the config's rest.tls is on or --cacert is given, else http://).")
     var rest: String?
 
     @Option(name: .long, help: "The REST token for submit, cancel and stop (default: the file named by rest.token-file / SLUICE_REST_TOKEN_FILE, else ./.cluster/rest-token as make run writes it).")
     var token: String?
 
-    @Option(name: .long, help: "The Sluice YAML config whose rest.token-file holds the REST token (e.g. cluster/sluice.yaml).")
+    @Option(name: .long, help: "The Sluice YAML config whose rest.token-file holds the REST token, and whose rest.tls and tls.* say how to reach an HTTPS REST port (e.g. cluster/sluice.yaml).")
     var config: String?
 
     @Option(name: .long, help: "Seconds to wait for the JobManager's answer (a stop waits for its final checkpoint).")
     var timeout: Int = 60
+
+    @OptionGroup var tls: RESTTLSOptions
 
     func validate() throws {
         if timeout < 1 { throw ValidationError("--timeout must be at least 1 second, got \(timeout)") }
@@ -31,8 +33,9 @@ struct RESTOptions: ParsableArguments {
     /// Reads the token file only when no --token is given; a configured but unreadable file is an error.
     var client: RESTClient {
         get throws {
-            let base = Self.address(rest)
-            var client = RESTClient(base: base, token: try token ?? SluiceConfig.load(file: config).restToken() ?? Self.localClusterToken())
+            let settings = try SluiceConfig.load(file: config)
+            var client = try tls.client(address: rest, settings: settings)
+            client.token = try token ?? settings.restToken() ?? Self.localClusterToken()
             client.timeoutSeconds = timeout
             return client
         }
@@ -40,7 +43,7 @@ struct RESTOptions: ParsableArguments {
 
     /// The JobManager's REST address: `--rest`, else `SLUICE_REST_URL`, else the local default.
     static func address(_ rest: String?) -> String {
-        rest ?? ProcessInfo.processInfo.environment["SLUICE_REST_URL"] ?? "http://127.0.0.1:8081"
+        rest ?? ProcessInfo.processInfo.environment["SLUICE_REST_URL"] ?? "127.0.0.1:8081"
     }
 
     /// The token `make run` generated, when the CLI runs from the repository root; nil elsewhere.

@@ -43,8 +43,9 @@ struct Verify: AsyncParsableCommand {
 
     @Option(help: "The running job that writes the sink table: expected rows newer than its watermark are counted as not yet due.")
     var job: String?
-    @Option(name: .long, help: "The JobManager's REST address for --job (default http://127.0.0.1:8081, or SLUICE_REST_URL).")
+    @Option(name: .long, help: "The JobManager's REST address for --job (default 127.0.0.1:8081, or SLUICE_REST_URL; https:// when rest.tls is on or --cacert is given).")
     var rest: String?
+    @OptionGroup var tls: RESTTLSOptions
 
     func run() async throws {
         let settings = try SluiceConfig.load(file: config)
@@ -57,7 +58,7 @@ struct Verify: AsyncParsableCommand {
         options.windowMillis = windowMs
         options.maxDiffs = maxDiffs
         options.maxDisorderMillis = maxDisorderMs
-        if let job { options.watermarkMillis = try await Self.watermark(of: job, rest: rest) }
+        if let job { options.watermarkMillis = try await Self.watermark(of: job, client: try tls.client(address: rest, settings: settings)) }
         let report = try Verifier(options: options, bootstrapServers: try endpoints.requireKafka(),
                                   postgresURL: try endpoints.requirePostgres(), logger: Logger(label: "sluice.verify")).run()
         report.lines.forEach(Console.line)
@@ -66,8 +67,8 @@ struct Verify: AsyncParsableCommand {
 
     /// The job's event-time watermark (the lowest of its vertices'); nil once the job finished
     /// (drained or bounded: every row is due). `Int64.min` while no vertex has one yet.
-    static func watermark(of job: String, rest: String?) async throws -> Int64? {
-        let body = try await RESTClient(base: RESTOptions.address(rest), token: nil).get("/jobs/\(job)")
+    static func watermark(of job: String, client: RESTClient) async throws -> Int64? {
+        let body = try await client.get("/jobs/\(job)")
         guard let details = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
             throw ValidationError("--job \(job): the JobManager's answer is not a job: \(body.prefix(200))")
         }

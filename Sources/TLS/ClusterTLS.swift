@@ -17,13 +17,18 @@ import X509
 /// Immutable after `init` (the NIOSSL contexts are thread-safe), so shared across event loops.
 public final class ClusterTLS: Sendable {
     public let files: TLSFiles
+    /// What the REST port serves (`rest.tls`).
+    public let restMode: RESTTLSMode
     private let server: NIOSSLContext
     private let client: NIOSSLContext
+    /// The REST port's server end; nil when `restMode` is `.off`.
+    private let rest: NIOSSLContext?
 
     /// Reads and checks the files: each readable PEM, this process's certificate valid now and
     /// matching its key. Throws `TLSError` naming the file and the fix.
-    public init(_ files: TLSFiles, now: Date = Date()) throws(TLSError) {
+    public init(_ files: TLSFiles, restMode: RESTTLSMode = .off, now: Date = Date()) throws(TLSError) {
         self.files = files
+        self.restMode = restMode
         let chain = try Self.certificates(files.certificateFile, key: "tls.cert-file")
         let roots = try Self.certificates(files.caFile, key: "tls.ca-file")
         let privateKey: NIOSSLPrivateKey
@@ -42,6 +47,11 @@ public final class ClusterTLS: Sendable {
         do {
             server = try NIOSSLContext(configuration: configuration)
             client = try NIOSSLContext(configuration: configuration)
+            // Browsers and curl have no cluster certificate: with `server` the token is the
+            // authentication, with `mutual` a client must present one of the cluster CA as well.
+            var rest = configuration
+            rest.certificateVerification = restMode == .mutual ? .noHostnameVerification : .none
+            self.rest = restMode == .off ? nil : try NIOSSLContext(configuration: rest)
         } catch {
             // BoringSSL checks that the key belongs to the certificate when a context is made;
             // the key itself was read above, so failing to load it here is that check failing.
@@ -58,6 +68,17 @@ public final class ClusterTLS: Sendable {
         let pipeline = channel.pipeline.syncOperations
         try pipeline.addHandler(NIOSSLServerHandler(context: server))
         try pipeline.addHandler(TLSFailureLogger(logger: logger, side: "accepted"))
+    }
+
+    /// The handlers that make `channel` (a connection accepted on the REST port) an HTTPS server
+    /// end, as `rest.tls` asks; nothing when it is `off`.
+    public func addRESTHandlers(to channel: any Channel, logger: Logger) throws {
+        guard let rest else { return }
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(NIOSSLServerHandler(context: rest))
+        try pipeline.addHandler(TLSFailureLogger(logger: logger, side: "rest", hint: restMode == .mutual
+            ? "REST clients need the cluster CA (sluice --cacert) and a certificate of it (--cert, --key): rest.tls is mutual"
+            : "REST clients need the cluster CA to trust this certificate (sluice --cacert, curl --cacert) and https://"))
     }
 
     /// The handlers that make `channel` (an outgoing connection) a TLS client end.

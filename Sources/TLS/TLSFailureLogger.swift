@@ -10,10 +10,13 @@ final class TLSFailureLogger: ChannelInboundHandler, RemovableChannelHandler {
 
     private let logger: Logger
     private let side: String
+    private let hint: String
 
-    init(logger: Logger, side: String) {
+    init(logger: Logger, side: String,
+         hint: String = "both ends need TLS on and a certificate of this cluster's CA (tls.ca-file), valid now") {
         self.logger = logger
         self.side = side
+        self.hint = hint
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -25,7 +28,7 @@ final class TLSFailureLogger: ChannelInboundHandler, RemovableChannelHandler {
         if error is NIOSSLError || error is BoringSSLError {
             logger.warning("TLS handshake refused: \(error)", metadata: [
                 "peer": "\(context.remoteAddress?.description ?? "unknown")", "connection": "\(side)",
-                "hint": "both ends need TLS on and a certificate of this cluster's CA (tls.ca-file), valid now",
+                "hint": "\(hint)",
             ])
         }
         context.fireErrorCaught(error)

@@ -10,14 +10,7 @@ extension IntegrationSuite {
             let dir = try TemporaryDirectory(prefix: "sluice-cluster-sh")
             defer { dir.remove() }
             let restPort = try FreePort.next()
-            let environment = [
-                "SLUICE_CLUSTER_DIR": dir.path,
-                "SLUICE_BIN_DIR": RepositoryLayout.binDirectory.path,
-                "SLUICE_JOBMANAGER_RPC_PORT": "\(try FreePort.next())",
-                "SLUICE_JOBMANAGER_REST_PORT": "\(restPort)",
-                "SLUICE_PG_PORT": "\(try FreePort.next())",
-                "SLUICE_CLUSTER_SECRET": "",
-            ]
+            let environment = try Self.environment(folder: dir, restPort: restPort)
             let script = RepositoryLayout.clusterScript("cluster.sh").path
             func pids() throws -> [String: Int32] {
                 let folder = dir.url.appendingPathComponent("pids")
@@ -61,6 +54,45 @@ extension IntegrationSuite {
 }
 
 extension IntegrationSuite.ClusterScriptTests {
+    /// `make run` is `cluster.sh pipeline`: with mutual TLS between the processes (the default)
+    /// and the REST API over HTTPS, the generator streams and the three jobs are submitted and
+    /// run, and the CLI reaches them with the CA the script wrote.
+    @Test func pipelineRunsTheJobsWithTLSEverywhere() async throws {
+        let dir = try TemporaryDirectory(prefix: "sluice-pipeline-sh")
+        defer { dir.remove() }
+        let restPort = try FreePort.next()
+        let environment = try Self.environment(folder: dir, restPort: restPort)
+            .merging(["SLUICE_REST_TLS": "server", "SLUICE_EVENT_RATE": "200"]) { $1 }
+        let script = RepositoryLayout.clusterScript("cluster.sh").path
+        defer { _ = try? ShellCommand.run("/bin/bash", [script, "down"], environment: environment) }
+        let output = try ShellCommand.run("/bin/bash", [script, "pipeline"], environment: environment)
+        for job in ["checkout-attribution", "product-revenue", "trending-products"] {
+            #expect(output.contains("job \(job) submitted"), "\(output)")
+        }
+        #expect(output.contains("https://127.0.0.1:\(restPort)/"), "up prints the HTTPS UI URL")
+        let sluice = try RepositoryLayout.executable("sluice").path
+        let https = ["--rest", "https://127.0.0.1:\(restPort)", "--cacert", dir.path + "/certs/ca.pem"]
+        try await waitUntil("three running jobs, listed over HTTPS", timeout: .seconds(30)) {
+            try ShellCommand.run(sluice, ["list"] + https).components(separatedBy: "RUNNING").count - 1 == 3
+        }
+        let logs = try String(contentsOf: dir.url.appendingPathComponent("logs/jobmanager.log"), encoding: .utf8)
+        #expect(logs.contains("tls=mutual, TLS 1.3") && logs.contains("address=https://"), "RPC over mutual TLS, REST over HTTPS")
+        #expect(!logs.contains("TLS handshake refused"), "\(logs)")
+        // Running it again submits nothing twice.
+        let again = try ShellCommand.run("/bin/bash", [script, "pipeline"], environment: environment)
+        #expect(again.contains("job checkout-attribution already running"), "\(again)")
+    }
+
+    /// The script's variables for a cluster in `folder` on free ports (and a generated secret).
+    static func environment(folder: TemporaryDirectory, restPort: Int) throws -> [String: String] {
+        ["SLUICE_CLUSTER_DIR": folder.path,
+         "SLUICE_BIN_DIR": RepositoryLayout.binDirectory.path,
+         "SLUICE_JOBMANAGER_RPC_PORT": "\(try FreePort.next())",
+         "SLUICE_JOBMANAGER_REST_PORT": "\(restPort)",
+         "SLUICE_PG_PORT": "\(try FreePort.next())",
+         "SLUICE_CLUSTER_SECRET": ""]
+    }
+
     /// `make bench` deletes its cluster folder first, and the Makefile exports the dev cluster's
     /// `SLUICE_CLUSTER_DIR` (.cluster) to every target: the benchmark must use its own folder
     /// whatever is inherited, and refuse to be pointed at the dev cluster's.

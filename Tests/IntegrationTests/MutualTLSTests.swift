@@ -13,23 +13,20 @@ extension IntegrationSuite {
             let files = try TemporaryDirectory(prefix: "sluice-mtls")
             defer { files.remove() }
             let sluice = try RepositoryLayout.executable("sluice").path
-            let dir = files.url.path + "/certs", other = files.url.path + "/other"
-            let written = try ShellCommand.run(sluice, ["certs", "init", dir])
+            let dir = files.url.path + "/certs"
+            let (certificates, written) = try CertificateDirectory.initialize(dir)
             #expect(written.contains("taskmanager-key.pem"), "\(written)")
-            _ = try ShellCommand.run(sluice, ["certs", "init", other])
+            let (other, _) = try CertificateDirectory.initialize(files.url.path + "/other")
             let (again, refusal) = try ShellCommand.execute(sluice, ["certs", "init", dir])
             #expect(again != 0 && refusal.contains("ca.pem exists"), "\(refusal)")
-            func tls(_ directory: String, _ name: String) -> [String: String] {
-                ["SLUICE_TLS_CA_FILE": directory + "/ca.pem", "SLUICE_TLS_CERT_FILE": directory + "/\(name).pem",
-                 "SLUICE_TLS_KEY_FILE": directory + "/\(name)-key.pem"]
-            }
+            func tls(_ directory: CertificateDirectory, _ name: String) -> [String: String] { directory.environment(name) }
             let input = files.url.appendingPathComponent("clicks.jsonl")
             try (0..<2000).map { #"{"product_id":"p\#($0 % 13)","at":"2026-11-20 00:\#(String(format: "%02d", $0 / 60 % 60)):00"}"# }
                 .joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
-            try await withLocalCluster("mtls", settings: tls(dir, "jobmanager")) { cluster in
+            try await withLocalCluster("mtls", settings: tls(certificates, "jobmanager")) { cluster in
                 try await cluster.startJobManager()
                 // One slot each: the two subtasks of every vertex run on different TaskManagers.
-                for _ in 0..<2 { try cluster.startTaskManager(slots: 1, environment: tls(dir, "taskmanager")) }
+                for _ in 0..<2 { try cluster.startTaskManager(slots: 1, environment: tls(certificates, "taskmanager")) }
                 try await cluster.waitForTaskManagers(2)
                 let job = try await cluster.rest.submit("""
                     name: tls
@@ -67,7 +64,7 @@ extension IntegrationSuite {
                                                              notValidAfter: now.addingTimeInterval(-3600))
                 try certificate.write(toFile: dir + "/old.pem", atomically: true, encoding: .utf8)
                 try key.write(toFile: dir + "/old-key.pem", atomically: true, encoding: .utf8)
-                let expired = try cluster.startTaskManager(environment: tls(dir, "old"))
+                let expired = try cluster.startTaskManager(environment: tls(certificates, "old"))
                 try await expired.waitForExit(timeout: .seconds(20))
                 #expect(expired.exitStatus != 0 && expired.output().contains("expired on"), "\(expired.output())")
             }

@@ -45,8 +45,11 @@ public final class LocalCluster: @unchecked Sendable {  // mutated only by the o
         let process = try ManagedProcess(name: "jobmanager-\(started)", executable: try RepositoryLayout.executable("jobmanager"),
                                          arguments: ["start"], environment: environment, logDirectory: logDirectory)
         jobManager = process
+        // `rest` speaks plain HTTP: an HTTPS REST port (rest.tls) is ready when the log says so.
+        let https = !["", "off"].contains(environment["SLUICE_REST_TLS"] ?? "")
         try await waitUntil("JobManager REST on port \(restPort) (log: \(process.logFile.path))", timeout: .seconds(20)) {
             guard process.isRunning else { throw TestSupportError.commandFailed(command: "jobmanager", status: process.exitStatus ?? -1, output: process.output()) }
+            if https { return process.output().contains("REST server listening") }
             return try await rest.get("/overview").status == 200
         }
     }

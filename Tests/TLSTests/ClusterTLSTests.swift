@@ -162,6 +162,20 @@ import Testing
         #expect("\(error.map { "\($0)" } ?? "")".contains("tls.key-file"))
         #expect(try SluiceConfig.load(file: nil, environment: [:]).tls == nil)
     }
+
+    @Test func restTLSTakesOffServerOrMutualAndNeedsTheTLSFiles() throws {
+        let files = ["SLUICE_TLS_CA_FILE": "/tmp/ca.pem", "SLUICE_TLS_CERT_FILE": "/tmp/a.pem", "SLUICE_TLS_KEY_FILE": "/tmp/a-key.pem"]
+        #expect(try SluiceConfig.load(file: nil, environment: [:]).jobManager.restTLS == .off)
+        #expect(try SluiceConfig.load(file: nil, environment: files.merging(["SLUICE_REST_TLS": "Mutual"]) { $1 }).jobManager.restTLS == .mutual)
+        let unknown = #expect(throws: ConfigError.self) {
+            try SluiceConfig.load(file: nil, environment: files.merging(["SLUICE_REST_TLS": "yes"]) { $1 })
+        }
+        #expect("\(unknown.map { "\($0)" } ?? "")".contains("one of off, server, mutual"))
+        let withoutFiles = #expect(throws: ConfigError.self) {
+            try SluiceConfig.load(file: nil, environment: ["SLUICE_REST_TLS": "server"])
+        }
+        #expect("\(withoutFiles.map { "\($0)" } ?? "")".contains("tls.ca-file, tls.cert-file and tls.key-file"))
+    }
 }
 
 /// Echoes what it reads.

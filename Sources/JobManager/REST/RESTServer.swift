@@ -1,8 +1,10 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 import SluiceCatalog
 import SluiceCore
+import SluiceTLS
 
 /// The REST API and the web UI on the REST port: a Hummingbird application whose routes are
 /// grouped by resource. Runs as a service in the JobManager's service group.
@@ -23,14 +25,20 @@ public struct RESTServer: Service {
 
     private let application: Application<RouterResponder<BasicRequestContext>>
 
+    /// `tls` serves HTTPS when its `restMode` is not `.off` (`rest.tls`); nil or `.off` = HTTP.
     public init(bind: String, port: Int, membership: Membership, metrics: JobManagerMetrics,
-                jobs: JobRegistry, settings: Settings, logger: Logger) {
+                jobs: JobRegistry, settings: Settings, tls: ClusterTLS? = nil, logger: Logger) {
         let router = Self.makeRouter(membership: membership, metrics: metrics, jobs: jobs, settings: settings, logger: logger)
+        let https = tls.flatMap { $0.restMode == .off ? nil : $0 }
+        let scheme = https == nil ? "http" : "https"
+        let mode = https.map { $0.restMode == .mutual ? "mutual TLS 1.3 (clients need a certificate of the cluster CA)" : "TLS 1.3" } ?? "plain HTTP"
         application = Application(
             router: router,
+            server: https.map { HTTPServerBuilder.https($0) } ?? .http1(),
             configuration: .init(address: .hostname(bind, port: port), serverName: "sluice"),
             onServerRunning: { channel in
-                logger.info("REST server listening", metadata: ["address": "http://\(bind):\(channel.localAddress?.port ?? port)"])
+                logger.info("REST server listening", metadata: ["address": "\(scheme)://\(bind):\(channel.localAddress?.port ?? port)",
+                                                                 "tls": "\(mode)"])
             },
             logger: logger)
         if settings.token == nil {
