@@ -26,7 +26,8 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
     private(set) var taskManagers: [String: ManagedProcess] = [:]
     private var started = 0
 
-    var restURL: String { "http://\(net.address("jm")):8081" }
+    /// HTTPS (`rest.tls: server`), with the JobManager's certificate naming its address.
+    var restURL: String { "https://\(net.address("jm")):8081" }
     /// What `sluice certs init` wrote: the cluster CA and the processes' certificates.
     var certificates: URL { work.url.appendingPathComponent("certs") }
     var logDirectory: URL { work.url.appendingPathComponent("logs") }
@@ -107,6 +108,7 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
                                    environment: clusterEnvironment.merging([
                                        "SLUICE_JOBMANAGER_BIND": net.address("jm"),
                                        "SLUICE_REST_TOKEN_FILE": work.url.appendingPathComponent("rest-token").path,
+                                       "SLUICE_REST_TLS": "server",
                                    ]) { _, new in new }.merging(certificate("jobmanager")) { _, new in new }, logDirectory: logDirectory)
         try await waitUntil("JobManager REST on \(restURL)", timeout: .seconds(20), interval: .milliseconds(200)) {
             guard jobManager?.isRunning == true else {
@@ -132,7 +134,8 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
 
     /// A REST call from inside the cluster (`curl` on the `kafka` host), with the token.
     func rest(_ method: String, _ path: String, body: String? = nil) throws -> (status: Int, text: String) {
-        var arguments = ["-sS", "-m", "10", "-X", method, "-H", "Authorization: Bearer \(token)", "-w", "\n%{http_code}"]
+        var arguments = ["-sS", "-m", "10", "--cacert", certificates.appendingPathComponent("ca.pem").path,
+                         "-X", method, "-H", "Authorization: Bearer \(token)", "-w", "\n%{http_code}"]
         if let body {
             let file = work.url.appendingPathComponent("body-\(UUID().uuidString).yaml")
             try body.write(to: file, atomically: true, encoding: .utf8)

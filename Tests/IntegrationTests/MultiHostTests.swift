@@ -28,6 +28,10 @@ extension IntegrationSuite {
                         Set(["tm1", "tm2", "tm3"].map { cluster.net.address($0) }), "\(registered)")
                 #expect(registered.allSatisfy { $0["dataPortReachable"] as? Bool == true }, "\(registered)")
                 #expect(cluster.jobManager?.output().contains("tls=mutual, TLS 1.3") == true, "the hosts talk over mutual TLS")
+                // The REST API is HTTPS too; the CLI on another host checks the JobManager's address against its certificate.
+                let overview = try cluster.sluice(["overview", "--rest", cluster.restURL,
+                                                   "--cacert", cluster.certificates.appendingPathComponent("ca.pem").path])
+                #expect(overview.status == 0 && overview.output.contains(#""taskmanagers":3"#), "\(overview.output)")
 
                 let spec = try LiveAttributionServices.attributionSpec(replacing: [
                     "format: click}": "format: click, bounded: true}", "format: checkout}": "format: checkout, bounded: true}",
