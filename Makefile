@@ -9,16 +9,18 @@ CLUSTER_DIR  ?= $(CURDIR)/.cluster
 PROTO_FILES   = proto/sluice/v1/control.proto
 PROTOC_GEN_SWIFT = .build-protoc/release/protoc-gen-swift
 CPEER         = .build-cpeer/sluice-status-peer
+NETEM_TOOL    = .build-netem/nfq-delay
 DEB_PACKAGES  = librdkafka-dev librocksdb-dev libpq-dev libssl-dev postgresql protobuf-compiler \
                 protobuf-c-compiler libprotobuf-c-dev pkg-config curl
 # What only the tests need: the web UI check drives Debian's headless Chromium from python3; the
-# multi-host tests build network namespaces (iproute2) and relay the dev broker's loopback-only
-# listener across them (socat).
-DEB_TEST_PACKAGES = chromium python3-websocket prometheus iproute2 socat
+# multi-host tests build network namespaces (iproute2), relay the dev broker's loopback-only
+# listener across them (socat) and degrade links with netfilter (iptables, libnetfilter-queue:
+# this kernel has no sch_netem, see cluster/netns.sh netem).
+DEB_TEST_PACKAGES = chromium python3-websocket prometheus iproute2 socat iptables libnetfilter-queue-dev
 
 export SLUICE_CLUSTER_DIR := $(CLUSTER_DIR)
 
-.PHONY: help setup test-setup build test run cluster down clean proto cpeer bench bench-flink monitor readme-kinds install datagen-stop
+.PHONY: help setup test-setup build test run cluster down clean proto cpeer netem-tool bench bench-flink monitor readme-kinds install datagen-stop
 
 help:
 	@echo "make run    start a local cluster (PostgreSQL, dev Kafka broker, JobManager, 2 TaskManagers)"
@@ -51,7 +53,13 @@ $(CPEER): Tests/CPeer/status_peer.c Tests/CPeer/generated/sluice/v1/control.pb-c
 
 cpeer: $(CPEER)
 
-test: build $(CPEER) test-setup
+$(NETEM_TOOL): cluster/netem/nfq_delay.c | test-setup
+	@mkdir -p $(dir $@)
+	cc -O2 -Wall -Werror -o $@ cluster/netem/nfq_delay.c $$(pkg-config --cflags --libs libnetfilter_queue)
+
+netem-tool: $(NETEM_TOOL)
+
+test: build $(CPEER) $(NETEM_TOOL) test-setup
 	SLUICE_BIN_DIR="$(BIN_DIR)" SLUICE_CPEER="$(CURDIR)/$(CPEER)" $(SWIFT) test -c $(CONFIG) --no-parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 install: build

@@ -13,6 +13,15 @@
 #   heal NAME HOST            bring the host's link back
 #   block NAME HOST PEER      drop what HOST sends to PEER only (a route to nowhere in HOST)
 #   unblock NAME HOST PEER    undo `block`
+#   netem NAME HOST MEAN_MS JITTER_MS LOSS_PERCENT PEER...
+#                             degrade what HOST receives from each PEER: drop LOSS_PERCENT of the
+#                             packets (the kernel's statistic match) and hold the rest MEAN ± JITTER
+#                             ms (uniform; netfilter queue + nfq-delay, built by make test). This is
+#                             `tc netem delay MEAN JITTER loss LOSS%` for kernels without sch_netem.
+#                             On the receiving side because a packet held on the sender's side
+#                             still counts against its socket (TCP small queues) and throttles it
+#                             to a few packets per round trip; netem orphans its packets for that
+#   unnetem NAME HOST         undo `netem` (the rules go, nfq-delay releases what it holds and exits)
 #   relay NAME HOST PORT      make a server that listens on HOST's 127.0.0.1:PORT only reachable
 #                             from every host as 127.0.0.1:PORT, over the bridge (socat relays in
 #                             HOST and in each other host); for librdkafka's mock cluster (the dev
@@ -27,7 +36,8 @@
 # caller's); `sweep` leaves clusters of a living owner alone, so tests can run side by side.
 #
 # Names: NAME and HOST are short lowercase words (namespace sl-NAME-HOST must fit 32 bytes,
-# the bridge port p-HOST 15). Needs root and iproute2.
+# the bridge port p-HOST 15). Needs root and iproute2; netem also iptables (nf_tables) and
+# .build-netem/nfq-delay (make test builds it from cluster/netem/nfq_delay.c).
 set -euo pipefail
 
 # shellcheck source=cluster/lib.sh
@@ -117,7 +127,7 @@ cmd_down() {
     ip netns del "$namespace" 2>/dev/null || true
     echo "removed $namespace"
   done
-  rm -f "$(hosts_file "$name")" "/run/sluice-netns/$name.owner"
+  rm -f "$(hosts_file "$name")" "/run/sluice-netns/$name.owner" /run/sluice-netns/"$name"-*.netem.*
 }
 
 cmd_sweep() {
@@ -157,6 +167,62 @@ cmd_relay() {
   done
 }
 
+# Rules in their own chain, so unnetem removes exactly them.
+cmd_netem() {
+  local name="$1" host="$2" mean="$3" jitter="$4" loss="$5" namespace peer delay_tool probability
+  shift 5
+  namespace="$(ns "$name" "$host")"
+  address_of "$name" "$host" > /dev/null
+  [[ "$mean" =~ ^[0-9]+$ && "$jitter" =~ ^[0-9]+$ && "$jitter" -le "$mean" ]] \
+    || die "netem: MEAN_MS and JITTER_MS are whole ms with JITTER_MS <= MEAN_MS, got '$mean' '$jitter'"
+  [[ "$loss" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "netem: LOSS_PERCENT is a number like 1 or 0.5, got '$loss'"
+  [ $# -ge 1 ] || die "netem: name at least one PEER"
+  command -v iptables > /dev/null || die "netem needs iptables (apt-get install iptables)"
+  delay_tool="$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")/.build-netem/nfq-delay"
+  [ -x "$delay_tool" ] || die "netem needs $delay_tool: build it with 'make netem-tool' (make test does)"
+  probability="$(awk -v p="$loss" 'BEGIN { printf "%.6f", p / 100 }')"
+  ip netns exec "$namespace" iptables -w -N sluice-netem
+  for peer in "$@"; do
+    ip netns exec "$namespace" iptables -w -A sluice-netem -s "$(address_of "$name" "$peer")/32" \
+      -m statistic --mode random --probability "$probability" -j DROP
+    ip netns exec "$namespace" iptables -w -A sluice-netem -s "$(address_of "$name" "$peer")/32" -j NFQUEUE --queue-num 0
+  done
+  local log="/run/sluice-netns/$name-$host.netem.log"
+  : > "$log"
+  (close_inherited_fds; exec ip netns exec "$namespace" setsid "$delay_tool" 0 "$mean" "$jitter" < /dev/null >> "$log" 2>&1) &
+  # Packets queue only once the delay tool has bound the queue (before that they would be dropped).
+  local deadline=$((SECONDS + 10))
+  until grep -q "nfq_delay: queue" "$log" 2>/dev/null; do
+    [ -n "$(delay_tool_pids "$namespace")" ] || [ "$SECONDS" -lt $((deadline - 8)) ] \
+      || die "nfq-delay in $host exited: $(cat "$log")"
+    [ "$SECONDS" -lt "$deadline" ] || die "nfq-delay in $host did not start within 10 s"
+    sleep 0.05
+  done
+  ip netns exec "$namespace" iptables -w -A INPUT -j sluice-netem
+}
+
+# The nfq-delay processes in namespace $1 (found by name: setsid may have forked).
+delay_tool_pids() {
+  local pid
+  for pid in $(ip netns pids "$1" 2>/dev/null || true); do
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = nfq-delay ] && echo "$pid"
+  done
+  return 0
+}
+
+cmd_unnetem() {
+  local name="$1" host="$2" namespace pids
+  namespace="$(ns "$name" "$host")"
+  ip netns exec "$namespace" iptables -w -D INPUT -j sluice-netem 2>/dev/null || true
+  ip netns exec "$namespace" iptables -w -F sluice-netem 2>/dev/null || true
+  ip netns exec "$namespace" iptables -w -X sluice-netem 2>/dev/null || true
+  pids="$(delay_tool_pids "$namespace")"
+  if [ -n "$pids" ]; then
+    # shellcheck disable=SC2086
+    kill -TERM $pids 2>/dev/null || true
+  fi
+}
+
 cmd_pids() {
   local name="$1" host
   for host in $(hosts_of "$name") br; do ip netns pids "sl-$name-$host" 2>/dev/null || true; done
@@ -178,6 +244,8 @@ case "$command" in
   block) [ $# -eq 4 ] || die "usage: block NAME HOST PEER"; ip -n "$(ns "$2" "$3")" route add blackhole "$(address_of "$2" "$4")/32" ;;
   unblock) [ $# -eq 4 ] || die "usage: unblock NAME HOST PEER"; ip -n "$(ns "$2" "$3")" route del blackhole "$(address_of "$2" "$4")/32" ;;
   relay) [ $# -eq 4 ] || die "usage: relay NAME HOST PORT"; cmd_relay "$2" "$3" "$4" ;;
+  netem) [ $# -ge 7 ] || die "usage: netem NAME HOST MEAN_MS JITTER_MS LOSS_PERCENT PEER..."; shift; cmd_netem "$@" ;;
+  unnetem) [ $# -eq 3 ] || die "usage: unnetem NAME HOST"; cmd_unnetem "$2" "$3" ;;
   pids) [ $# -eq 2 ] || die "usage: pids NAME"; cmd_pids "$2" ;;
   down) [ $# -eq 2 ] || die "usage: down NAME"; cmd_down "$2" ;;
   sweep) cmd_sweep ;;

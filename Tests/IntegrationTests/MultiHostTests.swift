@@ -121,6 +121,55 @@ extension IntegrationSuite {
             }
         }
 
+        /// The links between the TaskManagers get slow and lossy (each host's packets from the
+        /// others delayed 50 ± 10 ms and 1 % of them dropped: `tc netem delay 50ms 10ms loss 1%`,
+        /// built from netfilter because this kernel has no sch_netem). One-slot TaskManagers, so
+        /// the job's keyed exchange crosses them. The same bounded attribution runs first on the
+        /// clean links, then on the degraded ones: both finish without a restart and `sluice
+        /// verify` passes after each; the packets really were delayed and dropped. The two
+        /// throughputs are printed (`make bench` records them; a test asserts no speed).
+        @Test func slowAndLossyLinksBetweenTaskManagersChangeNothingButTheSpeed() async throws {
+            let events = Int(ProcessInfo.processInfo.environment["SLUICE_BENCH_NETEM_EVENTS"] ?? "") ?? 20_000
+            let cluster = try MultiHostCluster(topics: ["clicks:4", "checkouts:4"])
+            defer { cluster.stop() }
+            try Self.generateInput(cluster, seed: 5, events: events)
+            try await cluster.startJobManager()
+            let hosts = ["tm1", "tm2", "tm3"]
+            for host in hosts { try cluster.startTaskManager(on: host, slots: 1) }
+            try await cluster.waitForTaskManagers(3)
+            let spec = try LiveAttributionServices.attributionSpec(replacing: [
+                "format: click}": "format: click, bounded: true}", "format: checkout}": "format: checkout, bounded: true}",
+                "interval-ms: 2000": "interval-ms: 1000"])
+
+            func run(_ label: String) async throws -> Double {
+                _ = try cluster.sql("TRUNCATE commerce.attributed_checkouts")
+                let started = ContinuousClock.now
+                let job = try cluster.submit(spec)
+                let finished = try await cluster.waitForJob(job, state: "FINISHED", timeout: .seconds(600))
+                let seconds = (ContinuousClock.now - started) / .seconds(1)
+                #expect(finished.numRestarts == 0, "\(label): \(finished)")
+                let verified = try cluster.sluice(["verify", "--kafka", cluster.kafkaBootstrap, "--postgres", cluster.postgresURL])
+                #expect(verified.status == 0, "\(label): sluice verify:\n\(verified.output)\n\(cluster.logs())")
+                return seconds
+            }
+
+            let clean = try await run("clean links")
+            for host in hosts {
+                try cluster.net.degrade(host, from: hosts.filter { $0 != host }, delayMilliseconds: 50, jitterMilliseconds: 10, lossPercent: 1)
+            }
+            let degraded = try await run("netem")
+            var delayed = 0, dropped = 0
+            for host in hosts {
+                let counts = try await cluster.net.restore(host)
+                delayed += counts.delayed
+                dropped += counts.dropped
+            }
+            #expect(delayed > 100 && dropped > 0, "the links were degraded: \(delayed) packets delayed, \(dropped) dropped")
+            let line = String(format: "netem-throughput events=%d clean_s=%.2f netem_s=%.2f clean_eps=%.0f netem_eps=%.0f ratio=%.3f delayed=%d dropped=%d",
+                              events, clean, degraded, Double(events) / clean, Double(events) / degraded, clean / degraded, delayed, dropped)
+            print(line)
+        }
+
         /// Generates input, starts the cluster and a bounded attribution slowed to ~20 s,
         /// waits for its first checkpoint, runs `fault`, then requires the job to finish and
         /// `sluice verify` to pass; the namespaces are gone afterwards.
@@ -154,10 +203,10 @@ extension IntegrationSuite {
         }
 
         /// 20,000 events (1 % malformed, 5 s of disorder) into the cluster's topics, and its users.
-        static func generateInput(_ cluster: MultiHostCluster, seed: Int) throws {
+        static func generateInput(_ cluster: MultiHostCluster, seed: Int, events: Int = 20_000) throws {
             let generated = try cluster.sluice(["datagen", "--kafka", cluster.kafkaBootstrap, "--postgres", cluster.postgresURL,
                                                 "--apply-schema", "--schema", RepositoryLayout.clusterScript("schema.sql").path,
-                                                "--seed", "\(seed)", "--events", "20000", "--rate", "0", "--malformed-share", "0.01",
+                                                "--seed", "\(seed)", "--events", "\(events)", "--rate", "0", "--malformed-share", "0.01",
                                                 "--disorder-ms", "5000", "--start-time", "2026-11-20 00:00:00"])
             try #require(generated.status == 0, "datagen: \(generated.output)")
         }

@@ -74,6 +74,38 @@ public final class NetnsCluster: @unchecked Sendable {  // driven by the one tes
         try ShellCommand.run("/bin/bash", [Self.script, "unblock", name, host, peer])
     }
 
+    /// Degrades what `host` receives from each of `peers`, as `tc netem delay MEAN JITTER loss
+    /// LOSS%` would (`netns.sh netem`: the kernel drops, a netfilter queue delays).
+    public func degrade(_ host: String, from peers: [String], delayMilliseconds: Int, jitterMilliseconds: Int,
+                        lossPercent: Double) throws {
+        try ShellCommand.run("/bin/bash", [Self.script, "netem", name, host, "\(delayMilliseconds)", "\(jitterMilliseconds)",
+                                           "\(lossPercent)"] + peers)
+    }
+
+    /// Undoes `degrade`; returns what the host's delay queue reported (packets delayed) and the
+    /// packets its loss rule dropped.
+    @discardableResult
+    public func restore(_ host: String) async throws -> (delayed: Int, dropped: Int) {
+        let (_, rules) = try execute(on: host, "/usr/sbin/iptables", ["-w", "-L", "sluice-netem", "-v", "-x", "-n"])
+        let dropped = rules.split(separator: "\n").filter { $0.contains("DROP") }
+            .compactMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).first ?? "") }.reduce(0, +)
+        try ShellCommand.run("/bin/bash", [Self.script, "unnetem", name, host])
+        let log = "/run/sluice-netns/\(name)-\(host).netem.log"
+        var delayed = 0
+        do {
+            try await waitUntil("nfq-delay in \(host) to report and exit", timeout: .seconds(10)) {
+                let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                guard let line = text.split(separator: "\n").last(where: { $0.contains("packets delayed") }) else { return false }
+                delayed = Int(line.split(separator: " ")[1]) ?? 0
+                return true
+            }
+        } catch {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? "(no \(log))"
+            throw TestSupportError.commandFailed(command: "netns.sh unnetem \(name) \(host)", status: 0, output: "\(error); its log: \(text)")
+        }
+        return (delayed, dropped)
+    }
+
     /// Kills every process in the namespaces and deletes them.
     public func destroy() {
         guard !destroyed else { return }
