@@ -14,6 +14,9 @@
 #   5. checkpoint duration, state size and uploaded (incremental) bytes of a live job (2,000 events/s)
 #   6. recovery time: SIGKILL of a TaskManager (a spare one available) -> job RUNNING again and
 #      -> first new row committed, SLUICE_BENCH_KILLS times (default 5)
+#   7. slow and lossy links: the bounded attribution across network-namespace hosts on clean
+#      links and with 50 ± 10 ms delay and 1 % loss between the TaskManagers (the multi-host
+#      test with these binaries, SLUICE_BENCH_NETEM_EVENTS events, default 500000)
 # plus the peak resident memory of the TaskManagers in each run.
 #
 # Environment: SLUICE_BENCH_EVENTS (default 1000000), SLUICE_BENCH_LATENCY_RATE (events/s, 2000),
@@ -24,6 +27,7 @@ cd "$root"
 latency_rate="${SLUICE_BENCH_LATENCY_RATE:-2000}"
 latency_seconds="${SLUICE_BENCH_LATENCY_SECONDS:-60}"
 kills="${SLUICE_BENCH_KILLS:-5}"
+netem_events="${SLUICE_BENCH_NETEM_EVENTS:-500000}"
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 checkpoints="$SLUICE_CLUSTER_DIR/checkpoints.tsv"
@@ -124,8 +128,18 @@ python3 bench/recovery.py "$rest" "$job" "$pg" "$kills" | tee "$recovery"
 curl -fsS -H "$(auth_header)" -X PATCH "$rest/jobs/$job?mode=cancel" >/dev/null
 kill "$stream" 2>/dev/null || true
 
+# The multi-host test's netem scenario with these release binaries and a bigger input: the same
+# bounded attribution on clean links, then with 50 ± 10 ms and 1 % loss between the TaskManagers
+# (network namespaces, cluster/netns.sh netem); it prints one line with both durations.
+echo "== Slow and lossy links between TaskManagers: netns hosts, clean vs 50 ± 10 ms and 1 % loss"
+bench_cleanup
+netem="$SLUICE_CLUSTER_DIR/netem.txt"
+make -s netem-tool test-setup
+SLUICE_BENCH_NETEM_EVENTS="$netem_events" swift test --filter slowAndLossyLinksBetweenTaskManagers 2>&1 \
+  | tee "$SLUICE_CLUSTER_DIR/netem.log" | grep -E '^netem-throughput|✘' | tee "$netem" || true
+
 echo "== Writing BENCHMARKS.md"
 SLUICE_BENCH_EVENTS="$events" SLUICE_BENCH_LATENCY_RATE="$latency_rate" SLUICE_BENCH_INPUT="$input" SLUICE_BENCH_BROKER="$broker_costs" \
-  SLUICE_BENCH_CHECKPOINTS="$checkpoints" SLUICE_BENCH_RECOVERY="$recovery" SLUICE_BENCH_FLINK="$flink" \
+  SLUICE_BENCH_CHECKPOINTS="$checkpoints" SLUICE_BENCH_RECOVERY="$recovery" SLUICE_BENCH_FLINK="$flink" SLUICE_BENCH_NETEM="$netem" \
   bash bench/report.sh "$results" > BENCHMARKS.md
 cat BENCHMARKS.md
