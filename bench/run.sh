@@ -135,7 +135,10 @@ echo "== Slow and lossy links between TaskManagers: netns hosts, clean vs 50 ± 
 bench_cleanup
 netem="$SLUICE_CLUSTER_DIR/netem.txt"
 make -s netem-tool test-setup
-SLUICE_BENCH_NETEM_EVENTS="$netem_events" swift test --filter slowAndLossyLinksBetweenTaskManagers 2>&1 \
+# A clean environment: the bench cluster's SLUICE_* variables (ports, token, folders) are not the
+# test cluster's.
+env -i PATH="$PATH" HOME="${HOME:-/root}" SLUICE_BIN_DIR="$SLUICE_BIN_DIR" SLUICE_BENCH_NETEM_EVENTS="$netem_events" \
+  swift test --filter slowAndLossyLinksBetweenTaskManagers 2>&1 \
   | tee "$SLUICE_CLUSTER_DIR/netem.log" | grep -E '^netem-throughput|✘' | tee "$netem" || true
 
 echo "== Writing BENCHMARKS.md"
