@@ -21,6 +21,9 @@ public struct JobManagerConnector: Service {
         public var maxFrameBytes: Int
         public var handshakeTimeout: Duration
         public var heartbeatInterval: Duration
+        /// This TaskManager's own `heartbeat.timeout-ms`: it declares the JobManager lost after
+        /// the longer of this and the JobManager's timeout (sent at registration).
+        public var heartbeatTimeout: Duration
         public var reconnectInitial: Duration
         public var reconnectMaximum: Duration
         /// Mutual TLS for the connection to the JobManager; nil for plaintext.
@@ -112,7 +115,11 @@ public struct JobManagerConnector: Service {
             // cancelled, and the JobManager redeploys them as a new attempt from a checkpoint.
             defer { executor.cancelAll(reason: "lost the connection to the JobManager") }
             let interval = ack.heartbeatIntervalMs > 0 ? Duration.milliseconds(ack.heartbeatIntervalMs) : settings.heartbeatInterval
-            let timeout = ack.heartbeatTimeoutMs > 0 ? Duration.milliseconds(ack.heartbeatTimeoutMs) : interval * 5
+            // Never sooner than the JobManager gives up on this TaskManager; a longer own timeout
+            // keeps tasks running through a longer silence (their sinks' fences still stop any
+            // write once the JobManager has restarted them elsewhere).
+            let timeout = max(ack.heartbeatTimeoutMs > 0 ? Duration.milliseconds(ack.heartbeatTimeoutMs) : interval * 5,
+                              settings.heartbeatTimeout)
             logger.info("registered with JobManager", metadata: [
                 "jobmanager": "\(settings.jobManager)", "jobmanager-id": "\(jobManagerID)",
                 "slots": "\(identity.slots)", "data-port": "\(identity.dataPort)",

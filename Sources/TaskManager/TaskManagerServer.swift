@@ -46,7 +46,8 @@ public struct TaskManagerServer {
         let connector = JobManagerConnector(
             settings: .init(jobManager: jobManager, clusterID: config.clusterID, secret: secret,
                             maxFrameBytes: config.rpc.maxFrameBytes, handshakeTimeout: config.rpc.handshakeTimeout,
-                            heartbeatInterval: config.heartbeat.interval, reconnectInitial: config.taskManager.reconnectInitial,
+                            heartbeatInterval: config.heartbeat.interval, heartbeatTimeout: config.heartbeat.timeout,
+                            reconnectInitial: config.taskManager.reconnectInitial,
                             reconnectMaximum: config.taskManager.reconnectMaximum, tls: tls),
             identity: identity, executor: executor, reports: reports, logger: logger)
         group = ServiceGroup(configuration: .init(

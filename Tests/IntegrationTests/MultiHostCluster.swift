@@ -120,14 +120,16 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
 
     /// Starts the TaskManager of `host`, binding and advertising the host's address.
     @discardableResult
-    func startTaskManager(on host: String, slots: Int = 2) throws -> ManagedProcess {
+    /// `environment` adds or overrides variables (e.g. its own heartbeat timeout).
+    func startTaskManager(on host: String, slots: Int = 2, environment overrides: [String: String] = [:]) throws -> ManagedProcess {
         started += 1
         let process = try net.start("taskmanager-\(host)-\(started)", on: host, executable: try RepositoryLayout.executable("taskmanager"),
                                     arguments: ["join", "--jobmanager", "\(net.address("jm")):6123", "--slots", "\(slots)"],
                                     environment: clusterEnvironment.merging([
                                         "SLUICE_TASKMANAGER_BIND": net.address(host), "SLUICE_TASKMANAGER_HOST": net.address(host),
                                         "SLUICE_TASKMANAGER_WORK_DIR": work.url.appendingPathComponent("work-\(host)").path,
-                                    ]) { _, new in new }.merging(certificate("taskmanager")) { _, new in new }, logDirectory: logDirectory)
+                                    ]) { _, new in new }.merging(certificate("taskmanager")) { _, new in new }
+                                        .merging(overrides) { _, new in new }, logDirectory: logDirectory)
         taskManagers[host] = process
         return process
     }

@@ -109,6 +109,35 @@ extension IntegrationSuite {
             }
         }
 
+        /// The TaskManager running the whole job (the only one when it was submitted; the two
+        /// others joined as spares) is cut off from the JobManager only, both ways, while
+        /// PostgreSQL and the broker stay reachable. Its own heartbeat timeout is 60 s, so it
+        /// keeps running its tasks as a zombie after the JobManager declared it lost (4 s) and
+        /// restarted the job on the spares, whose sinks raised their fences. The zombie's sources
+        /// read on to the end of the bounded input, and its sink's final commit meets the fence:
+        /// refused ("is fenced"), so not one of its rows is committed. Unblocked, it registers
+        /// again; `sluice verify` finds the output exact.
+        @Test func aZombieCutOffFromTheJobManagerOnlyIsRefusedByTheFenceWhenItCommits() async throws {
+            try await Self.withRunningJob("fenced", firstHosts: ["tm1"],
+                                          environment: ["tm1": ["SLUICE_HEARTBEAT_TIMEOUT_MS": "60000"]]) { cluster, job in
+                let zombie = try #require(cluster.taskManagers["tm1"])
+                try cluster.net.block("tm1", from: "jm")
+                try cluster.net.block("jm", from: "tm1")
+                try await waitUntil("the JobManager declares tm1 lost and restarts the job on the spares", timeout: .seconds(30),
+                                    interval: .milliseconds(250)) {
+                    try cluster.jobProgress(job).numRestarts > 0 && cluster.registeredTaskManagers().count == 2
+                }
+                try await waitUntil("the zombie's sink to be refused by the fence", timeout: .seconds(90), interval: .milliseconds(250)) {
+                    zombie.output().contains("is fenced")
+                }
+                #expect(!zombie.output().contains("lost the connection to the JobManager"),
+                        "the zombie still ran its tasks when the fence refused it")
+                try cluster.net.unblock("tm1", from: "jm")
+                try cluster.net.unblock("jm", from: "tm1")
+                try await cluster.waitForTaskManagers(3, timeout: .seconds(90))
+            }
+        }
+
         /// PostgreSQL is shut down on its host mid-run and started again once the job felt it (it
         /// restarted, or a TaskManager is retrying its connection): the job recovers and
         /// completes exactly once.
@@ -173,14 +202,20 @@ extension IntegrationSuite {
         /// Generates input, starts the cluster and a bounded attribution slowed to ~20 s,
         /// waits for its first checkpoint, runs `fault`, then requires the job to finish and
         /// `sluice verify` to pass; the namespaces are gone afterwards.
-        static func withRunningJob(_ name: String, fault: (MultiHostCluster, String) async throws -> Void) async throws {
+        ///
+        /// `firstHosts`: the TaskManagers started before the job (the others join once it has
+        /// checkpointed, as spares), each with `environment[host]` added.
+        static func withRunningJob(_ name: String, firstHosts: [String] = ["tm1", "tm2", "tm3"],
+                                   environment: [String: [String: String]] = [:],
+                                   fault: (MultiHostCluster, String) async throws -> Void) async throws {
             let namespacesBefore = try NetnsCluster.namespaces()
             let cluster = try MultiHostCluster(topics: ["clicks:4", "checkouts:4"])
             defer { cluster.stop() }
             try generateInput(cluster, seed: 11)
             try await cluster.startJobManager()
-            for host in ["tm1", "tm2", "tm3"] { try cluster.startTaskManager(on: host) }
-            try await cluster.waitForTaskManagers(3)
+            let hosts = ["tm1", "tm2", "tm3"]
+            for host in firstHosts { try cluster.startTaskManager(on: host, environment: environment[host] ?? [:]) }
+            try await cluster.waitForTaskManagers(firstHosts.count)
             let spec = try LiveAttributionServices.attributionSpec(replacing: [
                 "format: click}": "format: click, bounded: true, max-records-per-second: 450}",
                 "format: checkout}": "format: checkout, bounded: true, max-records-per-second: 50}",
@@ -190,6 +225,10 @@ extension IntegrationSuite {
                 let checkpoints = try cluster.restJSON("/jobs/\(job)/checkpoints")
                 return ((checkpoints["counts"] as? [String: Any])?["completed"] as? Int ?? 0) > 0
             }
+            for host in hosts where !firstHosts.contains(host) {
+                try cluster.startTaskManager(on: host, environment: environment[host] ?? [:])
+            }
+            try await cluster.waitForTaskManagers(hosts.count)
             do {
                 try await fault(cluster, job)
                 let finished = try await cluster.waitForJob(job, state: "FINISHED", timeout: .seconds(240))

@@ -128,6 +128,28 @@ struct ExactlyOnceSinkTests {
         #expect(try fixture.preparedGIDs().isEmpty)
     }
 
+    @Test("a zombie reaching the end of its bounded input after a newer attempt opened is refused, and commits nothing")
+    func zombieFinishIsFenced() throws {
+        let fixture = try SinkFixture(table: "eo_fenced_finish")
+        let zombie = try fixture.openSink(attempt: 1, params: ["batch-size": "1"])
+        defer { zombie.close() }
+        try zombie.process(SinkFixture.rows([("c1", "k1")]))
+        _ = try zombie.snapshotState(checkpointID: 1)  // prepared; checkpoint 1 never completes
+
+        // The newer attempt restores from before checkpoint 1: it rolls the orphan back and raises the fence.
+        let successor = try fixture.openSink(attempt: 2)
+        defer { successor.close() }
+
+        let error = try #require(throws: ExactlyOnceSinkError.self) { try zombie.finish(output: DiscardingOutput()) }
+        guard case .fenced(_, _, let attempt, let fenceAttempt) = error else {
+            Issue.record("expected fenced, got \(error)")
+            return
+        }
+        #expect(attempt == 1 && fenceAttempt == 2)
+        #expect(try fixture.visibleRows().isEmpty)
+        #expect(try fixture.preparedGIDs().isEmpty)
+    }
+
     @Test("an older attempt's open transaction does not hold up the newer attempt, and cannot be prepared")
     func zombieOpenTransactionCannotBePrepared() throws {
         let fixture = try SinkFixture(table: "eo_fenced_open")

@@ -146,13 +146,20 @@ final class TwoPhaseCommitSink<Encoding: SinkEncoding>: SinkWriter where Encodin
     /// the job's final state is durable: if the job failed after this point, it would replay
     /// from its last completed checkpoint and upsert the same `checkout_id`s again — still one
     /// row per checkout, but rows visible a moment earlier than their checkpoint.
+    ///
+    /// The fence, read `FOR SHARE` in the final transaction before anything commits, covers the
+    /// prepared transactions too: a zombie whose job runs on elsewhere (a newer attempt raised
+    /// the fence) commits none of them, not even those of checkpoints that never completed, and
+    /// a newer attempt's raise waits until these commits are done.
     func finish() throws {
-        try committer.commitAll()
-        guard inTransaction else { return }
+        if !inTransaction { try begin() }
         let started = ContinuousClock.now
         try inEpoch { connection in
             try settleInFlight()
             try fence.check(on: connection, lock: true)
+        }
+        try committer.commitAll()
+        try inEpoch { connection in
             let result = try connection.simpleQuery("COMMIT")
             guard result.commandTag == "COMMIT" else {
                 throw PostgresError.invalidState(message: "the final transaction was rolled back (a statement in it failed)", context: "COMMIT")
