@@ -29,14 +29,9 @@ public final class ClusterTLS: Sendable {
     public init(_ files: TLSFiles, restMode: RESTTLSMode = .off, now: Date = Date()) throws(TLSError) {
         self.files = files
         self.restMode = restMode
-        let chain = try Self.certificates(files.certificateFile, key: "tls.cert-file")
-        let roots = try Self.certificates(files.caFile, key: "tls.ca-file")
-        let privateKey: NIOSSLPrivateKey
-        do {
-            privateKey = try NIOSSLPrivateKey(file: files.privateKeyFile, format: .pem)
-        } catch {
-            throw .unreadable(key: "tls.key-file", path: files.privateKeyFile, reason: "not a PEM private key (\(error))")
-        }
+        let chain = try PEMFile.certificates(files.certificateFile, setting: "tls.cert-file")
+        let roots = try PEMFile.certificates(files.caFile, setting: "tls.ca-file")
+        let privateKey = try PEMFile.privateKey(files.privateKeyFile, setting: "tls.key-file")
         try Self.checkValidity(of: files.certificateFile, now: now)
         // Both ends present the same certificate and check the peer's the same way.
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
@@ -44,41 +39,37 @@ public final class ClusterTLS: Sendable {
         configuration.minimumTLSVersion = .tlsv13
         configuration.certificateVerification = .noHostnameVerification
         configuration.trustRoots = .certificates(roots)
-        do {
-            server = try NIOSSLContext(configuration: configuration)
-            client = try NIOSSLContext(configuration: configuration)
-            // Browsers and curl have no cluster certificate: with `server` the token is the
-            // authentication, with `mutual` a client must present one of the cluster CA as well.
-            var rest = configuration
-            rest.certificateVerification = restMode == .mutual ? .noHostnameVerification : .none
-            self.rest = restMode == .off ? nil : try NIOSSLContext(configuration: rest)
-        } catch {
-            // BoringSSL checks that the key belongs to the certificate when a context is made;
-            // the key itself was read above, so failing to load it here is that check failing.
-            if case NIOSSLError.failedToLoadPrivateKey = error {
-                throw .keyDoesNotMatch(certificate: files.certificateFile, key: files.privateKeyFile)
-            }
-            throw .unusable(reason: "\(error)")
+        let context = { (configuration: TLSConfiguration) throws(TLSError) in
+            try PEMFile.context(configuration, certificateFile: files.certificateFile, keyFile: files.privateKeyFile)
         }
+        server = try context(configuration)
+        client = try context(configuration)
+        // Browsers and curl have no cluster certificate: with `server` the token is the
+        // authentication, with `mutual` a client must present one of the cluster CA as well.
+        var rest = configuration
+        rest.certificateVerification = restMode == .mutual ? .noHostnameVerification : .none
+        self.rest = restMode == .off ? nil : try context(rest)
     }
 
     /// The handlers that make `channel` (an accepted connection) a TLS server end, added first
     /// in its pipeline: the TLS handler and a logger of refused handshakes.
     public func addServerHandlers(to channel: any Channel, logger: Logger) throws {
-        let pipeline = channel.pipeline.syncOperations
-        try pipeline.addHandler(NIOSSLServerHandler(context: server))
-        try pipeline.addHandler(TLSFailureLogger(logger: logger, side: "accepted"))
+        try Self.addServerHandlers(to: channel, context: server, logger: TLSFailureLogger(logger: logger, side: "accepted"))
     }
 
     /// The handlers that make `channel` (a connection accepted on the REST port) an HTTPS server
     /// end, as `rest.tls` asks; nothing when it is `off`.
     public func addRESTHandlers(to channel: any Channel, logger: Logger) throws {
         guard let rest else { return }
-        let pipeline = channel.pipeline.syncOperations
-        try pipeline.addHandler(NIOSSLServerHandler(context: rest))
-        try pipeline.addHandler(TLSFailureLogger(logger: logger, side: "rest", hint: restMode == .mutual
+        try Self.addServerHandlers(to: channel, context: rest, logger: TLSFailureLogger(logger: logger, side: "rest", hint: restMode == .mutual
             ? "REST clients need the cluster CA (sluice --cacert) and a certificate of it (--cert, --key): rest.tls is mutual"
             : "REST clients need the cluster CA to trust this certificate (sluice --cacert, curl --cacert) and https://"))
+    }
+
+    private static func addServerHandlers(to channel: any Channel, context: NIOSSLContext, logger: TLSFailureLogger) throws {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(NIOSSLServerHandler(context: context))
+        try pipeline.addHandler(logger)
     }
 
     /// The handlers that make `channel` (an outgoing connection) a TLS client end.
@@ -110,17 +101,6 @@ public final class ClusterTLS: Sendable {
             channel.close(promise: nil)
         }
         try await done.futureResult.get()
-    }
-
-    private static func certificates(_ path: String, key: String) throws(TLSError) -> [NIOSSLCertificate] {
-        let certificates: [NIOSSLCertificate]
-        do {
-            certificates = try NIOSSLCertificate.fromPEMFile(path)
-        } catch {
-            throw .unreadable(key: key, path: path, reason: "not a readable PEM certificate file (\(error))")
-        }
-        guard !certificates.isEmpty else { throw .unreadable(key: key, path: path, reason: "it holds no certificate") }
-        return certificates
     }
 
     /// Refuses to start with an own certificate that peers would refuse anyway, saying so at

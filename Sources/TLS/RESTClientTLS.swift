@@ -17,37 +17,18 @@ public final class RESTClientTLS: Sendable {
         configuration.minimumTLSVersion = .tlsv13
         configuration.certificateVerification = .fullVerification
         if let caFile {
-            do {
-                configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
-            } catch {
-                throw .unreadable(key: "--cacert", path: caFile, reason: "not a readable PEM certificate file (\(error))")
-            }
+            configuration.trustRoots = .certificates(try PEMFile.certificates(caFile, setting: "--cacert"))
         }
         switch (certificateFile, keyFile) {
         case (nil, nil):
             break
         case (let certificate?, let key?):
-            do {
-                configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) }
-            } catch {
-                throw .unreadable(key: "--cert", path: certificate, reason: "not a readable PEM certificate file (\(error))")
-            }
-            do {
-                configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
-            } catch {
-                throw .unreadable(key: "--key", path: key, reason: "not a PEM private key (\(error))")
-            }
+            configuration.certificateChain = try PEMFile.certificates(certificate, setting: "--cert").map { .certificate($0) }
+            configuration.privateKey = .privateKey(try PEMFile.privateKey(key, setting: "--key"))
         case (let given?, nil), (nil, let given?):
             throw .unusable(reason: "a client certificate needs both --cert and --key (only \(given) was given)")
         }
-        do {
-            context = try NIOSSLContext(configuration: configuration)
-        } catch {
-            if case NIOSSLError.failedToLoadPrivateKey = error {
-                throw .keyDoesNotMatch(certificate: certificateFile ?? "", key: keyFile ?? "")
-            }
-            throw .unusable(reason: "\(error)")
-        }
+        context = try PEMFile.context(configuration, certificateFile: certificateFile, keyFile: keyFile)
     }
 
     /// Adds the TLS client handler to `channel`, a connection to `host`. A host name is sent as

@@ -20,7 +20,7 @@ final class TLSFailureLogger: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A peer that closes before any handshake (the JobManager's data-port probe) is no refusal.
+        // A peer that just closes the connection without a TLS close (a process stopping) is no refusal.
         if case NIOSSLError.uncleanShutdown = error {
             context.fireErrorCaught(error)
             return

@@ -6,10 +6,12 @@ import SluiceTestSupport
 struct CertificateDirectory {
     let path: String
 
-    /// Runs `sluice certs init path`; returns what it printed too.
+    /// Runs `sluice certs init path` (certificates naming `hosts`, default the loopback ones);
+    /// returns what it printed too.
     @discardableResult
-    static func initialize(_ path: String) throws -> (CertificateDirectory, String) {
-        let written = try ShellCommand.run(try RepositoryLayout.executable("sluice").path, ["certs", "init", path])
+    static func initialize(_ path: String, hosts: [String] = []) throws -> (CertificateDirectory, String) {
+        let written = try ShellCommand.run(try RepositoryLayout.executable("sluice").path,
+                                           ["certs", "init", path] + hosts.flatMap { ["--host", $0] })
         return (CertificateDirectory(path: path), written)
     }
 

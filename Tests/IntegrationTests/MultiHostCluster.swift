@@ -29,7 +29,7 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
     /// HTTPS (`rest.tls: server`), with the JobManager's certificate naming its address.
     var restURL: String { "https://\(net.address("jm")):8081" }
     /// What `sluice certs init` wrote: the cluster CA and the processes' certificates.
-    var certificates: URL { work.url.appendingPathComponent("certs") }
+    let certificates: CertificateDirectory
     var logDirectory: URL { work.url.appendingPathComponent("logs") }
 
     /// The hosts, PostgreSQL with the schema, and the dev broker with `topics`.
@@ -48,9 +48,8 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
                                                      "SLUICE_KAFKA_TOPICS": topics.joined(separator: ",")]), "devbroker.sh start")
             // Mutual TLS between the Sluice processes, with certificates that name every host.
             let network = net
-            _ = try ShellCommand.run(try RepositoryLayout.executable("sluice").path,
-                                     ["certs", "init", work.url.appendingPathComponent("certs").path]
-                                        + Self.hosts.flatMap { ["--host", network.address($0)] })
+            (certificates, _) = try CertificateDirectory.initialize(work.url.appendingPathComponent("certs").path,
+                                                                    hosts: Self.hosts.map { network.address($0) })
             kafkaBootstrap = try String(contentsOf: kafkaDirectory.appendingPathComponent("kafka.bootstrap"), encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             for address in kafkaBootstrap.split(separator: ",") {
@@ -91,13 +90,7 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
          "SLUICE_CHECKPOINTS_DIR": work.url.appendingPathComponent("checkpoints").path,
          "SLUICE_HIGH_AVAILABILITY_DIR": work.url.appendingPathComponent("ha").path,
          "SLUICE_POSTGRES_URL": postgresURL, "SLUICE_KAFKA_BOOTSTRAP": kafkaBootstrap,
-         "SLUICE_HEARTBEAT_TIMEOUT_MS": "4000", "SLUICE_TLS_CA_FILE": certificates.appendingPathComponent("ca.pem").path]
-    }
-
-    /// The TLS variables giving a process the certificate `name` (`jobmanager`, `taskmanager`).
-    private func certificate(_ name: String) -> [String: String] {
-        ["SLUICE_TLS_CERT_FILE": certificates.appendingPathComponent("\(name).pem").path,
-         "SLUICE_TLS_KEY_FILE": certificates.appendingPathComponent("\(name)-key.pem").path]
+         "SLUICE_HEARTBEAT_TIMEOUT_MS": "4000"]
     }
 
     /// Starts (or restarts) the JobManager on `jm`, REST guarded by the token, and waits for it.
@@ -109,7 +102,7 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
                                        "SLUICE_JOBMANAGER_BIND": net.address("jm"),
                                        "SLUICE_REST_TOKEN_FILE": work.url.appendingPathComponent("rest-token").path,
                                        "SLUICE_REST_TLS": "server",
-                                   ]) { _, new in new }.merging(certificate("jobmanager")) { _, new in new }, logDirectory: logDirectory)
+                                   ]) { _, new in new }.merging(certificates.environment("jobmanager")) { _, new in new }, logDirectory: logDirectory)
         try await waitUntil("JobManager REST on \(restURL)", timeout: .seconds(20), interval: .milliseconds(200)) {
             guard jobManager?.isRunning == true else {
                 throw TestSupportError.commandFailed(command: "jobmanager", status: jobManager?.exitStatus ?? -1, output: jobManager?.output() ?? "")
@@ -128,7 +121,7 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
                                     environment: clusterEnvironment.merging([
                                         "SLUICE_TASKMANAGER_BIND": net.address(host), "SLUICE_TASKMANAGER_HOST": net.address(host),
                                         "SLUICE_TASKMANAGER_WORK_DIR": work.url.appendingPathComponent("work-\(host)").path,
-                                    ]) { _, new in new }.merging(certificate("taskmanager")) { _, new in new }
+                                    ]) { _, new in new }.merging(certificates.environment("taskmanager")) { _, new in new }
                                         .merging(overrides) { _, new in new }, logDirectory: logDirectory)
         taskManagers[host] = process
         return process
@@ -136,7 +129,7 @@ final class MultiHostCluster: @unchecked Sendable {  // driven by the one test t
 
     /// A REST call from inside the cluster (`curl` on the `kafka` host), with the token.
     func rest(_ method: String, _ path: String, body: String? = nil) throws -> (status: Int, text: String) {
-        var arguments = ["-sS", "-m", "10", "--cacert", certificates.appendingPathComponent("ca.pem").path,
+        var arguments = ["-sS", "-m", "10", "--cacert", certificates.caFile,
                          "-X", method, "-H", "Authorization: Bearer \(token)", "-w", "\n%{http_code}"]
         if let body {
             let file = work.url.appendingPathComponent("body-\(UUID().uuidString).yaml")

@@ -30,7 +30,7 @@ extension IntegrationSuite {
                 #expect(cluster.jobManager?.output().contains("tls=mutual, TLS 1.3") == true, "the hosts talk over mutual TLS")
                 // The REST API is HTTPS too; the CLI on another host checks the JobManager's address against its certificate.
                 let overview = try cluster.sluice(["overview", "--rest", cluster.restURL,
-                                                   "--cacert", cluster.certificates.appendingPathComponent("ca.pem").path])
+                                                   "--cacert", cluster.certificates.caFile])
                 #expect(overview.status == 0 && overview.output.contains(#""taskmanagers":3"#), "\(overview.output)")
 
                 let spec = try LiveAttributionServices.attributionSpec(replacing: [

@@ -19,14 +19,13 @@ extension IntegrationSuite {
             let (other, _) = try CertificateDirectory.initialize(files.url.path + "/other")
             let (again, refusal) = try ShellCommand.execute(sluice, ["certs", "init", dir])
             #expect(again != 0 && refusal.contains("ca.pem exists"), "\(refusal)")
-            func tls(_ directory: CertificateDirectory, _ name: String) -> [String: String] { directory.environment(name) }
             let input = files.url.appendingPathComponent("clicks.jsonl")
             try (0..<2000).map { #"{"product_id":"p\#($0 % 13)","at":"2026-11-20 00:\#(String(format: "%02d", $0 / 60 % 60)):00"}"# }
                 .joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
-            try await withLocalCluster("mtls", settings: tls(certificates, "jobmanager")) { cluster in
+            try await withLocalCluster("mtls", settings: certificates.environment("jobmanager")) { cluster in
                 try await cluster.startJobManager()
                 // One slot each: the two subtasks of every vertex run on different TaskManagers.
-                for _ in 0..<2 { try cluster.startTaskManager(slots: 1, environment: tls(certificates, "taskmanager")) }
+                for _ in 0..<2 { try cluster.startTaskManager(slots: 1, environment: certificates.environment("taskmanager")) }
                 try await cluster.waitForTaskManagers(2)
                 let job = try await cluster.rest.submit("""
                     name: tls
@@ -49,7 +48,7 @@ extension IntegrationSuite {
                 try await waitUntil("the JobManager to refuse the plaintext TaskManager", timeout: .seconds(30)) {
                     jobManager.output().contains("TLS handshake refused")
                 }
-                let stranger = try cluster.startTaskManager(environment: tls(other, "taskmanager"))
+                let stranger = try cluster.startTaskManager(environment: other.environment("taskmanager"))
                 try await waitUntil("the TaskManager of another CA to refuse the JobManager", timeout: .seconds(30)) {
                     stranger.output().contains("TLS handshake refused")
                 }
@@ -64,7 +63,7 @@ extension IntegrationSuite {
                                                              notValidAfter: now.addingTimeInterval(-3600))
                 try certificate.write(toFile: dir + "/old.pem", atomically: true, encoding: .utf8)
                 try key.write(toFile: dir + "/old-key.pem", atomically: true, encoding: .utf8)
-                let expired = try cluster.startTaskManager(environment: tls(certificates, "old"))
+                let expired = try cluster.startTaskManager(environment: certificates.environment("old"))
                 try await expired.waitForExit(timeout: .seconds(20))
                 #expect(expired.exitStatus != 0 && expired.output().contains("expired on"), "\(expired.output())")
             }

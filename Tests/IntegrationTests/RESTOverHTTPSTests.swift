@@ -15,7 +15,6 @@ extension IntegrationSuite {
             let sluice = try RepositoryLayout.executable("sluice").path
             let dir = files.url.path + "/certs"
             let (certificates, _) = try CertificateDirectory.initialize(dir)
-            func tls(_ name: String) -> [String: String] { certificates.environment(name) }
             let tokenFile = files.url.appendingPathComponent("rest-token")
             try "https-test-token".write(to: tokenFile, atomically: true, encoding: .utf8)
             let input = files.url.appendingPathComponent("clicks.jsonl")
@@ -32,12 +31,12 @@ extension IntegrationSuite {
                   - {id: out, kind: blackhole-sink, inputs: [per-minute]}
                 """.write(to: spec, atomically: true, encoding: .utf8)
 
-            let settings = tls("jobmanager").merging(["SLUICE_REST_TLS": "server", "SLUICE_REST_TOKEN_FILE": tokenFile.path]) { $1 }
+            let settings = certificates.environment("jobmanager").merging(["SLUICE_REST_TLS": "server", "SLUICE_REST_TOKEN_FILE": tokenFile.path]) { $1 }
             try await withLocalCluster("https", settings: settings) { cluster in
                 try await cluster.startJobManager()
                 let jobManager = try #require(cluster.jobManager)
                 #expect(jobManager.output().contains("address=https://"), "\(jobManager.output())")
-                try cluster.startTaskManager(environment: tls("taskmanager"))
+                try cluster.startTaskManager(environment: certificates.environment("taskmanager"))
                 // A bare host:port with --cacert is https://.
                 let https = ["--rest", "127.0.0.1:\(cluster.restPort)", "--cacert", dir + "/ca.pem"]
                 try await waitUntil("the TaskManager in the overview over HTTPS", timeout: .seconds(20)) {
@@ -70,7 +69,7 @@ extension IntegrationSuite {
             }
 
             // rest.tls: mutual: the CA alone is not enough, a client certificate of the cluster CA is.
-            try await withLocalCluster("https-mutual", settings: tls("jobmanager").merging(["SLUICE_REST_TLS": "mutual"]) { $1 }) { cluster in
+            try await withLocalCluster("https-mutual", settings: certificates.environment("jobmanager").merging(["SLUICE_REST_TLS": "mutual"]) { $1 }) { cluster in
                 try await cluster.startJobManager()
                 let https = ["--rest", "https://127.0.0.1:\(cluster.restPort)", "--cacert", dir + "/ca.pem"]
                 let (anonymous, anonymousMessage) = try ShellCommand.execute(sluice, ["overview"] + https, directory: files.url)
